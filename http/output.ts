@@ -1,0 +1,83 @@
+/**
+ * A growable byte buffer that collects every response of one batch, so a
+ * batch of pipelined responses goes out in one write. Buffers are pooled:
+ * an idle connection holds none.
+ *
+ * @module
+ */
+
+const encoder = new TextEncoder();
+
+/** Size of a pooled buffer: room for a batch of about a hundred small responses. */
+const POOLED_SIZE = 16 * 1024;
+/** Pooled buffers kept for reuse; enough for the writes in flight at once on a busy server. */
+const POOL_LIMIT = 256;
+const pool: Uint8Array[] = [];
+
+/** Response bytes being assembled. Only whole responses are committed. */
+export class Output {
+  #buf: Uint8Array;
+  #length = 0;
+  #committed = 0;
+
+  private constructor(buf: Uint8Array) {
+    this.#buf = buf;
+  }
+
+  /** Takes a buffer from the pool; give it back with {@linkcode Output.release}. */
+  static take(): Output {
+    return new Output(pool.pop() ?? new Uint8Array(POOLED_SIZE));
+  }
+
+  /** Returns the buffer to the pool. The output must not be used after. */
+  release(): void {
+    if (this.#buf.length === POOLED_SIZE && pool.length < POOL_LIMIT) {
+      pool.push(this.#buf);
+    }
+    this.#buf = new Uint8Array(0);
+    this.#length = this.#committed = 0;
+  }
+
+  /** Bytes of whole responses so far. */
+  get committedLength(): number {
+    return this.#committed;
+  }
+
+  /** The committed bytes, as a view (no copy). */
+  committedBytes(): Uint8Array {
+    return this.#buf.subarray(0, this.#committed);
+  }
+
+  /** Appends a string as UTF-8. */
+  string(s: string): void {
+    this.#reserve(s.length * 3);
+    this.#length += encoder.encodeInto(s, this.#buf.subarray(this.#length))
+      .written;
+  }
+
+  /** Appends bytes. */
+  bytes(b: Uint8Array): void {
+    this.#reserve(b.length);
+    this.#buf.set(b, this.#length);
+    this.#length += b.length;
+  }
+
+  /** Marks everything appended so far as whole responses. */
+  commit(): void {
+    this.#committed = this.#length;
+  }
+
+  /** Drops what was appended since the last commit (a response that failed half-way). */
+  rollback(): void {
+    this.#length = this.#committed;
+  }
+
+  #reserve(n: number): void {
+    if (this.#length + n <= this.#buf.length) return;
+    let size = this.#buf.length * 2;
+    while (size < this.#length + n) size *= 2;
+    const grown = new Uint8Array(size);
+    grown.set(this.#buf.subarray(0, this.#length));
+    this.#buf = grown;
+  }
+}
