@@ -1,0 +1,1113 @@
+/**
+ * A table of bad requests by class (request line, header fields, framing,
+ * chunked bodies, smuggling shapes), each with the status the engine must
+ * answer before it closes; and a table of unusual but valid requests it must
+ * serve. Sources: RFC 9112 sections 2-7 and the request fixtures of llhttp
+ * (test/request/*.md: "invalid", "connection", "content-length",
+ * "transfer-encoding", "pipelining"), as cited per case.
+ *
+ * Requests are latin1 strings: one char per byte.
+ *
+ * @module
+ */
+
+/** A bad request: answered with `status`, then closed unless `close` is false. */
+export interface BadRequestCase {
+  /** Unique, descriptive. */
+  name: string;
+  /** The bytes sent, one char per byte. */
+  request: string;
+  /** The status of the last response. */
+  status: number;
+  /** Statuses of the responses before it (valid requests earlier in a pipeline). */
+  before?: number[];
+  /**
+   * Whether the connection closes after the answer: always for the engine's
+   * own errors; the app's 405 and 501 answer a well-framed request, so the
+   * connection may go on (as nginx does).
+   */
+  close: boolean;
+}
+
+/** An unusual request that must still be served. */
+export interface ValidEdgeCase {
+  /** Unique, descriptive. */
+  name: string;
+  /** The bytes sent, one char per byte. */
+  request: string;
+  /** The paths answered, in order (`hello, <path>`). */
+  paths: string[];
+  /** True when the request asks to close after its answer. */
+  close: boolean;
+  /** A header the (last) response must carry, e.g. `["connection", "keep-alive"]`. */
+  header?: [name: string, value: string];
+  /** True for HEAD: answered without a body. */
+  head?: boolean;
+}
+
+/** A request line and fields (plus `Host: a` unless `host` is false), CRLF-terminated, with an optional body. */
+function req(
+  line: string,
+  fields: string[] = [],
+  body = "",
+  host = true,
+): string {
+  return [line, ...(host ? ["Host: a"] : []), ...fields].map((l) => l + "\r\n")
+    .join("") + "\r\n" + body;
+}
+
+const GET = "GET / HTTP/1.1";
+const POST = "POST / HTTP/1.1";
+const OK = req(GET);
+const CHUNKED = "Transfer-Encoding: chunked";
+
+/** The bad-request corpus. */
+export const BAD_REQUESTS: readonly BadRequestCase[] = [
+  // --- Request line (RFC 9112 section 3; llhttp invalid.md, method.md) ---
+  // Methods are case-sensitive tokens (RFC 9110 section 9.1): an unknown one is 501 (RFC 9110 section 15.6.2).
+  {
+    name: "lowercase method",
+    request: req("get / HTTP/1.1"),
+    status: 501,
+    close: false,
+  },
+  {
+    name: "unknown method",
+    request: req("FOO / HTTP/1.1"),
+    status: 501,
+    close: false,
+  },
+  {
+    name: "method with non-token char",
+    request: req("GE(T / HTTP/1.1"),
+    status: 400,
+    close: true,
+  },
+  {
+    name: "method with NUL",
+    request: req("GE\0T / HTTP/1.1"),
+    status: 400,
+    close: true,
+  },
+  {
+    name: "PUT not allowed",
+    request: req("PUT / HTTP/1.1", ["Content-Length: 0"]),
+    status: 405,
+    close: false,
+  },
+  {
+    name: "DELETE not allowed",
+    request: req("DELETE / HTTP/1.1"),
+    status: 405,
+    close: false,
+  },
+  {
+    name: "PATCH not allowed",
+    request: req("PATCH / HTTP/1.1", ["Content-Length: 0"]),
+    status: 405,
+    close: false,
+  },
+  {
+    name: "OPTIONS not allowed",
+    request: req("OPTIONS / HTTP/1.1"),
+    status: 405,
+    close: false,
+  },
+  {
+    name: "TRACE not allowed",
+    request: req("TRACE / HTTP/1.1"),
+    status: 405,
+    close: false,
+  },
+  {
+    name: "CONNECT not allowed",
+    request: req("CONNECT a:443 HTTP/1.1"),
+    status: 405,
+    close: false,
+  },
+  // Exactly one SP between the three parts (RFC 9112 section 3).
+  {
+    name: "two spaces after method",
+    request: req("GET  / HTTP/1.1"),
+    status: 400,
+    close: true,
+  },
+  {
+    name: "two spaces before version",
+    request: req("GET /  HTTP/1.1"),
+    status: 400,
+    close: true,
+  },
+  {
+    name: "trailing space after version",
+    request: req("GET / HTTP/1.1 "),
+    status: 400,
+    close: true,
+  },
+  {
+    name: "leading space before method",
+    request: req(" GET / HTTP/1.1"),
+    status: 400,
+    close: true,
+  },
+  {
+    name: "tabs as separators",
+    request: req("GET\t/\tHTTP/1.1"),
+    status: 400,
+    close: true,
+  },
+  {
+    name: "HTTP/0.9 request line without version",
+    request: "GET /\r\n\r\n",
+    status: 400,
+    close: true,
+  },
+  {
+    name: "missing target",
+    request: req("GET HTTP/1.1"),
+    status: 400,
+    close: true,
+  },
+  {
+    name: "empty request line then garbage",
+    request: "\r\n\r\nxyz\r\n\r\n",
+    status: 400,
+    close: true,
+  },
+  {
+    name: "binary junk",
+    request: "\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03\r\n\r\n",
+    status: 400,
+    close: true,
+  },
+  // HTTP-version = "HTTP/" DIGIT "." DIGIT, case-sensitive (RFC 9112 section 2.3).
+  {
+    name: "version without minor",
+    request: req("GET / HTTP/1"),
+    status: 400,
+    close: true,
+  },
+  {
+    name: "lowercase version",
+    request: req("GET / http/1.1"),
+    status: 400,
+    close: true,
+  },
+  {
+    name: "two-digit minor version",
+    request: req("GET / HTTP/1.10"),
+    status: 400,
+    close: true,
+  },
+  {
+    name: "two-digit major version",
+    request: req("GET / HTTP/11.1"),
+    status: 400,
+    close: true,
+  },
+  {
+    name: "version with trailing junk",
+    request: req("GET / HTTP/1.1x"),
+    status: 400,
+    close: true,
+  },
+  {
+    name: "version with NUL",
+    request: req("GET / HTTP/1.1\0"),
+    status: 400,
+    close: true,
+  },
+  {
+    name: "wrong protocol name",
+    request: req("GET / XTTP/1.1"),
+    status: 400,
+    close: true,
+  },
+  {
+    name: "version with letters",
+    request: req("GET / HTTP/a.b"),
+    status: 400,
+    close: true,
+  },
+  // A major version the server does not speak: 505 (RFC 9110 section 15.6.6).
+  {
+    name: "HTTP/2.0 request line",
+    request: req("GET / HTTP/2.0"),
+    status: 505,
+    close: true,
+  },
+  {
+    name: "HTTP/3.0 request line",
+    request: req("GET / HTTP/3.0"),
+    status: 505,
+    close: true,
+  },
+  {
+    name: "HTTP/2 connection preface",
+    request: "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n",
+    status: 505,
+    close: true,
+  },
+  // request-target: origin-form or absolute-form for GET/POST (RFC 9112 section 3.2).
+  {
+    name: "asterisk-form on GET",
+    request: req("GET * HTTP/1.1"),
+    status: 400,
+    close: true,
+  },
+  {
+    name: "authority-form on GET",
+    request: req("GET a:80 HTTP/1.1"),
+    status: 400,
+    close: true,
+  },
+  {
+    name: "relative target",
+    request: req("GET a/b HTTP/1.1"),
+    status: 400,
+    close: true,
+  },
+  {
+    name: "asterisk-form on POST",
+    request: req("POST * HTTP/1.1", ["Content-Length: 0"]),
+    status: 400,
+    close: true,
+  },
+  {
+    name: "non-ASCII byte in target",
+    request: req("GET /caf\xe9 HTTP/1.1"),
+    status: 400,
+    close: true,
+  },
+  {
+    name: "NUL in target",
+    request: req("GET /a\0b HTTP/1.1"),
+    status: 400,
+    close: true,
+  },
+  {
+    name: "control char in target",
+    request: req("GET /a\x01b HTTP/1.1"),
+    status: 400,
+    close: true,
+  },
+  {
+    name: "DEL in target",
+    request: req("GET /a\x7fb HTTP/1.1"),
+    status: 400,
+    close: true,
+  },
+  {
+    name: "bare CR in target",
+    request: req("GET /a\rb HTTP/1.1"),
+    status: 400,
+    close: true,
+  },
+  // Longer than the 8 KiB target limit: 414 (RFC 9112 section 3, RFC 9110 section 15.5.15).
+  {
+    name: "target over 8 KiB",
+    request: req(`GET /${"a".repeat(8192)} HTTP/1.1`),
+    status: 414,
+    close: true,
+  },
+  // A bare CR is not a line end (RFC 9112 section 2.2: MUST be rejected or replaced; we reject).
+  {
+    name: "bare CR ends request line",
+    request: "GET / HTTP/1.1\rHost: a\r\n\r\n",
+    status: 400,
+    close: true,
+  },
+  {
+    name: "CR CR LF after request line",
+    request: "GET / HTTP/1.1\r\r\nHost: a\r\n\r\n",
+    status: 400,
+    close: true,
+  },
+  {
+    name: "only CRs as line ends",
+    request: "GET / HTTP/1.1\rHost: a\r\r",
+    status: 400,
+    close: true,
+  },
+
+  // --- Header fields (RFC 9112 section 5; llhttp invalid.md, connection.md) ---
+  // No whitespace between field name and colon: MUST 400 (RFC 9112 section 5.1).
+  {
+    name: "space before colon",
+    request: req(GET, ["X-A : b"]),
+    status: 400,
+    close: true,
+  },
+  {
+    name: "tab before colon",
+    request: req(GET, ["X-A\t: b"]),
+    status: 400,
+    close: true,
+  },
+  {
+    name: "space before colon in Host",
+    request: req(GET, ["Host : a"], "", false),
+    status: 400,
+    close: true,
+  },
+  // obs-fold: rejected with 400 (RFC 9112 section 5.2 allows this outside message/http).
+  {
+    name: "obs-fold with space",
+    request: req(GET, ["X-A: b", " c"]),
+    status: 400,
+    close: true,
+  },
+  {
+    name: "obs-fold with tab",
+    request: req(GET, ["X-A: b", "\tc"]),
+    status: 400,
+    close: true,
+  },
+  // Whitespace before the first field: reject (RFC 9112 section 2.2).
+  {
+    name: "whitespace before first field",
+    request: "GET / HTTP/1.1\r\n Host: a\r\n\r\n",
+    status: 400,
+    close: true,
+  },
+  {
+    name: "empty field name",
+    request: req(GET, [": b"]),
+    status: 400,
+    close: true,
+  },
+  {
+    name: "line without colon",
+    request: req(GET, ["X-A"]),
+    status: 400,
+    close: true,
+  },
+  {
+    name: "paren in field name",
+    request: req(GET, ["X(A): b"]),
+    status: 400,
+    close: true,
+  },
+  {
+    name: "at sign in field name",
+    request: req(GET, ["X@A: b"]),
+    status: 400,
+    close: true,
+  },
+  {
+    name: "non-ASCII field name",
+    request: req(GET, ["X-\xe9: b"]),
+    status: 400,
+    close: true,
+  },
+  {
+    name: "NUL in field name",
+    request: req(GET, ["X\0A: b"]),
+    status: 400,
+    close: true,
+  },
+  {
+    name: "DEL in field name",
+    request: req(GET, ["X\x7fA: b"]),
+    status: 400,
+    close: true,
+  },
+  {
+    name: "slash in field name",
+    request: req(GET, ["X/A: b"]),
+    status: 400,
+    close: true,
+  },
+  // field-value = VCHAR, SP, HTAB, obs-text; NUL, CR, LF and other CTLs are errors (RFC 9110 section 5.5).
+  {
+    name: "NUL in field value",
+    request: req(GET, ["X-A: b\0c"]),
+    status: 400,
+    close: true,
+  },
+  {
+    name: "control char in field value",
+    request: req(GET, ["X-A: b\x01c"]),
+    status: 400,
+    close: true,
+  },
+  {
+    name: "vertical tab in field value",
+    request: req(GET, ["X-A: \x0bb"]),
+    status: 400,
+    close: true,
+  },
+  {
+    name: "DEL in field value",
+    request: req(GET, ["X-A: b\x7fc"]),
+    status: 400,
+    close: true,
+  },
+  {
+    name: "bare CR in field value",
+    request: req(GET, ["X-A: b\rc"]),
+    status: 400,
+    close: true,
+  },
+  {
+    name: "bare CR ends a field line",
+    request: "GET / HTTP/1.1\r\nHost: a\rX-A: b\r\n\r\n",
+    status: 400,
+    close: true,
+  },
+  {
+    name: "bare CR at head end",
+    request: "GET / HTTP/1.1\r\nHost: a\r\n\rX\r\n\r\n",
+    status: 400,
+    close: true,
+  },
+  // Limits: 431 (RFC 6585 section 5).
+  {
+    name: "head over 16 KiB",
+    request: req(GET, [`X-A: ${"b".repeat(17 * 1024)}`]),
+    status: 431,
+    close: true,
+  },
+  {
+    name: "many fields over 16 KiB",
+    request: req(
+      GET,
+      Array.from({ length: 90 }, (_, i) => `X-${i}: ${"v".repeat(200)}`),
+    ),
+    status: 431,
+    close: true,
+  },
+  {
+    name: "101 fields",
+    request: req(GET, Array.from({ length: 100 }, (_, i) => `X-${i}: v`)),
+    status: 431,
+    close: true,
+  },
+  // Host: exactly one, valid, on HTTP/1.1 (RFC 9112 section 3.2: MUST 400).
+  {
+    name: "missing Host on HTTP/1.1",
+    request: req(GET, [], "", false),
+    status: 400,
+    close: true,
+  },
+  {
+    name: "two Host fields",
+    request: req(GET, ["Host: b"]),
+    status: 400,
+    close: true,
+  },
+  {
+    name: "two identical Host fields",
+    request: req(GET, ["Host: a"]),
+    status: 400,
+    close: true,
+  },
+  {
+    name: "Host with space",
+    request: req(GET, ["Host: a b"], "", false),
+    status: 400,
+    close: true,
+  },
+  {
+    name: "Host with slash",
+    request: req(GET, ["Host: a/b"], "", false),
+    status: 400,
+    close: true,
+  },
+  {
+    name: "Host with userinfo",
+    request: req(GET, ["Host: u@a"], "", false),
+    status: 400,
+    close: true,
+  },
+  {
+    name: "Host list",
+    request: req(GET, ["Host: a, b"], "", false),
+    status: 400,
+    close: true,
+  },
+
+  // --- Content-Length (RFC 9112 section 6.3, RFC 9110 section 8.6; llhttp content-length.md) ---
+  {
+    name: "Content-Length with plus sign",
+    request: req(POST, ["Content-Length: +1"], "x"),
+    status: 400,
+    close: true,
+  },
+  {
+    name: "negative Content-Length",
+    request: req(POST, ["Content-Length: -1"], "x"),
+    status: 400,
+    close: true,
+  },
+  {
+    name: "Content-Length with inner space",
+    request: req(POST, ["Content-Length: 1 2"], "x"),
+    status: 400,
+    close: true,
+  },
+  {
+    name: "hex Content-Length",
+    request: req(POST, ["Content-Length: 0x1"], "x"),
+    status: 400,
+    close: true,
+  },
+  {
+    name: "Content-Length with letter",
+    request: req(POST, ["Content-Length: 1a"], "x"),
+    status: 400,
+    close: true,
+  },
+  {
+    name: "empty Content-Length",
+    request: req(POST, ["Content-Length:"], "x"),
+    status: 400,
+    close: true,
+  },
+  {
+    name: "Content-Length with CR inside",
+    request: req(POST, ["Content-Length: 1\r2"], "x"),
+    status: 400,
+    close: true,
+  },
+  {
+    name: "Content-Length with vertical tab",
+    request: req(POST, ["Content-Length:\x0b1"], "x"),
+    status: 400,
+    close: true,
+  },
+  {
+    name: "two different Content-Lengths",
+    request: req(POST, ["Content-Length: 1", "Content-Length: 2"], "xy"),
+    status: 400,
+    close: true,
+  },
+  {
+    name: "two equal Content-Lengths",
+    request: req(POST, ["Content-Length: 1", "Content-Length: 1"], "x"),
+    status: 400,
+    close: true,
+  },
+  {
+    name: "Content-Length list",
+    request: req(POST, ["Content-Length: 1, 1"], "x"),
+    status: 400,
+    close: true,
+  },
+  {
+    name: "Content-Length over 2^53-1",
+    request: req(POST, ["Content-Length: 9007199254740992"], "x"),
+    status: 413,
+    close: true,
+  },
+  {
+    name: "Content-Length of 30 digits",
+    request: req(POST, [`Content-Length: ${"9".repeat(30)}`], "x"),
+    status: 413,
+    close: true,
+  },
+  {
+    name: "Content-Length folded",
+    request: req(POST, ["Content-Length: 1", " 2"], "x"),
+    status: 400,
+    close: true,
+  },
+
+  // --- Transfer-Encoding (RFC 9112 sections 6.1 and 6.3; llhttp transfer-encoding.md) ---
+  // CL with TE: the classic smuggling shapes (RFC 9112 section 6.3 rule 3: treat as an error; we 400 and close).
+  {
+    name: "CL.TE smuggling",
+    request: req(POST, ["Content-Length: 6", CHUNKED], "0\r\n\r\nG"),
+    status: 400,
+    close: true,
+  },
+  {
+    name: "TE.CL smuggling",
+    request: req(
+      POST,
+      [CHUNKED, "Content-Length: 3"],
+      "8\r\nSMUGGLED\r\n0\r\n\r\n",
+    ),
+    status: 400,
+    close: true,
+  },
+  {
+    name: "TE with CL of zero",
+    request: req(POST, [CHUNKED, "Content-Length: 0"], "0\r\n\r\n"),
+    status: 400,
+    close: true,
+  },
+  {
+    name: "TE on HTTP/1.0",
+    request: req("POST / HTTP/1.0", [CHUNKED], "0\r\n\r\n", false),
+    status: 400,
+    close: true,
+  },
+  // chunked must be the final coding of a request (RFC 9112 section 6.3 rule 4: 400).
+  {
+    name: "chunked not last",
+    request: req(POST, ["Transfer-Encoding: chunked, gzip"], "0\r\n\r\n"),
+    status: 400,
+    close: true,
+  },
+  {
+    name: "chunked twice in one field",
+    request: req(POST, ["Transfer-Encoding: chunked, chunked"], "0\r\n\r\n"),
+    status: 400,
+    close: true,
+  },
+  {
+    name: "chunked in two fields",
+    request: req(POST, [CHUNKED, CHUNKED], "0\r\n\r\n"),
+    status: 400,
+    close: true,
+  },
+  {
+    name: "chunked then identity fields",
+    request: req(POST, [CHUNKED, "Transfer-Encoding: identity"], "0\r\n\r\n"),
+    status: 400,
+    close: true,
+  },
+  // A coding the server does not implement, chunked last: 501 (RFC 9112 section 6.1 SHOULD).
+  {
+    name: "gzip then chunked",
+    request: req(POST, ["Transfer-Encoding: gzip, chunked"], "0\r\n\r\n"),
+    status: 501,
+    close: true,
+  },
+  // No chunked at all: section 6.3 rule 4 (chunked not final, MUST 400) wins over section 6.1's SHOULD 501.
+  {
+    name: "identity coding",
+    request: req(POST, ["Transfer-Encoding: identity"], ""),
+    status: 400,
+    close: true,
+  },
+  {
+    name: "unknown coding",
+    request: req(POST, ["Transfer-Encoding: foo"], ""),
+    status: 400,
+    close: true,
+  },
+  {
+    name: "chunked with suffix",
+    request: req(POST, ["Transfer-Encoding: chunkedx"], "0\r\n\r\n"),
+    status: 400,
+    close: true,
+  },
+  {
+    name: "TE with space before colon",
+    request: req(POST, ["Transfer-Encoding : chunked"], "0\r\n\r\n"),
+    status: 400,
+    close: true,
+  },
+  {
+    name: "TE with vertical tab",
+    request: req(POST, ["Transfer-Encoding:\x0bchunked"], "0\r\n\r\n"),
+    status: 400,
+    close: true,
+  },
+  {
+    name: "TE folded",
+    request: req(POST, ["Transfer-Encoding: gzip,", " chunked"], "0\r\n\r\n"),
+    status: 400,
+    close: true,
+  },
+
+  // --- Chunked bodies (RFC 9112 section 7.1; llhttp transfer-encoding.md) ---
+  {
+    name: "chunk size not hex",
+    request: req(POST, [CHUNKED], "g\r\nx\r\n0\r\n\r\n"),
+    status: 400,
+    close: true,
+  },
+  {
+    name: "empty chunk size",
+    request: req(POST, [CHUNKED], "\r\nx\r\n0\r\n\r\n"),
+    status: 400,
+    close: true,
+  },
+  {
+    name: "negative chunk size",
+    request: req(POST, [CHUNKED], "-1\r\nx\r\n0\r\n\r\n"),
+    status: 400,
+    close: true,
+  },
+  {
+    name: "chunk size with 0x",
+    request: req(POST, [CHUNKED], "0x1\r\nx\r\n0\r\n\r\n"),
+    status: 400,
+    close: true,
+  },
+  {
+    name: "chunk size with inner space",
+    request: req(POST, [CHUNKED], "1 0\r\n" + "x".repeat(16) + "\r\n0\r\n\r\n"),
+    status: 400,
+    close: true,
+  },
+  {
+    name: "chunk size with leading space",
+    request: req(POST, [CHUNKED], " 1\r\nx\r\n0\r\n\r\n"),
+    status: 400,
+    close: true,
+  },
+  {
+    name: "chunk size overflow",
+    request: req(POST, [CHUNKED], "fffffffffffffffffff\r\nx\r\n0\r\n\r\n"),
+    status: 400,
+    close: true,
+  },
+  {
+    name: "chunk size just over 2^53",
+    request: req(POST, [CHUNKED], "20000000000001\r\nx"),
+    status: 400,
+    close: true,
+  },
+  {
+    name: "bare LF after chunk size",
+    request: req(POST, [CHUNKED], "1\nx\r\n0\r\n\r\n"),
+    status: 400,
+    close: true,
+  },
+  {
+    name: "bare CR after chunk size",
+    request: req(POST, [CHUNKED], "1\rx\r\n0\r\n\r\n"),
+    status: 400,
+    close: true,
+  },
+  {
+    name: "chunk data too long",
+    request: req(POST, [CHUNKED], "1\r\nxy\r\n0\r\n\r\n"),
+    status: 400,
+    close: true,
+  },
+  {
+    name: "bare LF after chunk data",
+    request: req(POST, [CHUNKED], "1\r\nx\n0\r\n\r\n"),
+    status: 400,
+    close: true,
+  },
+  {
+    name: "no line end after chunk data",
+    request: req(POST, [CHUNKED], "3\r\nabcdef\r\n0\r\n\r\n"),
+    status: 400,
+    close: true,
+  },
+  {
+    name: "bare LF after last chunk",
+    request: req(POST, [CHUNKED], "0\n\r\n"),
+    status: 400,
+    close: true,
+  },
+  {
+    name: "chunk extension with NUL",
+    request: req(POST, [CHUNKED], "1;a\0b\r\nx\r\n0\r\n\r\n"),
+    status: 400,
+    close: true,
+  },
+  {
+    name: "chunk extension with bare CR",
+    request: req(POST, [CHUNKED], "1;a\rb\r\nx\r\n0\r\n\r\n"),
+    status: 400,
+    close: true,
+  },
+  {
+    name: "chunk size line over 4 KiB",
+    request: req(POST, [CHUNKED], `1;a=${"b".repeat(4100)}\r\nx\r\n0\r\n\r\n`),
+    status: 400,
+    close: true,
+  },
+  // Trailer fields are checked like header fields (RFC 9112 section 7.1.2).
+  {
+    name: "trailer with space before colon",
+    request: req(POST, [CHUNKED], "0\r\nX-T : v\r\n\r\n"),
+    status: 400,
+    close: true,
+  },
+  {
+    name: "trailer with NUL",
+    request: req(POST, [CHUNKED], "0\r\nX-T: a\0b\r\n\r\n"),
+    status: 400,
+    close: true,
+  },
+  {
+    name: "trailer obs-fold",
+    request: req(POST, [CHUNKED], "0\r\nX-T: a\r\n b\r\n\r\n"),
+    status: 400,
+    close: true,
+  },
+  {
+    name: "trailers over 16 KiB",
+    request: req(POST, [CHUNKED], `0\r\nX-T: ${"v".repeat(17 * 1024)}\r\n\r\n`),
+    status: 431,
+    close: true,
+  },
+
+  // --- Expect (RFC 9110 section 10.1.1: an unknown expectation MAY be 417) ---
+  {
+    name: "unknown expectation",
+    request: req(POST, ["Expect: teapot", "Content-Length: 1"], "x"),
+    status: 417,
+    close: true,
+  },
+
+  // --- Pipelines: the good request is answered, then the bad one (llhttp pipelining.md) ---
+  {
+    name: "good then garbage",
+    request: OK + "garbage\r\n\r\n",
+    status: 400,
+    before: [200],
+    close: true,
+  },
+  {
+    name: "good then two Content-Lengths",
+    request: OK + req(POST, ["Content-Length: 1", "Content-Length: 2"], "xy"),
+    status: 400,
+    before: [200],
+    close: true,
+  },
+  {
+    name: "good then CL.TE",
+    request: OK + req(POST, ["Content-Length: 4", CHUNKED], "0\r\n\r\n"),
+    status: 400,
+    before: [200],
+    close: true,
+  },
+  {
+    name: "two good then bad version",
+    request: OK + OK + req("GET / HTTP/2.0"),
+    status: 505,
+    before: [200, 200],
+    close: true,
+  },
+  // A body that hides a request: the smuggled bytes are body, the next request is then checked on its own.
+  {
+    name: "body holding a request then bad",
+    request: req(POST, ["Content-Length: 18"], "GET /x HTTP/1.1\r\n\r\n") +
+      "\0",
+    status: 400,
+    before: [200],
+    close: true,
+  },
+];
+
+/** Unusual requests that must be served. */
+export const VALID_EDGE_CASES: readonly ValidEdgeCase[] = [
+  {
+    name: "empty lines before request line",
+    request: "\r\n\r\n" + OK,
+    paths: ["/"],
+    close: false,
+  }, // RFC 9112 section 2.2
+  {
+    name: "bare LF line ends",
+    request: "GET /lf HTTP/1.1\nHost: a\n\n",
+    paths: ["/lf"],
+    close: false,
+  }, // RFC 9112 section 2.2 MAY
+  {
+    name: "mixed LF and CRLF",
+    request: "GET /m HTTP/1.1\r\nHost: a\nX-A: b\r\n\n",
+    paths: ["/m"],
+    close: false,
+  },
+  {
+    name: "obs-text in field value",
+    request: req("GET /o HTTP/1.1", ["X-A: caf\xe9 \xff"]),
+    paths: ["/o"],
+    close: false,
+  }, // RFC 9110 section 5.5
+  {
+    name: "HTAB and trailing space in field value",
+    request: req("GET /t HTTP/1.1", ["X-A:\tb\tc \t"]),
+    paths: ["/t"],
+    close: false,
+  },
+  {
+    name: "empty field value",
+    request: req("GET /e HTTP/1.1", ["X-A:"]),
+    paths: ["/e"],
+    close: false,
+  },
+  {
+    name: "absolute-form target",
+    request: req("GET http://a/p/q?x=1 HTTP/1.1"),
+    paths: ["/p/q"],
+    close: false,
+  }, // RFC 9112 section 3.2.2
+  {
+    name: "absolute-form without path",
+    request: req("GET http://a HTTP/1.1"),
+    paths: ["/"],
+    close: false,
+  },
+  {
+    name: "HTTP/1.2 served as 1.1",
+    request: req("GET /v HTTP/1.2"),
+    paths: ["/v"],
+    close: false,
+  }, // RFC 9110 section 2.5
+  {
+    name: "HTTP/1.0 without Host",
+    request: req("GET /ten HTTP/1.0", [], "", false),
+    paths: ["/ten"],
+    close: true,
+  },
+  {
+    name: "HTTP/1.0 keep-alive",
+    request: req("GET /ka HTTP/1.0", ["Connection: keep-alive"], "", false),
+    paths: ["/ka"],
+    close: false,
+    header: ["connection", "keep-alive"],
+  },
+  {
+    name: "Connection: close",
+    request: req("GET /c HTTP/1.1", ["Connection: close"]),
+    paths: ["/c"],
+    close: true,
+    header: ["connection", "close"],
+  },
+  {
+    name: "target of 8000 bytes",
+    request: req(`GET /${"a".repeat(7999)} HTTP/1.1`),
+    paths: [`/${"a".repeat(7999)}`],
+    close: false,
+  },
+  {
+    name: "100 fields",
+    request: req(
+      "GET /f HTTP/1.1",
+      Array.from({ length: 99 }, (_, i) => `X-${i}: v`),
+    ),
+    paths: ["/f"],
+    close: false,
+  },
+  {
+    name: "percent-encoded path answered as sent",
+    request: req("GET /a%20b/%7E HTTP/1.1"),
+    paths: ["/a%20b/%7E"],
+    close: false,
+  },
+  {
+    name: "query with slash and question mark",
+    request: req("GET /q?a=/b?c HTTP/1.1"),
+    paths: ["/q"],
+    close: false,
+  },
+  {
+    name: "Content-Length with leading zeros",
+    request: req("POST /z HTTP/1.1", ["Content-Length: 003"], "abc"),
+    paths: ["/z"],
+    close: false,
+  }, // 1*DIGIT
+  {
+    name: "chunked with leading zeros and upper hex",
+    request: req(
+      "POST /h HTTP/1.1",
+      [CHUNKED],
+      "000A\r\n0123456789\r\n00\r\n\r\n",
+    ),
+    paths: ["/h"],
+    close: false,
+  },
+  {
+    name: "chunk extensions",
+    request: req(
+      "POST /x HTTP/1.1",
+      [CHUNKED],
+      '1;a=b;c="d;e"\r\nx\r\n0;z\r\n\r\n',
+    ),
+    paths: ["/x"],
+    close: false,
+  }, // RFC 9112 section 7.1.1
+  {
+    name: "chunk extension after BWS",
+    request: req("POST /b HTTP/1.1", [CHUNKED], "1 ;a\r\nx\r\n0\r\n\r\n"),
+    paths: ["/b"],
+    close: false,
+  },
+  {
+    name: "trailer fields",
+    request: req(
+      "POST /tr HTTP/1.1",
+      [CHUNKED],
+      "1\r\nx\r\n0\r\nX-T: v\r\nX-U: w\r\n\r\n",
+    ),
+    paths: ["/tr"],
+    close: false,
+  }, // RFC 9112 section 7.1.2
+  {
+    name: "TE chunked in any case with OWS",
+    request: req(
+      "POST /cc HTTP/1.1",
+      ["Transfer-Encoding:  ChUnKeD  "],
+      "0\r\n\r\n",
+    ),
+    paths: ["/cc"],
+    close: false,
+  },
+  {
+    name: "HEAD answered without body",
+    request: req("HEAD /hd HTTP/1.1"),
+    paths: ["/hd"],
+    close: false,
+    head: true,
+  },
+  {
+    name: "GET with a body",
+    request: req("GET /gb HTTP/1.1", ["Content-Length: 2"], "ab"),
+    paths: ["/gb"],
+    close: false,
+  },
+  {
+    name: "body bytes that look like a request",
+    request: req(
+      "POST /p HTTP/1.1",
+      ["Content-Length: 18"],
+      "GET /x HTTP/1.1\r\n\r\n",
+    ),
+    paths: ["/p"],
+    close: false,
+  },
+  {
+    name: "pipeline of three",
+    request: req("GET /1 HTTP/1.1") +
+      req("POST /2 HTTP/1.1", ["Content-Length: 1"], "x") +
+      req("GET /3 HTTP/1.1"),
+    paths: ["/1", "/2", "/3"],
+    close: false,
+  },
+  {
+    name: "Expect 100-continue with body present",
+    request: req("POST /ec HTTP/1.1", [
+      "Expect: 100-continue",
+      "Content-Length: 1",
+    ], "x"),
+    paths: ["/ec"],
+    close: false,
+  },
+  // RFC 9110 section 10.1.1: a server MUST ignore 100-continue in an HTTP/1.0 request.
+  {
+    name: "Expect 100-continue on HTTP/1.0",
+    request: req(
+      "POST /e10 HTTP/1.0",
+      ["Expect: 100-continue", "Content-Length: 1"],
+      "x",
+      false,
+    ),
+    paths: ["/e10"],
+    close: true,
+  },
+  // RFC 9112 section 3.2: with no authority, a client sends an empty Host; it is valid.
+  {
+    name: "empty Host",
+    request: req("GET /eh HTTP/1.1", ["Host:"], "", false),
+    paths: ["/eh"],
+    close: false,
+  },
+  {
+    name: "Host with port and IPv6 literal",
+    request: req("GET /v6 HTTP/1.1", ["Host: [::1]:8080"], "", false),
+    paths: ["/v6"],
+    close: false,
+  },
+];
