@@ -1,0 +1,172 @@
+/**
+ * `deno task bench:engine`: the engine alone, no sockets. A fake in-memory
+ * socket hands `handleConnection` scripted request bytes and counts the
+ * response bytes, so the figures are requests parsed and answered per second
+ * on one core. In the pipelined cases one iteration answers about 16
+ * requests (the name says how many on average): divide by that.
+ *
+ * @module
+ */
+
+import {
+  type ConnectionState,
+  handleConnection,
+  newConnectionState,
+  type Socket,
+} from "../handler.ts";
+
+const encoder = new TextEncoder();
+
+/** What wrk sends. */
+const WRK_REQUEST = "GET /bench HTTP/1.1\r\nHost: 127.0.0.1:8080\r\n\r\n";
+
+/** What a browser sends: a dozen fields, a query and a cookie. */
+const BROWSER_REQUEST = [
+  "GET /some/random/url?page=2&sort=name HTTP/1.1",
+  "Host: localhost:8080",
+  "User-Agent: Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0",
+  "Accept: text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+  "Accept-Language: en-GB,en;q=0.5",
+  "Accept-Encoding: gzip, deflate, br, zstd",
+  "Connection: keep-alive",
+  "Cookie: session=0123456789abcdef0123456789abcdef; theme=dark",
+  "Upgrade-Insecure-Requests: 1",
+  "Sec-Fetch-Dest: document",
+  "Sec-Fetch-Mode: navigate",
+  "Sec-Fetch-Site: none",
+  "Sec-Fetch-User: ?1",
+  "Priority: u=0, i",
+  "",
+  "",
+].join("\r\n");
+
+/** A small form POST with a Content-Length body. */
+const FORM_BODY = "name=Ada&language=TypeScript";
+const POST_REQUEST = "POST /form HTTP/1.1\r\nHost: localhost\r\n" +
+  "Content-Type: application/x-www-form-urlencoded\r\n" +
+  `Content-Length: ${FORM_BODY.length}\r\n\r\n${FORM_BODY}`;
+
+/**
+ * A socket whose every read delivers the same bytes again (split across
+ * reads when the engine's buffer is smaller) and whose writes only count.
+ */
+class ScriptedSocket implements Socket {
+  #payload: Uint8Array;
+  #offset = 0;
+  /** Response bytes written so far. */
+  written = 0;
+  /** While true, writes are also copied into `captured` (to check the answers once). */
+  capture = false;
+  /** Copies of the writes made while capturing. */
+  captured: Uint8Array[] = [];
+
+  constructor(payload: string) {
+    this.#payload = encoder.encode(payload);
+  }
+
+  read(p: Uint8Array): Promise<number | null> {
+    const n = Math.min(p.length, this.#payload.length - this.#offset);
+    p.set(this.#payload.subarray(this.#offset, this.#offset + n));
+    this.#offset = (this.#offset + n) % this.#payload.length;
+    return Promise.resolve(n);
+  }
+
+  write(p: Uint8Array): Promise<number> {
+    this.written += p.length;
+    if (this.capture) this.captured.push(p.slice());
+    return Promise.resolve(p.length);
+  }
+}
+
+interface Case {
+  name: string;
+  request: string;
+  /** Requests per read (pipelining depth). */
+  depth: number;
+  /** Whether an access-log callback is attached, as the servers do by default. */
+  logged?: boolean;
+}
+
+const CASES: Case[] = [
+  { name: "wrk GET, one request per read", request: WRK_REQUEST, depth: 1 },
+  { name: "wrk GET, 16 pipelined per read", request: WRK_REQUEST, depth: 16 },
+  {
+    name: "browser GET (13 fields), one per read",
+    request: BROWSER_REQUEST,
+    depth: 1,
+  },
+  {
+    name: "browser GET (13 fields), 16 pipelined per read",
+    request: BROWSER_REQUEST,
+    depth: 16,
+  },
+  {
+    name: "form POST (28-byte body), one per read",
+    request: POST_REQUEST,
+    depth: 1,
+  },
+  {
+    name: "wrk GET, one per read, access-log callback",
+    request: WRK_REQUEST,
+    depth: 1,
+    logged: true,
+  },
+];
+
+/** Calls measured while preparing a case, to count requests per call. */
+const SAMPLE_CALLS = 64;
+
+/**
+ * A socket and state ready to serve `c`, checked to answer every request
+ * with 200, and the mean requests answered per call (a pipelined batch larger
+ * than the engine's read buffer is split across calls).
+ */
+async function prepare(
+  c: Case,
+): Promise<{ sock: ScriptedSocket; state: ConnectionState; perCall: number }> {
+  const sock = new ScriptedSocket(c.request.repeat(c.depth));
+  let logged = 0;
+  const state = newConnectionState(
+    c.logged ? { onResponse: () => logged++ } : {},
+  );
+  // Warm the buffers: the first reads may be split while the read buffer grows.
+  for (let i = 0; i < 8; i++) await handleConnection(sock, state);
+  sock.capture = true;
+  for (let i = 0; i < SAMPLE_CALLS; i++) {
+    const [close] = await handleConnection(sock, state);
+    if (close) throw new Error(`engine bench "${c.name}": the engine closed`);
+  }
+  sock.capture = false;
+  const text = sock.captured.map((b) => new TextDecoder().decode(b)).join("");
+  const answered = text.split("HTTP/1.1 ").length - 1;
+  const ok = text.split("HTTP/1.1 200 OK").length - 1;
+  if (answered === 0 || ok !== answered) {
+    throw new Error(
+      `engine bench "${c.name}": unexpected answer: ${
+        JSON.stringify(text.slice(0, 200))
+      }`,
+    );
+  }
+  if (c.logged && logged === 0) {
+    throw new Error(
+      `engine bench "${c.name}": access-log callback never called`,
+    );
+  }
+  return { sock, state, perCall: answered / SAMPLE_CALLS };
+}
+
+for (const c of CASES) {
+  const { sock, state, perCall } = await prepare(c);
+  Deno.bench({
+    name: c.depth === 1
+      ? c.name
+      : `${c.name} (${perCall.toFixed(1)} requests/iter)`,
+    group: c.depth === 1
+      ? "one request per read"
+      : "16 pipelined requests per read",
+    baseline: c.name.startsWith("wrk GET") && !c.logged,
+    async fn() {
+      await handleConnection(sock, state);
+    },
+  });
+}

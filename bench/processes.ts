@@ -1,0 +1,160 @@
+/**
+ * Starting pinned server processes and making sure none outlives the bench.
+ *
+ * @module
+ */
+
+/** A server process started by {@link startPinned}. */
+export interface PinnedProcess {
+  /** The process id of the server itself (`taskset` execs it). */
+  readonly pid: number;
+  /** Where its stdout and stderr go. */
+  readonly logPath: string;
+  /** Resolves when the process has exited. */
+  readonly exited: Promise<Deno.CommandStatus>;
+}
+
+const live = new Set<Deno.ChildProcess>();
+
+/**
+ * Starts `command` pinned to `cpu`, its stdout and stderr appended to
+ * `logPath` (a file, as a server's access log would be in real use).
+ * The process is remembered so {@link stopAll} can end it.
+ */
+export function startPinned(
+  command: string[],
+  cpu: number,
+  logPath: string,
+): PinnedProcess {
+  const quoted = command.map(shellQuote).join(" ");
+  // `exec` keeps one pid: sh becomes taskset, which becomes the server.
+  const child = new Deno.Command("sh", {
+    args: [
+      "-c",
+      `exec taskset -c ${cpu} ${quoted} >>${shellQuote(logPath)} 2>&1`,
+    ],
+    stdin: "null",
+    stdout: "null",
+    stderr: "null",
+  }).spawn();
+  live.add(child);
+  const exited = child.status.finally(() => live.delete(child));
+  return { pid: child.pid, logPath, exited };
+}
+
+/** Ends a process started by {@link startPinned}: SIGTERM, then SIGKILL after `graceMs`. */
+export async function stop(
+  process: PinnedProcess,
+  graceMs = 2000,
+): Promise<void> {
+  const child = [...live].find((c) => c.pid === process.pid);
+  if (!child) return;
+  await endChild(child, graceMs);
+}
+
+/** Ends every process still running that {@link startPinned} started. */
+export async function stopAll(graceMs = 2000): Promise<void> {
+  await Promise.all([...live].map((child) => endChild(child, graceMs)));
+}
+
+async function endChild(
+  child: Deno.ChildProcess,
+  graceMs: number,
+): Promise<void> {
+  signal(child, "SIGTERM");
+  const timer = setTimeout(() => signal(child, "SIGKILL"), graceMs);
+  try {
+    await child.status;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function signal(child: Deno.ChildProcess, name: Deno.Signal): void {
+  try {
+    child.kill(name);
+  } catch { /* it has already exited */ }
+}
+
+/** Quotes one word for `sh`. */
+export function shellQuote(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word)
+    ? word
+    : `'${word.replaceAll("'", `'\\''`)}'`;
+}
+
+/** A free TCP port on 127.0.0.1, as the kernel hands it out. */
+export function freePort(): number {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const { port } = listener.addr as Deno.NetAddr;
+  listener.close();
+  return port;
+}
+
+/**
+ * Waits until `http://127.0.0.1:<port>/ready` answers with a body containing
+ * `hello`, or throws after `timeoutMs` (or as soon as the process exits).
+ */
+export async function waitUntilServing(
+  port: number,
+  process: PinnedProcess,
+  timeoutMs = 15_000,
+): Promise<void> {
+  let exited = false;
+  process.exited.then(() => exited = true);
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline && !exited) {
+    if (await answersHello(port)) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  const log = await Deno.readTextFile(process.logPath).catch(() => "");
+  const tail = log.trim().split("\n").slice(-3).join(" | ");
+  throw new Error(
+    `server on port ${port} ${
+      exited ? "exited" : "did not answer"
+    } during start-up${tail ? `: ${tail}` : ""}`,
+  );
+}
+
+/** Sends one GET over a fresh connection; true when the answer contains `hello`. */
+export async function answersHello(port: number): Promise<boolean> {
+  let conn: Deno.TcpConn | undefined;
+  let closed = false;
+  const close = () => {
+    if (closed || !conn) return;
+    closed = true;
+    conn.close();
+  };
+  // A server that accepts but never answers must not hang the bench.
+  const timer = setTimeout(close, 2000);
+  try {
+    conn = await Deno.connect({ hostname: "127.0.0.1", port });
+    await conn.write(
+      new TextEncoder().encode(
+        "GET /ready HTTP/1.1\r\nHost: bench\r\nConnection: close\r\n\r\n",
+      ),
+    );
+    const buffer = new Uint8Array(4096);
+    let text = "";
+    while (true) {
+      const n = await conn.read(buffer);
+      if (n === null) break;
+      text += new TextDecoder().decode(buffer.subarray(0, n));
+      if (text.includes("hello")) return true;
+    }
+    return false;
+  } catch {
+    return false;
+  } finally {
+    clearTimeout(timer);
+    close();
+  }
+}
+
+/** The resident set size of process `pid` in bytes (`VmRSS` in `/proc/<pid>/status`). */
+export async function residentBytes(pid: number): Promise<number> {
+  const status = await Deno.readTextFile(`/proc/${pid}/status`);
+  const match = /^VmRSS:\s+(\d+) kB/m.exec(status);
+  if (!match) throw new Error(`No VmRSS for process ${pid}`);
+  return Number(match[1]) * 1024;
+}

@@ -1,0 +1,231 @@
+/**
+ * One run's results as Markdown (for `bench/results/` and the terminal) and
+ * as SVG charts of the concurrency curve.
+ *
+ * @module
+ */
+
+import type { BenchResults, Summary } from "./results.ts";
+import { lineChart } from "./svg_chart.ts";
+import { checkTargets } from "./targets.ts";
+
+/** The baseline every ratio is taken against. */
+export const BASELINE_ID = "deno-serve";
+
+/** Formats requests per second with thousands separators: `74,560`. */
+export function formatRate(value: number): string {
+  return Number.isFinite(value)
+    ? Math.round(value).toLocaleString("en-US")
+    : "—";
+}
+
+/** Formats a latency in microseconds: `525 µs`, `5.34 ms`, `1.20 s`. */
+export function formatLatency(us: number): string {
+  if (!Number.isFinite(us)) return "—";
+  if (us < 1000) return `${Math.round(us)} µs`;
+  if (us < 1e6) return `${(us / 1000).toFixed(2)} ms`;
+  return `${(us / 1e6).toFixed(2)} s`;
+}
+
+/** Formats bytes as KB with one decimal: `6.2 KB`. */
+export function formatKb(bytes: number): string {
+  return `${(bytes / 1024).toFixed(1)} KB`;
+}
+
+/** A Markdown table; cells must not contain `|`. */
+export function markdownTable(
+  header: readonly string[],
+  rows: readonly (readonly string[])[],
+): string {
+  const line = (cells: readonly string[]) => `| ${cells.join(" | ")} |`;
+  const rule = `|${
+    header.map((_, i) => (i === 0 ? " --- " : " ---: ")).join("|")
+  }|`;
+  return [line(header), rule, ...rows.map(line)].join("\n");
+}
+
+function scenarioRow(
+  label: string,
+  summary: Summary,
+  baseline: Summary | undefined,
+): string[] {
+  const ratio = baseline && baseline.requestsPerSec > 0
+    ? `${(summary.requestsPerSec / baseline.requestsPerSec).toFixed(2)}x`
+    : "—";
+  return [
+    label,
+    formatRate(summary.requestsPerSec),
+    formatLatency(summary.p50Us),
+    formatLatency(summary.p99Us),
+    ratio,
+    String(summary.errors),
+  ];
+}
+
+/** The chart files {@link renderCharts} produces, by file name. */
+export const CHART_FILES = {
+  throughput: "concurrency_throughput.svg",
+  latency: "concurrency_p99.svg",
+} as const;
+
+/** The whole report as Markdown; charts are referenced by their file names beside it. */
+export function renderMarkdown(results: BenchResults): string {
+  const { info } = results;
+  const label = (id: string) =>
+    results.servers.find((s) => s.id === id)?.label ?? id;
+  const out: string[] = [
+    "# Benchmark results",
+    "",
+    `Produced by \`${info.command}\` on ${info.date}.`,
+    "",
+    `- Machine: ${info.machine}`,
+    `- Load average at start: ${info.loadAverage} (other work on the machine adds noise; compare ratios within this run)`,
+    `- Each server pinned to CPU 0 with \`taskset\`, \`wrk -t1\` pinned to CPU 1; ${info.durationSec} s per run, ` +
+    `figures are medians of ${info.rounds} round(s), servers alternating within each round.`,
+    "- Every server answers `hello, <path>`; ratios are requests/s against Deno.serve in the same scenario; " +
+    "errors are wrk socket errors (connect, read, write, timeout) plus non-2xx responses.",
+  ];
+  for (const skipped of results.skipped) {
+    out.push(`- Skipped ${skipped.label}: ${skipped.reason}.`);
+  }
+
+  out.push("", "## Targets", "");
+  out.push(markdownTable(
+    ["Target", "Measured", "Met"],
+    checkTargets(results).map((
+      c,
+    ) => [
+      c.target,
+      c.measured,
+      c.met === undefined ? "—" : c.met ? "yes" : "**no**",
+    ]),
+  ));
+
+  for (const scenario of results.scenarios) {
+    const baseline = scenario.summaries[BASELINE_ID];
+    const rows = results.servers
+      .filter((s) => scenario.summaries[s.id])
+      .map((s) => scenarioRow(s.label, scenario.summaries[s.id], baseline));
+    if (rows.length === 0) continue;
+    out.push("", `## ${scenario.title}`, "");
+    out.push(
+      markdownTable([
+        "Server",
+        "Requests/s",
+        "p50",
+        "p99",
+        "vs Deno.serve",
+        "Errors",
+      ], rows),
+    );
+  }
+
+  const memoryIds = results.servers.map((s) => s.id).filter((id) =>
+    results.idleMemory[id]
+  );
+  if (memoryIds.length) {
+    const connections = results.idleMemory[memoryIds[0]].connections;
+    out.push(
+      "",
+      `## Memory per idle keep-alive connection (${
+        connections.toLocaleString("en-US")
+      } connections)`,
+      "",
+    );
+    out.push(
+      "A separate client process opens the connections, completes one request on each and leaves them idle; " +
+        "the server's VmRSS is read before and after.",
+      "",
+    );
+    out.push(markdownTable(
+      [
+        "Server",
+        "RSS before",
+        "RSS with connections",
+        "Per connection",
+        "Still open",
+      ],
+      memoryIds.map((id) => {
+        const m = results.idleMemory[id];
+        return [
+          label(id),
+          `${(m.rssBefore / 2 ** 20).toFixed(1)} MB`,
+          `${(m.rssAfter / 2 ** 20).toFixed(1)} MB`,
+          formatKb(m.bytesPerConnection),
+          `${m.stillOpen} / ${m.connections}`,
+        ];
+      }),
+    ));
+  }
+
+  const curveIds = results.servers.map((s) => s.id).filter((id) =>
+    results.curve.summaries[id]
+  );
+  if (curveIds.length) {
+    out.push(
+      "",
+      "## Throughput and p99 latency against concurrent clients (keep-alive)",
+      "",
+    );
+    out.push(
+      `![Requests/s against concurrent clients](${CHART_FILES.throughput})`,
+      "",
+      `![p99 latency against concurrent clients](${CHART_FILES.latency})`,
+      "",
+    );
+    const header = [
+      "Clients",
+      ...curveIds.flatMap((id) => [`${label(id)} req/s`, "p99", "errors"]),
+    ];
+    const rows = results.curve.clients.map((clients, i) => [
+      String(clients),
+      ...curveIds.flatMap((id) => {
+        const s = results.curve.summaries[id][i];
+        return s
+          ? [
+            formatRate(s.requestsPerSec),
+            formatLatency(s.p99Us),
+            String(s.errors),
+          ]
+          : ["—", "—", "—"];
+      }),
+    ]);
+    out.push(markdownTable(header, rows));
+  }
+  return out.join("\n") + "\n";
+}
+
+/** The concurrency curve as two SVG charts, keyed by file name. */
+export function renderCharts(results: BenchResults): Record<string, string> {
+  const ids = results.servers.map((s) => s.id).filter((id) =>
+    results.curve.summaries[id]
+  );
+  const label = (id: string) =>
+    results.servers.find((s) => s.id === id)?.label ?? id;
+  const series = (pick: (s: Summary) => number) =>
+    ids.map((id) => ({
+      name: label(id),
+      points: results.curve.clients.map((c, i) =>
+        [c, pick(results.curve.summaries[id][i])] as const
+      ),
+    }));
+  const x = { label: "concurrent keep-alive clients", scale: "log" as const };
+  return {
+    [CHART_FILES.throughput]: lineChart({
+      title: "Requests per second (server on one core)",
+      x,
+      y: { label: "requests/s", scale: "linear" },
+      series: series((s) => s?.requestsPerSec ?? NaN),
+    }),
+    [CHART_FILES.latency]: lineChart({
+      title: "p99 latency",
+      x,
+      y: {
+        label: "p99 latency (ms)",
+        scale: "log",
+        format: (us) => `${Number((us / 1000).toPrecision(3))}`,
+      },
+      series: series((s) => s?.p99Us ?? NaN),
+    }),
+  };
+}

@@ -1,0 +1,211 @@
+import assert from "node:assert/strict";
+import {
+  formatLatency,
+  formatRate,
+  markdownTable,
+  renderCharts,
+  renderMarkdown,
+} from "./report.ts";
+import {
+  type BenchResults,
+  median,
+  summarize,
+  type Summary,
+} from "./results.ts";
+import { checkTargets } from "./targets.ts";
+
+function summary(requestsPerSec: number, p99Us = 2000): Summary {
+  return { requestsPerSec, p50Us: 500, p99Us, errors: 0, rounds: 2 };
+}
+
+/** A run where every target is measured; `tweak` changes it before use. */
+function results(tweak: (r: BenchResults) => void = () => {}): BenchResults {
+  const r: BenchResults = {
+    info: {
+      command: "deno task bench --quick",
+      date: "2026-11-23T18:00:00Z",
+      machine: "Test CPU, 2 CPUs",
+      durationSec: 1,
+      rounds: 1,
+      loadAverage: "0.50 0.40 0.30",
+    },
+    servers: [
+      { id: "nb", label: "webserve_nb" },
+      { id: "nb-log", label: "webserve_nb (access log)" },
+      { id: "blocking", label: "webserve (blocking)" },
+      { id: "deno-serve", label: "Deno.serve" },
+      { id: "node-http", label: "node:http" },
+    ],
+    skipped: [{
+      id: "nginx",
+      label: "nginx (1 worker)",
+      reason: "nginx is not installed",
+    }],
+    scenarios: [
+      {
+        id: "keepalive-1",
+        title: "Keep-alive, 1 connection",
+        summaries: {
+          "blocking": summary(9_000),
+          "deno-serve": summary(10_000),
+        },
+      },
+      {
+        id: "keepalive-50",
+        title: "Keep-alive, 50 connections",
+        summaries: {
+          "nb": summary(80_000),
+          "nb-log": summary(70_000),
+          "deno-serve": summary(70_000),
+          "node-http": summary(25_000),
+        },
+      },
+      {
+        id: "pipeline-16",
+        title: "Pipelining, 16 requests deep, 50 connections",
+        summaries: {
+          "nb": summary(400_000, NaN),
+          "deno-serve": summary(90_000),
+        },
+      },
+    ],
+    idleMemory: {
+      nb: {
+        connections: 5000,
+        rssBefore: 30e6,
+        rssAfter: 30e6 + 5000 * 4096,
+        bytesPerConnection: 4096,
+        stillOpen: 5000,
+      },
+    },
+    curve: {
+      clients: [1, 16, 256],
+      summaries: {
+        nb: [summary(10_000), summary(60_000), summary(55_000, 9000)],
+        blocking: [summary(12_000), summary(11_000), summary(10_000, 900_000)],
+      },
+    },
+  };
+  tweak(r);
+  return r;
+}
+
+Deno.test("median takes the middle value, or the mean of the middle two, ignoring NaN", () => {
+  assert.equal(median([3, 1, 2]), 2);
+  assert.equal(median([4, 1, 3, 2]), 2.5);
+  assert.equal(median([NaN, 5]), 5);
+  assert.ok(Number.isNaN(median([])));
+});
+
+Deno.test("summarize takes medians over rounds and adds up every kind of error", () => {
+  const s = summarize([
+    {
+      requestsPerSec: 100,
+      requests: 300,
+      p50Us: 10,
+      p99Us: 50,
+      socketErrors: 1,
+      non2xx: 2,
+    },
+    {
+      requestsPerSec: 300,
+      requests: 900,
+      p50Us: 30,
+      p99Us: NaN,
+      socketErrors: 0,
+      non2xx: 4,
+    },
+  ]);
+  assert.deepEqual(s, {
+    requestsPerSec: 200,
+    p50Us: 20,
+    p99Us: 50,
+    errors: 7,
+    rounds: 2,
+  });
+});
+
+Deno.test("formatLatency picks µs, ms or s and shows a dash for a missing figure", () => {
+  assert.equal(formatLatency(525), "525 µs");
+  assert.equal(formatLatency(5340), "5.34 ms");
+  assert.equal(formatLatency(1_200_000), "1.20 s");
+  assert.equal(formatLatency(NaN), "—");
+});
+
+Deno.test("formatRate rounds and groups thousands", () => {
+  assert.equal(formatRate(74560.42), "74,560");
+  assert.equal(formatRate(NaN), "—");
+});
+
+Deno.test("markdownTable left-aligns the first column and right-aligns the rest", () => {
+  assert.equal(
+    markdownTable(["Server", "Requests/s"], [["a", "1"], ["b", "2"]]),
+    "| Server | Requests/s |\n| --- | ---: |\n| a | 1 |\n| b | 2 |",
+  );
+});
+
+Deno.test("checkTargets judges each target from the run's ratios and memory", () => {
+  const checks = checkTargets(results());
+  assert.deepEqual(checks.map((c) => [c.measured, c.met]), [
+    ["1.14x", true], // 80k vs Deno.serve 70k
+    ["3.20x", true], // 80k vs node 25k
+    ["4.44x", true], // 400k vs 90k
+    ["0.90x", true], // 9k vs 10k
+    ["4.0 KB", true],
+    ["0.88x", true], // 70k logging vs 80k quiet
+  ]);
+});
+
+Deno.test("checkTargets reports a missed target and one it could not measure", () => {
+  const checks = checkTargets(results((r) => {
+    r.scenarios[1].summaries["nb-log"] = summary(40_000);
+    delete r.scenarios[0].summaries["blocking"];
+  }));
+  assert.deepEqual(checks[5].met, false);
+  assert.deepEqual([checks[3].measured, checks[3].met], [
+    "not measured",
+    undefined,
+  ]);
+});
+
+Deno.test("checkTargets fails the memory target when the server closed idle connections", () => {
+  const checks = checkTargets(results((r) => r.idleMemory.nb.stillOpen = 4000));
+  assert.equal(checks[4].met, false);
+});
+
+Deno.test("renderMarkdown states provenance, skips, targets, every scenario and the charts", () => {
+  const md = renderMarkdown(results());
+  assert.ok(md.includes("`deno task bench --quick`"));
+  assert.ok(md.includes("Test CPU, 2 CPUs"));
+  assert.ok(md.includes("Skipped nginx (1 worker): nginx is not installed."));
+  assert.ok(md.includes("## Targets"));
+  assert.ok(md.includes("## Keep-alive, 50 connections"));
+  assert.ok(
+    md.includes("| webserve_nb | 80,000 | 500 µs | 2.00 ms | 1.14x | 0 |"),
+  );
+  assert.ok(md.includes("| webserve_nb | 400,000 | 500 µs | — | 4.44x | 0 |"));
+  assert.ok(
+    md.includes("| webserve_nb | 28.6 MB | 48.1 MB | 4.0 KB | 5000 / 5000 |"),
+  );
+  assert.ok(
+    md.includes(
+      "![Requests/s against concurrent clients](concurrency_throughput.svg)",
+    ),
+  );
+  assert.ok(
+    md.includes("| 256 | 55,000 | 9.00 ms | 0 | 10,000 | 900.00 ms | 0 |"),
+  );
+  assert.ok(!md.includes("NaN"));
+});
+
+Deno.test("renderCharts draws one line per project server in each chart", () => {
+  const charts = renderCharts(results());
+  assert.deepEqual(Object.keys(charts).sort(), [
+    "concurrency_p99.svg",
+    "concurrency_throughput.svg",
+  ]);
+  for (const svg of Object.values(charts)) {
+    assert.equal(svg.match(/<polyline /g)?.length, 2);
+    assert.ok(svg.includes(">webserve (blocking)</text>"));
+  }
+});

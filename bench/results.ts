@@ -1,0 +1,93 @@
+/**
+ * The shape of one bench run's results, and how rounds are combined.
+ *
+ * @module
+ */
+
+import type { IdleMemoryResult } from "./idle_memory.ts";
+import type { WrkResult } from "./wrk.ts";
+
+/** One server's figures for one scenario, combined over the rounds. */
+export interface Summary {
+  /** Median requests per second over the rounds. */
+  requestsPerSec: number;
+  /** Median of the rounds' median latencies, in microseconds. */
+  p50Us: number;
+  /** Median of the rounds' 99th-percentile latencies, in microseconds. */
+  p99Us: number;
+  /** Socket errors and non-2xx responses over all rounds. */
+  errors: number;
+  /** How many rounds were combined. */
+  rounds: number;
+}
+
+/** Where and how the figures were produced. */
+export interface RunInfo {
+  /** The command line that produced them. */
+  command: string;
+  /** ISO date and time the run started. */
+  date: string;
+  /** CPU model, core count, kernel and tool versions. */
+  machine: string;
+  /** Seconds per wrk run. */
+  durationSec: number;
+  /** Rounds over which each figure is a median. */
+  rounds: number;
+  /** Load average when the run started: other work on the machine skews figures. */
+  loadAverage: string;
+}
+
+/** One wrk scenario's combined figures, keyed by server id. */
+export interface ScenarioResults {
+  /** The scenario's key. */
+  id: string;
+  /** What the scenario does, for headings. */
+  title: string;
+  /** Figures per server id; servers that did not take part are absent. */
+  summaries: Record<string, Summary>;
+}
+
+/** Figures for the concurrency curve, per server id, one entry per client count. */
+export interface CurveResults {
+  /** Client counts, ascending. */
+  clients: number[];
+  /** Figures per server id, aligned with `clients`. */
+  summaries: Record<string, Summary[]>;
+}
+
+/** Everything one run of `deno task bench` measured. */
+export interface BenchResults {
+  /** Provenance. */
+  info: RunInfo;
+  /** Labels of the servers that ran, by id, in table order. */
+  servers: { id: string; label: string }[];
+  /** Servers that could not run, and why. */
+  skipped: { id: string; label: string; reason: string }[];
+  /** The wrk scenarios, in order. */
+  scenarios: ScenarioResults[];
+  /** Idle-memory figures per server id. */
+  idleMemory: Record<string, IdleMemoryResult>;
+  /** Throughput and latency against concurrent clients. */
+  curve: CurveResults;
+}
+
+/** The median of the finite `values` (the mean of the middle two for an even count); NaN when there are none. */
+export function median(values: readonly number[]): number {
+  const sorted = values.filter(Number.isFinite).sort((a, b) => a - b);
+  if (sorted.length === 0) return NaN;
+  const middle = sorted.length >> 1;
+  return sorted.length % 2
+    ? sorted[middle]
+    : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+/** Combines the wrk runs of several rounds into one summary. */
+export function summarize(runs: readonly WrkResult[]): Summary {
+  return {
+    requestsPerSec: median(runs.map((r) => r.requestsPerSec)),
+    p50Us: median(runs.map((r) => r.p50Us)),
+    p99Us: median(runs.map((r) => r.p99Us)),
+    errors: runs.reduce((sum, r) => sum + r.socketErrors + r.non2xx, 0),
+    rounds: runs.length,
+  };
+}

@@ -1,0 +1,162 @@
+/**
+ * The servers the bench compares: the project's two servers and the peers a
+ * user would otherwise pick.
+ *
+ * @module
+ */
+
+/** One server the bench can start. */
+export interface ServerSpec {
+  /** A short stable key, used in flags and the JSON results. */
+  id: string;
+  /** The name shown in tables and charts. */
+  label: string;
+  /** True for `webserve.ts` and `webserve_nb.ts`. */
+  project: boolean;
+  /** Whether it can hold thousands of connections at once (the idle-memory scenario). */
+  concurrent: boolean;
+  /** The command line that serves on 127.0.0.1:`port`; `dir` is a scratch directory of its own. */
+  command(port: number, dir: string): Promise<string[]>;
+  /** Why it cannot run here, or `undefined` when it can. */
+  unavailable(): Promise<string | undefined>;
+}
+
+const benchDir = new URL(".", import.meta.url).pathname;
+/** The repository root, where `webserve.ts` and `webserve_nb.ts` live. */
+export const ROOT_DIR: string = new URL("..", import.meta.url).pathname;
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function onPath(program: string): Promise<boolean> {
+  try {
+    const { success } = await new Deno.Command("sh", {
+      args: ["-c", `command -v ${program}`],
+      stdout: "null",
+      stderr: "null",
+    }).output();
+    return success;
+  } catch {
+    return false;
+  }
+}
+
+function projectServer(
+  projectDir: string,
+  id: string,
+  label: string,
+  file: string,
+  extraArgs: string[],
+  concurrent: boolean,
+): ServerSpec {
+  const path = `${projectDir.replace(/\/?$/, "/")}${file}`;
+  return {
+    id,
+    label,
+    project: true,
+    concurrent,
+    command: (port) =>
+      Promise.resolve([
+        Deno.execPath(),
+        "run",
+        "--allow-net",
+        path,
+        String(port),
+        "--host",
+        "127.0.0.1",
+        ...extraArgs,
+      ]),
+    unavailable: async () =>
+      (await exists(path)) ? undefined : `${file} does not exist yet`,
+  };
+}
+
+/** `Deno.serve`: the baseline every ratio is taken against. */
+export const DENO_SERVE: ServerSpec = {
+  id: "deno-serve",
+  label: "Deno.serve",
+  project: false,
+  concurrent: true,
+  command: (port) =>
+    Promise.resolve([
+      Deno.execPath(),
+      "run",
+      "--allow-net",
+      `${benchDir}peers/deno_serve.ts`,
+      String(port),
+    ]),
+  unavailable: () => Promise.resolve(undefined),
+};
+
+/** Node's `http` module. */
+export const NODE_HTTP: ServerSpec = {
+  id: "node-http",
+  label: "node:http",
+  project: false,
+  concurrent: true,
+  command: (port) =>
+    Promise.resolve(["node", `${benchDir}peers/node_http.mjs`, String(port)]),
+  unavailable: async () =>
+    (await onPath("node")) ? undefined : "node is not installed",
+};
+
+/** nginx with a single process, answering from its config. */
+export const NGINX: ServerSpec = {
+  id: "nginx",
+  label: "nginx (1 worker)",
+  project: false,
+  concurrent: true,
+  command: async (port, dir) => {
+    const template = await Deno.readTextFile(`${benchDir}peers/nginx.conf`);
+    const config = template.replaceAll("{{port}}", String(port)).replaceAll(
+      "{{dir}}",
+      dir,
+    );
+    await Deno.writeTextFile(`${dir}/nginx.conf`, config);
+    return ["nginx", "-c", `${dir}/nginx.conf`, "-g", "daemon off;"];
+  },
+  unavailable: async () =>
+    (await onPath("nginx") || await exists("/usr/sbin/nginx"))
+      ? undefined
+      : "nginx is not installed (apt-get install nginx-light)",
+};
+
+/**
+ * Every server, in the order tables list them, taking the project's servers
+ * from `projectDir` (so another checkout can be measured the same way):
+ * `nb` is the non-blocking server with its access log off, `nb-log` the same
+ * with its log on (its default) written to a file, `blocking` the blocking
+ * server with its log off.
+ */
+export function allServers(projectDir: string = ROOT_DIR): ServerSpec[] {
+  return [
+    projectServer(projectDir, "nb", "webserve_nb", "webserve_nb.ts", [
+      "--quiet",
+    ], true),
+    projectServer(
+      projectDir,
+      "nb-log",
+      "webserve_nb (access log)",
+      "webserve_nb.ts",
+      [],
+      true,
+    ),
+    projectServer(
+      projectDir,
+      "blocking",
+      "webserve (blocking)",
+      "webserve.ts",
+      ["--quiet"],
+      false,
+    ),
+    DENO_SERVE,
+    NODE_HTTP,
+    NGINX,
+  ];
+}
