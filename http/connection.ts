@@ -94,23 +94,26 @@ export class ConnectionState {
 
   /** The free space to read into, compacting or resizing the buffer first. */
   readBuffer(): Uint8Array {
-    if (this.#start === this.#end) {
-      this.#start = this.#end = 0;
-      // Grow while reads fill the buffer; shrink once a read is small, so an
-      // idle connection holds only READ_SIZE_MIN.
-      if (this.#growNext) {
-        this.#resize(Math.min(this.#buf.length * 4, READ_SIZE_MAX));
-      } else if (
-        this.#buf.length > READ_SIZE_MIN && this.#lastRead <= READ_SIZE_MIN / 2
-      ) this.#resize(READ_SIZE_MIN);
-    } else if (this.#end === this.#buf.length) {
+    if (this.#start === this.#end) this.#start = this.#end = 0;
+    const size = this.#buf.length;
+    // Grow while reads fill the buffer (uploads, deep pipelines); shrink
+    // once a read is small and nothing is buffered, so an idle connection
+    // holds only READ_SIZE_MIN.
+    if (this.#growNext) {
+      this.#resize(Math.min(size * 4, READ_SIZE_MAX));
+    } else if (
+      this.#end === 0 && size > READ_SIZE_MIN &&
+      this.#lastRead <= READ_SIZE_MIN / 2
+    ) {
+      this.#resize(READ_SIZE_MIN);
+    } else if (this.#end === size) {
       if (this.#start > 0) {
         this.#buf.copyWithin(0, this.#start, this.#end);
         this.#end -= this.#start;
         this.#start = 0;
       } else {
         // A partial line fills the buffer; the parser's limits bound it.
-        this.#resize(this.#buf.length * 2);
+        this.#resize(size * 2);
       }
     }
     return this.#buf.subarray(this.#end);

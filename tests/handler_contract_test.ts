@@ -1,0 +1,296 @@
+/**
+ * handleConnection's contract beyond single requests: one read per call, one
+ * write per batch, short writes, interim responses, failing apps and
+ * sockets, bounded memory, and the hooks the servers use.
+ */
+
+import assert from "node:assert/strict";
+import {
+  type AccessLogEntry,
+  closeAfterResponse,
+  connectionPhase,
+  createConnectionHandler,
+  handleConnection,
+  handleTimeout,
+  type HttpResponse,
+  newConnectionState,
+  refuseConnection,
+} from "../handler.ts";
+import {
+  blankDates,
+  bytes,
+  FakeSocket,
+  parseResponses,
+  serveChunks,
+} from "./fake_socket.ts";
+
+const get = (path: string) => `GET ${path} HTTP/1.1\r\nHost: h\r\n\r\n`;
+
+Deno.test("handleConnection writes the responses to one read's requests in one write", async () => {
+  const result = await serveChunks([bytes(get("/a") + get("/b") + get("/c"))]);
+  assert.equal(parseResponses(result.output).length, 3);
+  assert.equal(result.socket.writes, 1);
+});
+
+Deno.test("handleConnection finishes short writes itself", async () => {
+  const request = bytes(get("/a") + get("/b"));
+  const whole = await serveChunks([request]);
+  const short = await serveChunks([request], { maxWrite: 7 });
+  assert.equal(short.output, whole.output);
+  assert.ok(short.socket.writes > 10);
+});
+
+Deno.test("handleConnection sends 100 Continue when the body has not arrived", async () => {
+  const head =
+    "POST /up HTTP/1.1\r\nHost: h\r\nExpect: 100-continue\r\nContent-Length: 4\r\n\r\n";
+  const result = await serveChunks([bytes(head), bytes("abcd")]);
+  assert.match(
+    result.output,
+    /^HTTP\/1\.1 100 Continue\r\n\r\nHTTP\/1\.1 200 OK\r\n/,
+  );
+  assert.equal(parseResponses(result.output)[1].body, "hello, /up");
+});
+
+Deno.test("handleConnection skips 100 Continue when the body came with the head", async () => {
+  const request =
+    "POST /up HTTP/1.1\r\nHost: h\r\nExpect: 100-continue\r\nContent-Length: 4\r\n\r\nabcd";
+  const result = await serveChunks([bytes(request)]);
+  assert.deepEqual(parseResponses(result.output).map((r) => r.status), [200]);
+});
+
+Deno.test("handleConnection ignores Expect on HTTP/1.0", async () => {
+  const request =
+    "POST /old HTTP/1.0\r\nExpect: 100-continue\r\nContent-Length: 1\r\n\r\n";
+  const result = await serveChunks([bytes(request), bytes("x")]);
+  assert.deepEqual(parseResponses(result.output).map((r) => r.status), [200]);
+});
+
+Deno.test("handleConnection answers 500 and closes when the app throws", async () => {
+  const handler = createConnectionHandler((request) => {
+    if (request.path === "/boom") throw new Error("boom");
+    return { status: 200, body: "ok" };
+  });
+  const result = await serveChunks(
+    [bytes(get("/ok") + get("/boom") + get("/never"))],
+    {},
+    handler,
+  );
+  const responses = parseResponses(result.output);
+  assert.deepEqual(responses.map((r) => r.status), [200, 500]);
+  assert.equal(responses[1].headers.get("connection"), "close");
+  assert.ok(result.closedByServer);
+});
+
+Deno.test("handleConnection answers 500 and closes when the app rejects", async () => {
+  const handler = createConnectionHandler(async (request) => {
+    await new Promise((resolve) => setTimeout(resolve, 1));
+    if (request.path === "/boom") throw new Error("boom");
+    return { status: 200, body: `async ${request.path}` };
+  });
+  const result = await serveChunks(
+    [bytes(get("/a") + get("/b") + get("/boom"))],
+    {},
+    handler,
+  );
+  const responses = parseResponses(result.output);
+  assert.deepEqual(responses.map((r) => r.status), [200, 200, 500]);
+  assert.deepEqual(responses.slice(0, 2).map((r) => r.body), [
+    "async /a",
+    "async /b",
+  ]);
+  assert.ok(result.closedByServer);
+});
+
+const malformed: Array<[string, HttpResponse]> = [
+  ["an informational status", { status: 101, body: "" }],
+  ["a fractional status", { status: 200.5, body: "" }],
+  ["a body of the wrong type", { status: 200, body: 42 as unknown as string }],
+  ["a header that splits the head", {
+    status: 200,
+    body: "",
+    headers: { "X-A": "1\r\nX-B: 2" },
+  }],
+  ["a header name with a space", {
+    status: 200,
+    body: "",
+    headers: { "X A": "1" },
+  }],
+  ["a framing header", {
+    status: 200,
+    body: "",
+    headers: { "Content-Length": "0" },
+  }],
+];
+for (const [name, response] of malformed) {
+  Deno.test(`handleConnection answers 500 to an app response with ${name}`, async () => {
+    const handler = createConnectionHandler(() => response);
+    const result = await serveChunks([bytes(get("/"))], {}, handler);
+    assert.deepEqual(parseResponses(result.output).map((r) => r.status), [500]);
+    assert.ok(result.closedByServer);
+  });
+}
+
+Deno.test("handleConnection sends an app's headers, bytes body and status", async () => {
+  const handler = createConnectionHandler(() => ({
+    status: 404,
+    body: new TextEncoder().encode("n\u00e9"),
+    headers: { "Content-Type": "text/x-test", "X-Extra": "yes" },
+  }));
+  const [response] = parseResponses(
+    (await serveChunks([bytes(get("/"))], {}, handler)).output,
+  );
+  assert.equal(response.status, 404);
+  assert.equal(response.headers.get("content-type"), "text/x-test");
+  assert.equal(response.headers.get("x-extra"), "yes");
+  assert.equal(response.headers.get("content-length"), "3");
+});
+
+Deno.test("handleConnection counts a string body's length in UTF-8 bytes", async () => {
+  const body = "h\u00e9llo \u{1F600} \ud800";
+  const handler = createConnectionHandler(() => ({ status: 200, body }));
+  const [response] = parseResponses(
+    (await serveChunks([bytes(get("/"))], {}, handler)).output,
+  );
+  assert.equal(
+    Number(response.headers.get("content-length")),
+    new TextEncoder().encode(body).length,
+  );
+});
+
+Deno.test("handleConnection resolves to close when the socket fails, never rejecting", async () => {
+  const reset = await handleConnection(
+    new FakeSocket([], { resetAtEnd: true }),
+  );
+  assert.equal(reset[0], true);
+  const broken = await handleConnection(
+    new FakeSocket([bytes(get("/"))], { failWrites: true }),
+  );
+  assert.equal(broken[0], true);
+  assert.equal(connectionPhase(broken[1]), "closed");
+});
+
+Deno.test("handleConnection answers nothing when the stream ends mid-request", async () => {
+  const result = await serveChunks([bytes("GET /half HTTP/1.1\r\nHo")]);
+  assert.equal(result.output, "");
+});
+
+Deno.test("handleConnection answers thousands of pipelined requests in bounded batches", async () => {
+  const count = 3000;
+  let stream = "";
+  for (let i = 0; i < count; i++) stream += get(`/${i}`);
+  const result = await serveChunks([bytes(stream)]);
+  const responses = parseResponses(result.output);
+  assert.equal(responses.length, count);
+  responses.forEach((r, i) => assert.equal(r.body, `hello, /${i}`));
+  // More calls than reads: whole requests were answered from the buffer
+  // in batches rather than in one unbounded write.
+  assert.ok(
+    result.calls > result.socket.reads,
+    `${result.calls} calls, ${result.socket.reads} reads`,
+  );
+});
+
+Deno.test("handleConnection streams a large body without holding it", async () => {
+  const size = 4 * 1024 * 1024;
+  const chunk = new Uint8Array(256 * 1024).fill(0x61);
+  const chunks = [
+    bytes(`POST /big HTTP/1.1\r\nHost: h\r\nContent-Length: ${size}\r\n\r\n`),
+  ];
+  for (let sent = 0; sent < size; sent += chunk.length) chunks.push(chunk);
+  chunks.push(bytes(get("/after")));
+  const result = await serveChunks(chunks);
+  assert.deepEqual(parseResponses(result.output).map((r) => r.body), [
+    "hello, /big",
+    "hello, /after",
+  ]);
+  assert.ok(
+    result.socket.largestRead <= 64 * 1024,
+    `read buffer grew to ${result.socket.largestRead}`,
+  );
+});
+
+Deno.test("handleConnection keeps idle connections on a small read buffer", async () => {
+  const socket = new FakeSocket([bytes(get("/a")), bytes(get("/b"))]);
+  let [, state] = await handleConnection(socket);
+  [, state] = await handleConnection(socket, state);
+  assert.ok(
+    socket.largestRead <= 4096,
+    `idle read buffer is ${socket.largestRead} bytes`,
+  );
+});
+
+Deno.test("handleConnection reports each response to onResponse", async () => {
+  const entries: AccessLogEntry[] = [];
+  const socket = new FakeSocket([
+    bytes(
+      get("/a?q=1") +
+        "POST /b HTTP/1.1\r\nHost: h\r\nContent-Length: 0\r\n\r\nGET /c HTTP/9.9\r\n\r\n",
+    ),
+  ]);
+  const state = newConnectionState({ onResponse: (e) => entries.push(e) });
+  await handleConnection(socket, state);
+  assert.deepEqual(
+    entries.map(({ method, target, status }) => [method, target, status]),
+    [["GET", "/a?q=1", 200], ["POST", "/b", 200], ["-", "-", 505]],
+  );
+  const [first] = parseResponses(blankDates(socket.output));
+  assert.ok(entries[0].bytes > first.body.length);
+  assert.ok(entries.every((e) => e.durationMs >= 0));
+});
+
+Deno.test("closeAfterResponse ends the connection after the next response", async () => {
+  const socket = new FakeSocket([bytes(get("/a") + get("/b"))]);
+  const state = newConnectionState();
+  closeAfterResponse(state);
+  const [close] = await handleConnection(socket, state);
+  assert.equal(close, true);
+  const responses = parseResponses(blankDates(socket.output));
+  assert.equal(responses.length, 1);
+  assert.equal(responses[0].headers.get("connection"), "close");
+});
+
+Deno.test("connectionPhase follows a request from idle through head and body", async () => {
+  assert.equal(connectionPhase(undefined), "idle");
+  const socket = new FakeSocket([
+    bytes("POST /p HTTP/1.1\r\nHo"),
+    bytes("st: h\r\nContent-Length: 2\r\n\r\n"),
+    bytes("x"),
+    bytes("y"),
+  ]);
+  const phases: string[] = [];
+  let state = newConnectionState();
+  for (let i = 0; i < 4; i++) {
+    [, state] = await handleConnection(socket, state);
+    phases.push(connectionPhase(state));
+  }
+  assert.deepEqual(phases, ["head", "body", "body", "idle"]);
+});
+
+Deno.test("handleTimeout answers 408 to a partial request and closes", async () => {
+  const socket = new FakeSocket([bytes("GET /slow HTTP/1.1\r\nHo")]);
+  const [, state] = await handleConnection(socket);
+  await handleTimeout(socket, state);
+  const [response] = parseResponses(blankDates(socket.output));
+  assert.equal(response.status, 408);
+  assert.equal(response.headers.get("connection"), "close");
+  assert.equal(connectionPhase(state), "closed");
+  assert.deepEqual(await handleConnection(socket, state), [true, state]);
+});
+
+Deno.test("handleTimeout closes an idle connection without a response", async () => {
+  const socket = new FakeSocket([bytes(get("/a"))]);
+  const [, state] = await handleConnection(socket);
+  const before = socket.output;
+  await handleTimeout(socket, state);
+  assert.equal(socket.output, before);
+  assert.equal(connectionPhase(state), "closed");
+});
+
+Deno.test("refuseConnection answers 503 with Connection: close, even to a broken socket", async () => {
+  const socket = new FakeSocket([]);
+  await refuseConnection(socket);
+  const [response] = parseResponses(blankDates(socket.output));
+  assert.equal(response.status, 503);
+  assert.equal(response.headers.get("connection"), "close");
+  await refuseConnection(new FakeSocket([], { failWrites: true }));
+});
