@@ -107,6 +107,7 @@ export function parseResponseStream(
           error: `bad field name in ${JSON.stringify(line)}`,
         };
       }
+      // deno-lint-ignore no-control-regex -- control characters are what this checks for
       if (/[\x00-\x08\x0a-\x1f\x7f]/.test(value)) {
         return {
           responses,
