@@ -15,6 +15,8 @@ export interface Summary {
   p50Us: number;
   /** Median of the rounds' 99th-percentile latencies, in microseconds. */
   p99Us: number;
+  /** The slowest response over all rounds, in microseconds. */
+  maxUs: number;
   /** Socket errors and non-2xx responses over all rounds. */
   errors: number;
   /** How many rounds were combined. */
@@ -87,6 +89,7 @@ export function summarize(runs: readonly WrkResult[]): Summary {
     requestsPerSec: median(runs.map((r) => r.requestsPerSec)),
     p50Us: median(runs.map((r) => r.p50Us)),
     p99Us: median(runs.map((r) => r.p99Us)),
+    maxUs: runs.length ? Math.max(...runs.map((r) => r.maxUs)) : NaN,
     errors: runs.reduce((sum, r) => sum + r.socketErrors + r.non2xx, 0),
     rounds: runs.length,
   };

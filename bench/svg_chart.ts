@@ -11,6 +11,8 @@ export interface Series {
   name: string;
   /** Points as `[x, y]`; non-finite values are skipped. */
   points: readonly (readonly [number, number])[];
+  /** Draw dashed, in the colour of the series before it (a second measure of the same thing). */
+  dashed?: boolean;
 }
 
 /** How one axis is scaled and labelled. */
@@ -137,7 +139,7 @@ export function lineChart(options: ChartOptions): string {
     (options.x.scale !== "log" || p[0] > 0) &&
     (options.y.scale !== "log" || p[1] > 0);
   const series = options.series.map((s) => ({
-    name: s.name,
+    ...s,
     points: s.points.filter(usable),
   }));
   const xs = series.flatMap((s) => s.points.map((p) => p[0]));
@@ -193,14 +195,17 @@ export function lineChart(options: ChartOptions): string {
       (top + bottom) / 2
     }) rotate(-90)" text-anchor="middle">${escapeXml(options.y.label)}</text>`,
   );
+  let colourIndex = -1;
   series.forEach((s, index) => {
-    const colour = COLOURS[index % COLOURS.length];
+    if (!s.dashed || colourIndex < 0) colourIndex++;
+    const colour = COLOURS[colourIndex % COLOURS.length];
+    const dash = s.dashed ? ` stroke-dasharray="6 4"` : "";
     const coords = s.points.map((p) =>
       `${px(x.toPixel(p[0]))},${px(y.toPixel(p[1]))}`
     );
     if (coords.length > 1) {
       out.push(
-        `<polyline fill="none" stroke="${colour}" stroke-width="2.5" points="${
+        `<polyline fill="none" stroke="${colour}" stroke-width="2.5"${dash} points="${
           coords.join(" ")
         }"/>`,
       );
@@ -213,7 +218,7 @@ export function lineChart(options: ChartOptions): string {
     out.push(
       `<line x1="${left + 12}" y1="${legendY}" x2="${
         left + 36
-      }" y2="${legendY}" stroke="${colour}" stroke-width="2.5"/>`,
+      }" y2="${legendY}" stroke="${colour}" stroke-width="2.5"${dash}/>`,
       `<text x="${left + 42}" y="${legendY}" dominant-baseline="middle">${
         escapeXml(s.name)
       }</text>`,

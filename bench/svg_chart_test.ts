@@ -110,3 +110,19 @@ Deno.test("compactNumber shortens thousands and millions", () => {
   assert.equal(compactNumber(20_000), "20k");
   assert.equal(compactNumber(1_234_567), "1.23M");
 });
+
+Deno.test("lineChart draws a dashed series in the colour of the series before it", () => {
+  const svg = lineChart({
+    ...CHART,
+    series: [
+      { name: "a p99", points: [[1, 1], [2, 2]] },
+      { name: "a slowest", points: [[1, 3], [2, 4]], dashed: true },
+      { name: "b p99", points: [[1, 1], [2, 1]] },
+    ],
+  });
+  const strokes = [...svg.matchAll(/<polyline [^>]*stroke="(#[0-9A-F]+)"/g)]
+    .map((m) => m[1]);
+  assert.equal(strokes[0], strokes[1]);
+  assert.notEqual(strokes[1], strokes[2]);
+  assert.equal(svg.match(/<polyline [^>]*stroke-dasharray/g)?.length, 1);
+});

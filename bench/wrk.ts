@@ -14,6 +14,8 @@ export interface WrkResult {
   p50Us: number;
   /** 99th-percentile latency in microseconds; NaN when wrk's figure is broken. */
   p99Us: number;
+  /** The slowest response's latency in microseconds: a starved client shows here, not in p99. */
+  maxUs: number;
   /** Connect, read, write and timeout errors together. */
   socketErrors: number;
   /** Responses whose status was not 2xx or 3xx. */
@@ -46,7 +48,8 @@ export function parseWrkOutput(output: string): WrkResult {
   const p50 = /^\s+50%\s+(\S+)/m.exec(output);
   const p99 = /^\s+99%\s+(\S+)/m.exec(output);
   const total = /^\s*(\d+) requests in /m.exec(output);
-  if (!rps || !p50 || !p99 || !total) {
+  const stats = /^[ \t]+Latency[ \t]+(\S+)[ \t]+(\S+)[ \t]+(\S+)/m.exec(output);
+  if (!rps || !p50 || !p99 || !total || !stats) {
     throw new SyntaxError(
       `Not a wrk --latency report: "${output.trim().slice(0, 200)}"`,
     );
@@ -65,6 +68,7 @@ export function parseWrkOutput(output: string): WrkResult {
     p99Us: parseWrkDuration(p99[1]) < parseWrkDuration(p50[1])
       ? NaN
       : parseWrkDuration(p99[1]),
+    maxUs: parseWrkDuration(stats[3]),
     socketErrors: errors
       ? errors.slice(1).reduce((sum, n) => sum + Number(n), 0)
       : 0,

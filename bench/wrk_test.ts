@@ -51,6 +51,7 @@ Deno.test("parseWrkOutput reads rate, count and percentiles of a clean run", () 
     requests: 149203,
     p50Us: 525,
     p99Us: 5340,
+    maxUs: 9020,
     socketErrors: 0,
     non2xx: 0,
   });
@@ -61,6 +62,7 @@ Deno.test("parseWrkOutput sums socket errors and counts non-2xx responses", () =
   assert.equal(result.socketErrors, 3 + 5 + 0 + 120);
   assert.equal(result.non2xx, 7);
   assert.equal(result.p50Us, 1_020_000);
+  assert.equal(result.maxUs, 1_990_000);
 });
 
 Deno.test("parseWrkOutput turns wrk's broken pipelining p99 (below the median) into NaN", () => {
