@@ -267,15 +267,11 @@ export class ConnectionState {
   /** Answers with `error` after the responses already committed, and closes. */
   fail(out: Output, error: HttpError): void {
     out.rollback();
-    const bytes = writeErrorResponse(out, error);
+    // The request line may have been read even when the head was not.
+    const method = this.#head?.method || "-";
+    const bytes = writeErrorResponse(out, error, method === "HEAD");
     out.commit();
-    const request = this.#request;
-    this.#log(
-      request?.method ?? "-",
-      request?.target ?? "-",
-      error.status,
-      bytes,
-    );
+    this.#log(method, this.#head?.target || "-", error.status, bytes);
     this.#phase = CLOSED;
   }
 

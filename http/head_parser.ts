@@ -95,6 +95,16 @@ export class HeadParser {
       this.#state !== REQUEST_LINE_START;
   }
 
+  /** The method, once the request line has been read; `""` before. */
+  get method(): string {
+    return this.#method;
+  }
+
+  /** The target, once the request line has been read; `""` before. */
+  get target(): string {
+    return this.#target;
+  }
+
   /** Forgets the head just parsed, ready for the next request. */
   reset(): void {
     this.#state = REQUEST_LINE_START;
@@ -104,6 +114,7 @@ export class HeadParser {
       this.#mark3 =
         0;
     this.#headBytes = 0;
+    this.#method = this.#target = "";
     this.#headers = [];
     this.#hostCount = 0;
     this.#contentLength = -1;
@@ -292,9 +303,10 @@ export class HeadParser {
   #finishRequestLine(buf: Uint8Array, lineStart: number, lineEnd: number) {
     const methodEnd = lineStart + this.#mark1;
     const targetEnd = lineStart + this.#mark2;
-    this.#version = parseVersion(buf, targetEnd + 1, lineEnd);
+    // Method and target first, so a refused version is logged with them.
     this.#method = methodName(buf, lineStart, methodEnd);
     this.#target = latin1(buf, methodEnd + 1, targetEnd);
+    this.#version = parseVersion(buf, targetEnd + 1, lineEnd);
   }
 
   #finishField(buf: Uint8Array, lineStart: number, valueEnd: number): void {

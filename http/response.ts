@@ -128,18 +128,23 @@ export function utf8Length(s: string): number {
 }
 
 /**
- * Writes the engine's own error response: a short plain-text body and
- * `Connection: close`, since after bad input the stream can't be trusted.
+ * Writes the engine's own error response: a short plain-text body (none
+ * for HEAD, RFC 9110 section 9.3.2) and `Connection: close`, since after
+ * bad input the stream can't be trusted.
  *
  * @returns the response's size in bytes
  */
-export function writeErrorResponse(out: Output, error: HttpError): number {
+export function writeErrorResponse(
+  out: Output,
+  error: HttpError,
+  headOnly = false,
+): number {
   const reason = STATUS_TEXT[error.status] ?? "Error";
   const body = `${error.status} ${reason}: ${error.message}\n`;
   const response = statusLine(error.status) +
     "Content-Type: text/plain; charset=utf-8\r\nDate: " + httpDate() +
     "\r\nContent-Length: " + utf8Length(body) +
-    "\r\nConnection: close\r\n\r\n" + body;
+    "\r\nConnection: close\r\n\r\n" + (headOnly ? "" : body);
   out.string(response);
   return utf8Length(response);
 }

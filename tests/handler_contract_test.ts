@@ -231,7 +231,7 @@ Deno.test("handleConnection reports each response to onResponse", async () => {
   await handleConnection(socket, state);
   assert.deepEqual(
     entries.map(({ method, target, status }) => [method, target, status]),
-    [["GET", "/a?q=1", 200], ["POST", "/b", 200], ["-", "-", 505]],
+    [["GET", "/a?q=1", 200], ["POST", "/b", 200], ["GET", "/c", 505]],
   );
   const [first] = parseResponses(blankDates(socket.output));
   assert.ok(entries[0].bytes > first.body.length);
@@ -293,4 +293,24 @@ Deno.test("refuseConnection answers 503 with Connection: close, even to a broken
   assert.equal(response.status, 503);
   assert.equal(response.headers.get("connection"), "close");
   await refuseConnection(new FakeSocket([], { failWrites: true }));
+});
+
+Deno.test("handleConnection sends no body with an error response to HEAD", async () => {
+  const request = "HEAD /h HTTP/1.1\r\nHost: h\r\nExpect: teapot\r\n\r\n";
+  const result = await serveChunks([bytes(request)]);
+  const [response] = parseResponses(result.output, 1);
+  assert.equal(response.status, 417);
+  assert.ok(Number(response.headers.get("content-length")) > 0);
+  assert.ok(result.output.endsWith("\r\n\r\n"), "a body followed the head");
+});
+
+Deno.test("handleConnection logs a refused request with its method and target when known", async () => {
+  const entries: AccessLogEntry[] = [];
+  const state = newConnectionState({ onResponse: (e) => entries.push(e) });
+  await handleConnection(new FakeSocket([bytes("\x01")]), state);
+  assert.deepEqual(entries.map((e) => [e.method, e.target, e.status]), [[
+    "-",
+    "-",
+    400,
+  ]]);
 });
