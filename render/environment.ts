@@ -4,10 +4,8 @@
  *
  * @module
  */
-// Inline npm: specifier by project rule (deno.json has no import map).
-// @ts-types="npm:@types/nunjucks@3.2.6"
-// deno-lint-ignore no-import-prefix
-import nunjucks from "npm:nunjucks@3.2.4";
+// @ts-types="@types/nunjucks"
+import nunjucks from "nunjucks";
 
 /**
  * Creates a nunjucks environment that loads templates from `templatesDir`.
