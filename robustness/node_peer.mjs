@@ -57,6 +57,13 @@ server.on("clientError", (err, socket) => {
   } else socket.destroy();
 });
 
+// Node's default 417 is chunked too; answer it like the others.
+server.on(
+  "checkExpectation",
+  (_req, res) =>
+    plain(res, 417, "expectation failed\n", { Connection: "close" }),
+);
+
 // CONNECT and Upgrade bypass the request handler; answer them the same way.
 server.on("connect", (_req, socket) => {
   socket.end(

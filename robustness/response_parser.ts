@@ -135,7 +135,23 @@ export function parseResponseStream(
       continue;
     }
     if (headerValue(response, "transfer-encoding") !== undefined) {
-      return { responses, error: "response uses Transfer-Encoding" };
+      // The engine never uses chunked framing; a peer (Node) may.
+      if (requireEngineHeaders) {
+        return { responses, error: "response uses Transfer-Encoding" };
+      }
+      const decoded = decodeChunked(bytes, text, bodyStart);
+      if (decoded === undefined) {
+        return {
+          responses,
+          error: `bad chunked body in response ${responses.length}`,
+        };
+      }
+      response.body = decoded.body;
+      response.end = decoded.end;
+      responses.push(response);
+      offset = decoded.end;
+      finalIndex++;
+      continue;
     }
     const lengths = headers.filter(([n]) =>
       n.toLowerCase() === "content-length"
@@ -195,6 +211,30 @@ export function fromLatin1(text: string): Uint8Array {
   const out = new Uint8Array(text.length);
   for (let i = 0; i < text.length; i++) out[i] = text.charCodeAt(i) & 0xff;
   return out;
+}
+
+/** Decodes a chunked body (no trailers expected) starting at `start`. */
+function decodeChunked(
+  bytes: Uint8Array,
+  text: string,
+  start: number,
+): { body: Uint8Array; end: number } | undefined {
+  const parts: number[] = [];
+  let at = start;
+  while (true) {
+    const lineEnd = text.indexOf(CRLF, at);
+    if (lineEnd < 0) return undefined;
+    const size = parseInt(text.slice(at, lineEnd).split(";")[0], 16);
+    if (Number.isNaN(size)) return undefined;
+    at = lineEnd + 2;
+    if (size === 0) {
+      if (!text.startsWith(CRLF, at)) return undefined;
+      return { body: Uint8Array.from(parts), end: at + 2 };
+    }
+    if (at + size + 2 > text.length) return undefined;
+    parts.push(...bytes.subarray(at, at + size));
+    at += size + 2;
+  }
 }
 
 function preview(text: string, offset: number): string {
