@@ -5,7 +5,7 @@
  * @module
  */
 
-import { residentBytes } from "./processes.ts";
+import { residentBytes, track } from "./processes.ts";
 
 /** What one idle-memory measurement found. */
 export interface IdleMemoryResult {
@@ -52,6 +52,7 @@ export async function measureIdleMemory(
     stdout: "piped",
     stderr: "piped",
   }).spawn();
+  track(child);
   const stdin = child.stdin.getWriter();
   const lines = readLines(child.stdout);
   const timer = setTimeout(() => {

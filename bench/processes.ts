@@ -42,6 +42,15 @@ export function startPinned(
   return { pid: child.pid, logPath, exited };
 }
 
+/**
+ * Remembers a child process (wrk, the idle client) so {@link stopAll} ends
+ * it too if the bench is interrupted; forgotten once it exits.
+ */
+export function track(child: Deno.ChildProcess): void {
+  live.add(child);
+  child.status.finally(() => live.delete(child));
+}
+
 /** Ends a process started by {@link startPinned}: SIGTERM, then SIGKILL after `graceMs`. */
 export async function stop(
   process: PinnedProcess,

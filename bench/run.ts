@@ -222,7 +222,11 @@ async function startServer(
     SERVER_CPU,
     `${dir}/output.log`,
   );
-  await waitUntilServing(port, process);
+  try {
+    await waitUntilServing(port, process);
+  } catch (error) {
+    throw new Error(`${spec.label}: ${(error as Error).message}`);
+  }
   return { spec, port, process };
 }
 

@@ -4,6 +4,8 @@
  * @module
  */
 
+import { track } from "./processes.ts";
+
 /** What one `wrk --latency` run measured. */
 export interface WrkResult {
   /** Completed requests per second over the whole run. */
@@ -124,6 +126,7 @@ export async function runWrk(options: WrkOptions): Promise<WrkResult> {
     stderr: "piped",
     stdin: "null",
   }).spawn();
+  track(child);
   const killer = setTimeout(() => {
     try {
       child.kill("SIGKILL");
