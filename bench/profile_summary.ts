@@ -42,9 +42,14 @@ export interface FunctionTime {
   totalUs: number;
 }
 
+/** The repository root, stripped from file names to keep them short. */
+const ROOT_URL = new URL("..", import.meta.url).href;
+
 function keyOf(node: ProfileNode): string {
   const { functionName, url, lineNumber } = node.callFrame;
-  const file = url.replace(/^.*\/work\/main\//, "").replace(/^file:\/\//, "");
+  const file = url.startsWith(ROOT_URL)
+    ? url.slice(ROOT_URL.length)
+    : url.replace(/^file:\/\//, "");
   return `${functionName || "(anonymous)"} (${file || "native"}${
     file ? `:${lineNumber + 1}` : ""
   })`;
