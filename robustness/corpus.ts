@@ -19,6 +19,8 @@ export interface BadRequestCase {
   request: string;
   /** The status of the last response. */
   status: number;
+  /** True for a HEAD request: the error is answered without a body (RFC 9110 section 9.3.2). */
+  head?: boolean;
   /** Statuses of the responses before it (valid requests earlier in a pipeline). */
   before?: number[];
   /**
@@ -847,6 +849,22 @@ export const BAD_REQUESTS: readonly BadRequestCase[] = [
     name: "unknown expectation",
     request: req(POST, ["Expect: teapot", "Content-Length: 1"], "x"),
     status: 417,
+    close: true,
+  },
+
+  // --- HEAD: an error answer has the head only (RFC 9110 section 9.3.2; found by the fuzzer) ---
+  {
+    name: "HEAD with unknown expectation",
+    request: req("HEAD / HTTP/1.1", ["Expect: teapot"]),
+    status: 417,
+    head: true,
+    close: true,
+  },
+  {
+    name: "HEAD with bad Content-Length",
+    request: req("HEAD / HTTP/1.1", ["Content-Length: x"]),
+    status: 400,
+    head: true,
     close: true,
   },
 

@@ -41,6 +41,7 @@ for (const badCase of BAD_REQUESTS) {
       badCase.status,
     ]);
     const last = responses.at(-1)!;
+    if (badCase.head) assert.ok(last.bodiless, "no body in an answer to HEAD");
     assert.equal(
       saysClose(last),
       badCase.close,
