@@ -134,7 +134,9 @@ export function renderMarkdown(results: BenchResults): string {
     );
     out.push(
       "A separate client process opens the connections, completes one request on each and leaves them idle; " +
-        "the server's VmRSS is read before and after.",
+        "the server's VmRSS is read before and after. Idle timeouts are raised so the connections stay " +
+        "open while measured (project servers `--idle-timeout 60`, node:http `keepAliveTimeout` 120 s, " +
+        "nginx `keepalive_timeout` 120 s).",
       "",
     );
     out.push(markdownTable(

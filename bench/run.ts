@@ -214,11 +214,12 @@ interface Running {
 async function startServer(
   spec: ServerSpec,
   tempDir: string,
+  idle = false,
 ): Promise<Running> {
   const dir = await Deno.makeTempDir({ dir: tempDir, prefix: `${spec.id}-` });
   const port = freePort();
   const process = startPinned(
-    await spec.command(port, dir),
+    await spec.command(port, dir, idle),
     SERVER_CPU,
     `${dir}/output.log`,
   );
@@ -479,7 +480,7 @@ async function idleMemory(
   connections: number,
   tempDir: string,
 ): Promise<IdleMemoryResult> {
-  const server = await startServer(spec, tempDir);
+  const server = await startServer(spec, tempDir, true);
   try {
     const result = await measureIdleMemory(
       server.process.pid,

@@ -15,8 +15,13 @@ export interface ServerSpec {
   project: boolean;
   /** Whether it can hold thousands of connections at once (the idle-memory scenario). */
   concurrent: boolean;
-  /** The command line that serves on 127.0.0.1:`port`; `dir` is a scratch directory of its own. */
-  command(port: number, dir: string): Promise<string[]>;
+  /**
+   * The command line that serves on 127.0.0.1:`port`; `dir` is a scratch
+   * directory of its own. `idle` asks for a keep-alive idle timeout long
+   * enough for the idle-memory scenario (the peers already keep idle
+   * connections for minutes).
+   */
+  command(port: number, dir: string, idle?: boolean): Promise<string[]>;
   /** Why it cannot run here, or `undefined` when it can. */
   unavailable(): Promise<string | undefined>;
 }
@@ -61,7 +66,7 @@ function projectServer(
     label,
     project: true,
     concurrent,
-    command: (port) =>
+    command: (port, _dir, idle) =>
       Promise.resolve([
         Deno.execPath(),
         "run",
@@ -71,6 +76,7 @@ function projectServer(
         "--host",
         "127.0.0.1",
         ...extraArgs,
+        ...(idle ? ["--idle-timeout", "60"] : []),
       ]),
     unavailable: async () =>
       (await exists(path)) ? undefined : `${file} does not exist yet`,
