@@ -1,0 +1,165 @@
+/**
+ * Opening the listening sockets: every interface, IPv6 and IPv4, by default.
+ *
+ * On Linux one socket bound to `::` also accepts IPv4 (as v4-mapped
+ * addresses) unless the host sets `bindv6only`; then a second socket on
+ * `0.0.0.0` is opened on the same port. Without IPv6, `0.0.0.0` alone.
+ *
+ * @module
+ */
+
+/** The listening sockets of one server, accepted from as one. */
+export class Listeners {
+  readonly #listeners: Deno.TcpListener[];
+  readonly #waiting = new Map<
+    Deno.TcpListener,
+    Promise<[Deno.TcpListener, Deno.TcpConn | Error]>
+  >();
+  #closed = false;
+  /** Which IP families reach the server, e.g. `"IPv4 and IPv6"`. */
+  readonly families: string;
+
+  /** Wraps already-open listeners; `families` describes what they reach. */
+  constructor(listeners: Deno.TcpListener[], families: string) {
+    this.#listeners = listeners;
+    this.families = families;
+  }
+
+  /** The addresses listened on, the first being the main one. */
+  get addrs(): Deno.NetAddr[] {
+    return this.#listeners.map((listener) => listener.addr);
+  }
+
+  /**
+   * Accepts the next connection from any listener; `null` once closed.
+   * Transient failures (too many open files, a peer that reset before being
+   * accepted) are thrown for the caller to pause and retry; `accept` may be
+   * called again after them.
+   */
+  async accept(): Promise<Deno.TcpConn | null> {
+    if (this.#closed) return null;
+    for (const listener of this.#listeners) {
+      if (!this.#waiting.has(listener)) {
+        this.#waiting.set(
+          listener,
+          listener.accept().then(
+            (conn): [Deno.TcpListener, Deno.TcpConn] => [listener, conn],
+            (
+              error,
+            ): [Deno.TcpListener, Error] => [
+              listener,
+              error instanceof Error ? error : new Error(String(error)),
+            ],
+          ),
+        );
+      }
+    }
+    const [listener, result] = await Promise.race(this.#waiting.values());
+    this.#waiting.delete(listener);
+    if (this.#closed) {
+      if (!(result instanceof Error)) closeQuietly(result);
+      return null;
+    }
+    if (result instanceof Error) throw result;
+    return result;
+  }
+
+  /** Stops listening; a pending `accept` resolves `null`. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const listener of this.#listeners) closeQuietly(listener);
+    // Connections accepted after the close but before anyone looked.
+    for (const waiting of this.#waiting.values()) {
+      waiting.then(([, result]) => {
+        if (!(result instanceof Error)) closeQuietly(result);
+      });
+    }
+  }
+}
+
+/** Closes a resource that may already be closed. */
+export function closeQuietly(resource: { close(): void }): void {
+  try {
+    resource.close();
+  } catch {
+    // Already closed: nothing to do.
+  }
+}
+
+/**
+ * Listens on `hostname:port`, or on every interface when no hostname is
+ * given. Throws what `Deno.listen` throws (see `describeListenError`).
+ */
+export function listen(port: number, hostname?: string): Listeners {
+  if (hostname !== undefined) {
+    const listener = Deno.listen({ hostname, port });
+    return new Listeners([listener], hostname.includes(":") ? "IPv6" : "IPv4");
+  }
+  let v6: Deno.TcpListener;
+  try {
+    v6 = Deno.listen({ hostname: "::", port });
+  } catch (error) {
+    if (!isNoIpv6(error)) throw error;
+    return new Listeners(
+      [Deno.listen({ hostname: "0.0.0.0", port })],
+      "IPv4 only: this host has no IPv6",
+    );
+  }
+  // Probe: when `::` already covers IPv4, binding 0.0.0.0 on its port fails.
+  try {
+    const v4 = Deno.listen({ hostname: "0.0.0.0", port: v6.addr.port });
+    return new Listeners([v6, v4], "IPv4 and IPv6");
+  } catch (error) {
+    if (error instanceof Deno.errors.AddrInUse) {
+      return new Listeners([v6], "IPv4 and IPv6");
+    }
+    closeQuietly(v6);
+    throw error;
+  }
+}
+
+function isNoIpv6(error: unknown): boolean {
+  if (error instanceof Deno.errors.AddrNotAvailable) return true;
+  // EAFNOSUPPORT (97) has no class of its own.
+  return error instanceof Error &&
+    /os error 97\b|address family not supported/i.test(error.message);
+}
+
+/** Formats a listening address as a URL: `http://[::]:8080/`. */
+export function addressUrl(addr: Deno.NetAddr): string {
+  const host = addr.hostname.includes(":")
+    ? `[${addr.hostname}]`
+    : addr.hostname;
+  return `http://${host}:${addr.port}/`;
+}
+
+/**
+ * Turns a failure to listen into one line a user can act on, e.g.
+ * `port 8080 is already in use`.
+ */
+export function describeListenError(
+  error: unknown,
+  port: number,
+  hostname?: string,
+): string {
+  const where = hostname === undefined
+    ? `port ${port}`
+    : `${hostname} port ${port}`;
+  if (error instanceof Deno.errors.AddrInUse) {
+    return `cannot listen on ${where}: it is already in use (choose another port, or 0 for any free one)`;
+  }
+  if (error instanceof Deno.errors.NotCapable) {
+    return `cannot listen on ${where}: network access not granted (run with --allow-net)`;
+  }
+  if (error instanceof Deno.errors.PermissionDenied) {
+    return port > 0 && port < 1024
+      ? `cannot listen on ${where}: permission denied (ports below 1024 need privileges; use a port from 1024 up)`
+      : `cannot listen on ${where}: permission denied`;
+  }
+  if (error instanceof Deno.errors.AddrNotAvailable) {
+    return `cannot listen on ${where}: no such address on this host`;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return `cannot listen on ${where}: ${message.split("\n")[0]}`;
+}

@@ -1,0 +1,242 @@
+/**
+ * The non-blocking server's multiplexer: every open connection has exactly
+ * one pending `handleConnection` call (so at most one outstanding read); when
+ * it settles, the connection is closed or the call is re-armed.
+ *
+ * `handleConnection` writes every response before it returns, so a client
+ * that does not read its responses simply has no read pending until it does:
+ * backpressure comes for free and memory stays bounded.
+ *
+ * Timeouts use one coarse sweep over all connections instead of a timer per
+ * read; the clock it keeps (`now`) is also what settles stamp, so a busy
+ * connection costs no clock reads at all.
+ *
+ * @module
+ */
+
+import {
+  closeAfterResponse,
+  connectionPhase,
+  type ConnectionState,
+  handleConnection,
+  handleTimeout,
+  newConnectionState,
+} from "../handler.ts";
+import type { AccessLog } from "./access_log.ts";
+import { formatPeer } from "./access_log.ts";
+import { closeQuietly } from "./listen.ts";
+
+/** The pool's timeouts, in milliseconds. */
+export interface PoolTimeouts {
+  /** Between requests. */
+  idleTimeoutMs: number;
+  /** From the first byte of a request head to its end. */
+  headTimeoutMs: number;
+  /** Longest pause while a body arrives or a response waits to be taken. */
+  bodyTimeoutMs: number;
+}
+
+/** After a timeout, how long writing the 408 may take before the socket is closed anyway. */
+const TIMEOUT_WRITE_MS = 1_000;
+
+/** Sweep period bounds: fine enough for short test timeouts, never busier than 100 Hz. */
+const MIN_SWEEP_MS = 10;
+const MAX_SWEEP_MS = 250;
+
+/** One open connection. Kept small: thousands of these may wait at once. */
+interface Pooled {
+  readonly conn: Deno.TcpConn;
+  state: ConnectionState;
+  /** Pool clock at the last settled call (the last read). */
+  lastProgress: number;
+  /** Pool clock when the current request head began. */
+  headStarted: number;
+  /** Phase after the last settled call. */
+  phase: string;
+  /** Pool clock by which a timed-out connection is closed even if its 408 is not yet written; 0 if not timed out. */
+  closeBy: number;
+  closed: boolean;
+}
+
+/** Serves connections concurrently through `handleConnection`. */
+export class ReaderPool {
+  readonly #timeouts: PoolTimeouts;
+  readonly #log: AccessLog | undefined;
+  readonly #open = new Set<Pooled>();
+  /** Calls to `handleConnection` not yet settled. */
+  #pending = 0;
+  #now = Date.now();
+  #sweepTimer: ReturnType<typeof setInterval> | undefined;
+  readonly #sweepMs: number;
+  #stopping = false;
+  #drainWaiters: (() => void)[] = [];
+
+  /** Creates an empty pool; `log`, when given, receives one entry per response. */
+  constructor(timeouts: PoolTimeouts, log?: AccessLog) {
+    this.#timeouts = timeouts;
+    this.#log = log;
+    const shortest = Math.min(
+      timeouts.idleTimeoutMs,
+      timeouts.headTimeoutMs,
+      timeouts.bodyTimeoutMs,
+    );
+    this.#sweepMs = Math.min(
+      MAX_SWEEP_MS,
+      Math.max(MIN_SWEEP_MS, Math.floor(shortest / 10)),
+    );
+  }
+
+  /** Open connections. */
+  get size(): number {
+    return this.#open.size;
+  }
+
+  /** Takes over `conn`: serves it until it closes. */
+  add(conn: Deno.TcpConn): void {
+    try {
+      conn.setNoDelay(true);
+    } catch {
+      // The peer may already be gone; the first read will say so.
+    }
+    const log = this.#log;
+    let state: ConnectionState;
+    if (log) {
+      const peer = formatPeer(conn.remoteAddr);
+      state = newConnectionState({
+        onResponse: (entry) => log.add(peer, entry),
+      });
+    } else {
+      state = newConnectionState();
+    }
+    if (this.#sweepTimer === undefined) this.#startSweep();
+    const now = this.#now;
+    const pooled: Pooled = {
+      conn,
+      state,
+      lastProgress: now,
+      headStarted: now,
+      phase: "idle",
+      closeBy: 0,
+      closed: false,
+    };
+    this.#open.add(pooled);
+    this.#arm(pooled);
+  }
+
+  /**
+   * Begins a graceful stop: idle connections are closed now; busy ones end
+   * after their next response.
+   */
+  beginStop(): void {
+    this.#stopping = true;
+    for (const pooled of this.#open) {
+      if (connectionPhase(pooled.state) === "idle") {
+        this.#close(pooled);
+      } else {
+        closeAfterResponse(pooled.state);
+      }
+    }
+  }
+
+  /** Ends every connection still open: 408 where a request is partly in, then close. */
+  forceClose(): void {
+    for (const pooled of this.#open) this.#timeOut(pooled);
+  }
+
+  /** Resolves once no connection is open and no call is pending. */
+  drained(): Promise<void> {
+    if (this.#isDrained()) return Promise.resolve();
+    return new Promise((resolve) => this.#drainWaiters.push(resolve));
+  }
+
+  #isDrained(): boolean {
+    return this.#open.size === 0 && this.#pending === 0;
+  }
+
+  #arm(pooled: Pooled): void {
+    this.#pending++;
+    handleConnection(pooled.conn, pooled.state).then(
+      ([close, state]) => this.#settle(pooled, close, state),
+      // The contract says it never rejects; if it does, the connection is done.
+      () => this.#settle(pooled, true, pooled.state),
+    );
+  }
+
+  #settle(pooled: Pooled, close: boolean, state: ConnectionState): void {
+    this.#pending--;
+    pooled.state = state;
+    if (close || pooled.closed || pooled.closeBy !== 0) {
+      this.#close(pooled);
+    } else {
+      const phase = connectionPhase(state);
+      const now = this.#now;
+      pooled.lastProgress = now;
+      if (phase === "head" && pooled.phase !== "head") pooled.headStarted = now;
+      pooled.phase = phase;
+      if (phase === "closed" || (this.#stopping && phase === "idle")) {
+        this.#close(pooled);
+      } else {
+        this.#arm(pooled);
+      }
+    }
+    if (this.#drainWaiters.length > 0 && this.#isDrained()) {
+      this.#wakeDrainWaiters();
+    }
+  }
+
+  #close(pooled: Pooled): void {
+    if (!pooled.closed) {
+      pooled.closed = true;
+      closeQuietly(pooled.conn);
+      this.#open.delete(pooled);
+    }
+    if (this.#open.size === 0) this.#stopSweep();
+  }
+
+  #timeOut(pooled: Pooled): void {
+    if (pooled.closed || pooled.closeBy !== 0) return;
+    pooled.closeBy = this.#now + TIMEOUT_WRITE_MS;
+    // Closing the socket afterwards also ends the pending handleConnection call.
+    handleTimeout(pooled.conn, pooled.state).finally(() => this.#close(pooled));
+  }
+
+  #startSweep(): void {
+    this.#now = Date.now();
+    this.#sweepTimer = setInterval(() => this.#sweep(), this.#sweepMs);
+  }
+
+  #stopSweep(): void {
+    if (this.#sweepTimer !== undefined) {
+      clearInterval(this.#sweepTimer);
+      this.#sweepTimer = undefined;
+    }
+  }
+
+  /** Times out connections past their deadline; runs every `#sweepMs`. */
+  #sweep(): void {
+    const now = this.#now = Date.now();
+    const { idleTimeoutMs, headTimeoutMs, bodyTimeoutMs } = this.#timeouts;
+    for (const pooled of this.#open) {
+      if (pooled.closeBy !== 0) {
+        if (now >= pooled.closeBy) this.#close(pooled);
+        continue;
+      }
+      // Live phase: the engine updates the state while a call runs (e.g. "writing").
+      const phase = connectionPhase(pooled.state);
+      const deadline = phase === "idle"
+        ? pooled.lastProgress + idleTimeoutMs
+        : phase === "head"
+        ? pooled.headStarted + headTimeoutMs
+        : phase === "closed"
+        ? now
+        : pooled.lastProgress + bodyTimeoutMs;
+      if (now >= deadline) this.#timeOut(pooled);
+    }
+  }
+
+  #wakeDrainWaiters(): void {
+    const waiters = this.#drainWaiters;
+    this.#drainWaiters = [];
+    for (const wake of waiters) wake();
+  }
+}

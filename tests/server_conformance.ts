@@ -1,0 +1,296 @@
+/**
+ * Behaviour both servers must share, registered once per server: real
+ * clients (`fetch` and raw sockets) against a server started on port 0 in
+ * this process.
+ *
+ * @module
+ */
+
+import assert from "node:assert/strict";
+import type {
+  LogWriter,
+  NonBlockingServeOptions,
+  ServerHandle,
+} from "../server/options.ts";
+import { get, RawClient } from "./server_raw_client.ts";
+
+/** Either server's `serve`. */
+export type ServeFunction = (
+  options: NonBlockingServeOptions & { sliceMs?: number },
+) => ServerHandle;
+
+/** Runs `body` against a fresh quiet server on 127.0.0.1, stopping it afterwards. */
+export async function withServer(
+  serve: ServeFunction,
+  options: NonBlockingServeOptions & { sliceMs?: number },
+  body: (server: ServerHandle, port: number) => Promise<void>,
+): Promise<void> {
+  const server = serve({
+    port: 0,
+    hostname: "127.0.0.1",
+    quiet: true,
+    ...options,
+  });
+  try {
+    await body(server, server.addr.port);
+  } finally {
+    await server.stop();
+  }
+}
+
+/** A log writer that keeps what it is given. */
+export class MemoryLog implements LogWriter {
+  text = "";
+  readonly #decoder = new TextDecoder();
+  /** Keeps `p` and takes all of it. */
+  write(p: Uint8Array): Promise<number> {
+    this.text += this.#decoder.decode(p);
+    return Promise.resolve(p.length);
+  }
+}
+
+/** Registers the shared tests under `label` (`"webserve"` or `"webserve_nb"`). */
+export function registerServerTests(label: string, serve: ServeFunction): void {
+  Deno.test(`${label} serve answers fetch GET and POST with hello and the path`, async () => {
+    await withServer(serve, {}, async (_server, port) => {
+      const got = await fetch(`http://127.0.0.1:${port}/some/random/url?q=1`);
+      assert.equal(got.status, 200);
+      assert.equal(await got.text(), "hello, /some/random/url");
+      const posted = await fetch(`http://127.0.0.1:${port}/process_form`, {
+        method: "POST",
+        body: "a=1&b=2",
+      });
+      assert.equal(await posted.text(), "hello, /process_form");
+    });
+  });
+
+  Deno.test(`${label} serve listens on IPv4 and IPv6 when no host is given`, async () => {
+    const server = serve({ port: 0, quiet: true });
+    try {
+      assert.equal(server.families, "IPv4 and IPv6");
+      for (const hostname of ["127.0.0.1", "::1"]) {
+        const client = await RawClient.connect(server.addr.port, hostname);
+        try {
+          await client.send(get("/v", "Connection: close\r\n"));
+          assert.equal(
+            (await client.readResponse()).body,
+            "hello, /v",
+            hostname,
+          );
+        } finally {
+          client.close();
+        }
+      }
+    } finally {
+      await server.stop();
+    }
+  });
+
+  Deno.test(`${label} serve keeps a connection alive and answers pipelined requests in order`, async () => {
+    await withServer(serve, {}, async (_server, port) => {
+      const client = await RawClient.connect(port);
+      try {
+        await client.send(get("/one"));
+        assert.equal((await client.readResponse()).body, "hello, /one");
+        await client.send(get("/two"));
+        assert.equal((await client.readResponse()).body, "hello, /two");
+        await client.send(
+          get("/a") + get("/b") + get("/c", "Connection: close\r\n"),
+        );
+        const bodies = [];
+        for (let i = 0; i < 3; i++) {
+          bodies.push((await client.readResponse()).body);
+        }
+        assert.deepEqual(bodies, ["hello, /a", "hello, /b", "hello, /c"]);
+        assert.ok(
+          await client.closedWithin(2000),
+          "closes after Connection: close",
+        );
+      } finally {
+        client.close();
+      }
+    });
+  });
+
+  Deno.test(`${label} serve answers chunked and 100-continue uploads`, async () => {
+    await withServer(serve, {}, async (_server, port) => {
+      const client = await RawClient.connect(port);
+      try {
+        await client.send(
+          "POST /chunked HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n",
+        );
+        assert.equal((await client.readResponse()).body, "hello, /chunked");
+        await client.send(
+          "POST /continue HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n",
+        );
+        const interim = await client.readResponse();
+        assert.equal(interim.status, 100);
+        await client.send("abcde");
+        assert.equal((await client.readResponse()).body, "hello, /continue");
+      } finally {
+        client.close();
+      }
+    });
+  });
+
+  Deno.test(`${label} serve answers HTTP/1.0 and closes`, async () => {
+    await withServer(serve, {}, async (_server, port) => {
+      const client = await RawClient.connect(port);
+      try {
+        await client.send("GET /old HTTP/1.0\r\n\r\n");
+        const response = await client.readResponse();
+        assert.equal(response.body, "hello, /old");
+        assert.ok(await client.closedWithin(2000));
+      } finally {
+        client.close();
+      }
+    });
+  });
+
+  Deno.test(`${label} serve answers bad input with a 4xx and closes, then serves others`, async () => {
+    await withServer(serve, {}, async (_server, port) => {
+      const client = await RawClient.connect(port);
+      try {
+        await client.send("THIS IS NOT HTTP\r\n\r\n");
+        const response = await client.readResponse();
+        assert.ok(
+          response.status >= 400 && response.status < 500,
+          response.statusLine,
+        );
+        assert.ok(await client.closedWithin(2000));
+      } finally {
+        client.close();
+      }
+      const got = await fetch(`http://127.0.0.1:${port}/after`);
+      assert.equal(await got.text(), "hello, /after");
+    });
+  });
+
+  Deno.test(`${label} serve answers 408 when a request head stalls past the deadline`, async () => {
+    await withServer(
+      serve,
+      { headTimeoutMs: 300, idleTimeoutMs: 5000 },
+      async (_server, port) => {
+        const client = await RawClient.connect(port);
+        try {
+          await client.send("GET /slow HTTP/1.1\r\nHo");
+          const response = await client.readResponse();
+          assert.equal(response.status, 408);
+          assert.ok(await client.closedWithin(2000));
+        } finally {
+          client.close();
+        }
+      },
+    );
+  });
+
+  Deno.test(`${label} serve answers 408 when a request body stops arriving`, async () => {
+    await withServer(serve, { bodyTimeoutMs: 300 }, async (_server, port) => {
+      const client = await RawClient.connect(port);
+      try {
+        await client.send(
+          "POST /upload HTTP/1.1\r\nHost: t\r\nContent-Length: 100\r\n\r\npartial",
+        );
+        assert.equal((await client.readResponse()).status, 408);
+        assert.ok(await client.closedWithin(2000));
+      } finally {
+        client.close();
+      }
+    });
+  });
+
+  Deno.test(`${label} serve closes a keep-alive connection after the idle timeout`, async () => {
+    await withServer(serve, { idleTimeoutMs: 200 }, async (_server, port) => {
+      const client = await RawClient.connect(port);
+      try {
+        await client.send(get("/x"));
+        await client.readResponse();
+        assert.ok(await client.closedWithin(2000), "idle connection closed");
+        assert.equal(client.unread, "", "closed without sending anything");
+      } finally {
+        client.close();
+      }
+    });
+  });
+
+  Deno.test(`${label} serve stop answers a request in flight and closes idle connections`, async () => {
+    const server = serve({
+      port: 0,
+      hostname: "127.0.0.1",
+      quiet: true,
+      idleTimeoutMs: 10_000,
+    });
+    const port = server.addr.port;
+    const busy = await RawClient.connect(port);
+    const idle = label === "webserve"
+      ? undefined
+      : await RawClient.connect(port);
+    try {
+      await busy.send(
+        "POST /late HTTP/1.1\r\nHost: t\r\nContent-Length: 10\r\n\r\n12345",
+      );
+      if (idle) {
+        await idle.send(get("/idle"));
+        await idle.readResponse();
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const stopping = server.stop();
+      await busy.send("67890");
+      const response = await busy.readResponse();
+      assert.equal(response.body, "hello, /late");
+      assert.equal(response.headers.get("connection")?.toLowerCase(), "close");
+      if (idle) {
+        assert.ok(
+          await idle.closedWithin(1000),
+          "idle connection closed at stop",
+        );
+      }
+      await stopping;
+      await assert.rejects(
+        Deno.connect({ hostname: "127.0.0.1", port }),
+        "no longer listening",
+      );
+    } finally {
+      busy.close();
+      idle?.close();
+      await server.stop();
+    }
+  });
+
+  Deno.test(`${label} serve writes one access-log line per request, and none when quiet`, async () => {
+    const log = new MemoryLog();
+    const server = serve({ port: 0, hostname: "127.0.0.1", logWriter: log });
+    try {
+      await (await fetch(`http://127.0.0.1:${server.addr.port}/logged?x=1`))
+        .text();
+      await (await fetch(`http://127.0.0.1:${server.addr.port}/second`, {
+        method: "POST",
+        body: "z",
+      })).text();
+    } finally {
+      await server.stop();
+    }
+    const lines = log.text.trimEnd().split("\n");
+    assert.equal(lines.length, 2, log.text);
+    assert.match(
+      lines[0],
+      /^\d{4}-\d\d-\d\dT\S+ 127\.0\.0\.1 "GET \/logged\?x=1" 200 \d+ [\d.]+ms$/,
+    );
+    assert.match(lines[1], /"POST \/second" 200 /);
+
+    const quietLog = new MemoryLog();
+    const quiet = serve({
+      port: 0,
+      hostname: "127.0.0.1",
+      quiet: true,
+      logWriter: quietLog,
+    });
+    try {
+      await (await fetch(`http://127.0.0.1:${quiet.addr.port}/unlogged`))
+        .text();
+    } finally {
+      await quiet.stop();
+    }
+    assert.equal(quietLog.text, "");
+  });
+}

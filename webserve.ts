@@ -1,0 +1,174 @@
+/**
+ * The blocking server: one connection at a time, exactly the classic loop.
+ *
+ * ```text
+ * accept; [close, st] = handleConnection(conn); while (!close) [close, st] = handleConnection(conn, st); close
+ * ```
+ *
+ * Serving one client at a time means one client can hold everyone else
+ * back, so every call is raced against a timer chosen by the connection's
+ * phase (idle between requests, a request head arriving, a body arriving),
+ * and after a time slice the connection is asked to close after its next
+ * response so that the next client in the queue gets its turn.
+ *
+ * @example Start from code
+ * ```ts
+ * import { serve } from "./webserve.ts";
+ * const server = serve({ port: 0, quiet: true });
+ * console.log(server.addr.port);
+ * await server.stop();
+ * ```
+ *
+ * @module
+ */
+
+import {
+  closeAfterResponse,
+  connectionPhase,
+  type ConnectionState,
+  handleConnection,
+  handleTimeout,
+  newConnectionState,
+} from "./handler.ts";
+import { AccessLog, formatPeer } from "./server/access_log.ts";
+import { runServerCli } from "./server/main.ts";
+import { closeQuietly, listen } from "./server/listen.ts";
+import {
+  BLOCKING_DEFAULTS,
+  type BlockingServeOptions,
+  DEFAULT_PORT,
+  type ServerHandle,
+  withDefaults,
+} from "./server/options.ts";
+import { delay, raceTimeout, TIMED_OUT } from "./server/timers.ts";
+
+export type { BlockingServeOptions, ServerHandle } from "./server/options.ts";
+
+/** How long a 408 may take to write before the connection is closed anyway. */
+const TIMEOUT_WRITE_MS = 1_000;
+
+/** Pause after a failed accept (e.g. out of file descriptors) before trying again. */
+const ACCEPT_RETRY_MS = 50;
+
+/** The connection being served, as `stop()` needs to see it. */
+interface Current {
+  readonly conn: Deno.TcpConn;
+  state: ConnectionState;
+}
+
+/**
+ * Starts the blocking server and returns at once; it serves in the
+ * background until `stop()`. Throws if it cannot listen (see
+ * `describeListenError`).
+ */
+export function serve(options: BlockingServeOptions = {}): ServerHandle {
+  const settings = withDefaults(BLOCKING_DEFAULTS, options);
+  const listeners = listen(options.port ?? DEFAULT_PORT, options.hostname);
+  const log = options.quiet ? undefined : new AccessLog(options.logWriter);
+  let stopping = false;
+  let current: Current | undefined;
+
+  /** Serves one connection until it closes or times out. */
+  async function serveConnection(conn: Deno.TcpConn): Promise<void> {
+    conn.setNoDelay(true);
+    const peer = formatPeer(conn.remoteAddr);
+    const self: Current = {
+      conn,
+      state: newConnectionState(
+        log ? { onResponse: (entry) => log.add(peer, entry) } : {},
+      ),
+    };
+    current = self;
+    const acceptedAt = performance.now();
+    let headStartedAt = acceptedAt;
+    let sliceOver = false;
+    let close = false;
+    while (!close) {
+      const now = performance.now();
+      if (!sliceOver && (stopping || now - acceptedAt >= settings.sliceMs)) {
+        // Fairness: the next response ends this connection, letting the next client in.
+        closeAfterResponse(self.state);
+        sliceOver = true;
+      }
+      const phase = connectionPhase(self.state);
+      if (phase === "closed" || (stopping && phase === "idle")) break;
+      const limit = phase === "idle"
+        ? settings.idleTimeoutMs
+        : phase === "head"
+        ? headStartedAt + settings.headTimeoutMs - now
+        : settings.bodyTimeoutMs;
+      const call = handleConnection(conn, self.state);
+      const outcome = await raceTimeout(call, limit);
+      if (outcome === TIMED_OUT) {
+        // 408 if a request is partly in; then closing the socket ends the pending call.
+        await raceTimeout(handleTimeout(conn, self.state), TIMEOUT_WRITE_MS);
+        closeQuietly(conn);
+        [, self.state] = await call;
+        break;
+      }
+      [close, self.state] = outcome;
+      if (connectionPhase(self.state) === "head" && phase !== "head") {
+        headStartedAt = performance.now();
+      }
+    }
+    closeQuietly(conn);
+    current = undefined;
+  }
+
+  const serving = (async () => {
+    while (!stopping) {
+      let conn: Deno.TcpConn | null;
+      try {
+        conn = await listeners.accept();
+      } catch {
+        // Out of file descriptors, or a peer gone before accept: try again shortly.
+        await delay(ACCEPT_RETRY_MS);
+        continue;
+      }
+      if (conn === null) break;
+      await serveConnection(conn);
+    }
+  })();
+
+  let resolveFinished: () => void;
+  const finished = new Promise<void>((resolve) => resolveFinished = resolve);
+
+  let stopped: Promise<void> | undefined;
+  async function stop(): Promise<void> {
+    stopping = true;
+    listeners.close();
+    const busy = current;
+    if (busy) {
+      closeAfterResponse(busy.state);
+      // Waiting for a next request that may never come: end it now.
+      if (connectionPhase(busy.state) === "idle") closeQuietly(busy.conn);
+    }
+    if (await raceTimeout(serving, settings.graceMs) === TIMED_OUT) {
+      const late = current;
+      if (late) {
+        await raceTimeout(
+          handleTimeout(late.conn, late.state),
+          TIMEOUT_WRITE_MS,
+        );
+        closeQuietly(late.conn);
+      }
+      await serving;
+    }
+    await log?.close();
+    resolveFinished();
+  }
+
+  const [addr] = listeners.addrs;
+  return {
+    addr,
+    addrs: listeners.addrs,
+    families: listeners.families,
+    finished,
+    stop: () => (stopped ??= stop()),
+    [Symbol.asyncDispose]: () => (stopped ??= stop()),
+  };
+}
+
+if (import.meta.main) {
+  Deno.exit(await runServerCli("blocking", Deno.args, serve));
+}

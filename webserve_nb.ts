@@ -1,0 +1,119 @@
+/**
+ * The non-blocking server: every connection at once, on one event loop.
+ *
+ * An accept loop hands each connection to a reader pool, which keeps exactly
+ * one `handleConnection` call pending per connection and re-arms it when it
+ * settles. Nothing a client does (silence, trickling bytes, never reading,
+ * a huge upload) holds anyone else back; coarse sweeps enforce the
+ * timeouts, and a cap on open connections answers 503 beyond it.
+ *
+ * @example Start from code
+ * ```ts
+ * import { serve } from "./webserve_nb.ts";
+ * const server = serve({ port: 0, quiet: true });
+ * console.log(server.addr.port);
+ * await server.stop();
+ * ```
+ *
+ * @module
+ */
+
+import { refuseConnection } from "./handler.ts";
+import { AccessLog } from "./server/access_log.ts";
+import { closeQuietly, listen } from "./server/listen.ts";
+import { runServerCli } from "./server/main.ts";
+import {
+  DEFAULT_PORT,
+  NON_BLOCKING_DEFAULTS,
+  type NonBlockingServeOptions,
+  type ServerHandle,
+  withDefaults,
+} from "./server/options.ts";
+import { ReaderPool } from "./server/reader_pool.ts";
+import { delay, raceTimeout, TIMED_OUT } from "./server/timers.ts";
+
+export type {
+  NonBlockingServeOptions,
+  ServerHandle,
+} from "./server/options.ts";
+
+/** Pause after a failed accept (e.g. out of file descriptors) before trying again. */
+const ACCEPT_RETRY_MS = 50;
+
+/** How long writing a 503 may take before the refused socket is closed anyway. */
+const REFUSE_WRITE_MS = 1_000;
+
+/**
+ * Starts the non-blocking server and returns at once; it serves in the
+ * background until `stop()`. Throws if it cannot listen (see
+ * `describeListenError`).
+ */
+export function serve(options: NonBlockingServeOptions = {}): ServerHandle {
+  const settings = withDefaults(NON_BLOCKING_DEFAULTS, options);
+  const listeners = listen(options.port ?? DEFAULT_PORT, options.hostname);
+  const log = options.quiet ? undefined : new AccessLog(options.logWriter);
+  const pool = new ReaderPool(settings, log);
+  const refusing = new Set<Promise<void>>();
+  let stopping = false;
+
+  /** Over the cap: a complete 503 with `Connection: close`, then close. */
+  function refuse(conn: Deno.TcpConn): void {
+    const refusal = raceTimeout(refuseConnection(conn, 503), REFUSE_WRITE_MS)
+      .then(() => {
+        closeQuietly(conn);
+        refusing.delete(refusal);
+      });
+    refusing.add(refusal);
+  }
+
+  const accepting = (async () => {
+    while (!stopping) {
+      let conn: Deno.TcpConn | null;
+      try {
+        conn = await listeners.accept();
+      } catch {
+        // Out of file descriptors, or a peer gone before accept: try again shortly.
+        await delay(ACCEPT_RETRY_MS);
+        continue;
+      }
+      if (conn === null) break;
+      if (pool.size >= settings.maxConnections) {
+        refuse(conn);
+      } else {
+        pool.add(conn);
+      }
+    }
+  })();
+
+  let resolveFinished: () => void;
+  const finished = new Promise<void>((resolve) => resolveFinished = resolve);
+
+  async function stop(): Promise<void> {
+    stopping = true;
+    listeners.close();
+    await accepting;
+    pool.beginStop();
+    if (await raceTimeout(pool.drained(), settings.graceMs) === TIMED_OUT) {
+      pool.forceClose();
+      await pool.drained();
+    }
+    await Promise.all(refusing);
+    await log?.close();
+    resolveFinished();
+  }
+
+  let stopped: Promise<void> | undefined;
+  const [addr] = listeners.addrs;
+  return {
+    addr,
+    addrs: listeners.addrs,
+    families: listeners.families,
+    finished,
+    stop: () => (stopped ??= stop()),
+    [Symbol.asyncDispose]: () => (stopped ??= stop()),
+  };
+}
+
+if (import.meta.main) {
+  Deno.exit(await runServerCli("non-blocking", Deno.args, serve));
+}
