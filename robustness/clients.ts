@@ -24,7 +24,10 @@ export interface ReadResult {
 }
 
 /** Reads until end of stream, a reset, or `timeoutMs`; never throws; closes `conn`. */
-export async function readUntilClosed(conn: Deno.Conn, timeoutMs: number): Promise<ReadResult> {
+export async function readUntilClosed(
+  conn: Deno.Conn,
+  timeoutMs: number,
+): Promise<ReadResult> {
   let text = "";
   let timedOut = false;
   const timer = setTimeout(() => {
@@ -56,11 +59,21 @@ export function closeQuietly(conn: Deno.Conn): void {
 }
 
 /** Sends one request with `Connection: close` and returns the whole answer, or throws on a timeout. */
-export async function fetchRaw(port: number, request: string, timeoutMs = 10_000): Promise<string> {
+export async function fetchRaw(
+  port: number,
+  request: string,
+  timeoutMs = 10_000,
+): Promise<string> {
   const conn = await connect(port);
   await writeAll(conn, fromLatin1(request));
   const result = await readUntilClosed(conn, timeoutMs);
-  if (result.end === "timeout") throw new Error(`no answer within ${timeoutMs} ms to ${JSON.stringify(request.slice(0, 60))}`);
+  if (result.end === "timeout") {
+    throw new Error(
+      `no answer within ${timeoutMs} ms to ${
+        JSON.stringify(request.slice(0, 60))
+      }`,
+    );
+  }
   return result.text;
 }
 
@@ -70,7 +83,10 @@ export function getRequest(path: string): string {
 }
 
 /** Polls `condition` every 50 ms until it holds or `timeoutMs` passes; returns whether it held. */
-export async function waitFor(condition: () => boolean, timeoutMs: number): Promise<boolean> {
+export async function waitFor(
+  condition: () => boolean,
+  timeoutMs: number,
+): Promise<boolean> {
   const deadline = performance.now() + timeoutMs;
   while (!condition()) {
     if (performance.now() > deadline) return false;

@@ -38,6 +38,8 @@ export interface GeneratorOptions {
   expectContinue?: boolean;
   /** obs-text (bytes 0x80-0xFF) in field values. */
   obsText?: boolean;
+  /** Never ask to close the connection (the soak reuses it). */
+  keepAlive?: boolean;
   /** Most requests in one pipeline. Default 4. */
   maxRequests?: number;
 }
@@ -199,10 +201,11 @@ function oneRequest(
     hasBody && !http10 && options.expectContinue !== false && rng.chance(0.2)
   ) fields.push("Expect: 100-continue");
   let close = false;
+  const mayClose = last && !options.keepAlive;
   if (http10) {
-    if (!last || rng.chance(0.5)) fields.push("Connection: keep-alive");
+    if (!mayClose || rng.chance(0.5)) fields.push("Connection: keep-alive");
     else close = true;
-  } else if (last && rng.chance(0.3)) {
+  } else if (mayClose && rng.chance(0.3)) {
     fields.push(
       `Connection: ${rng.pick(["close", "Close", "keep-alive, close"])}`,
     );

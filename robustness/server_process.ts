@@ -38,10 +38,23 @@ export function procAvailable(): boolean {
  * Starts `deno run --allow-net <server> 0 --host 127.0.0.1 --quiet ...flags`
  * and waits for its start-up line to learn the port.
  */
-export async function startServerProcess(kind: ServerKind, flags: string[] = []): Promise<ServerProcess> {
-  const script = new URL(`../${SERVER_MODULES[kind]}`, import.meta.url).pathname;
+export async function startServerProcess(
+  kind: ServerKind,
+  flags: string[] = [],
+): Promise<ServerProcess> {
+  const script =
+    new URL(`../${SERVER_MODULES[kind]}`, import.meta.url).pathname;
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-net", script, "0", "--host", "127.0.0.1", "--quiet", ...flags],
+    args: [
+      "run",
+      "--allow-net",
+      script,
+      "0",
+      "--host",
+      "127.0.0.1",
+      "--quiet",
+      ...flags,
+    ],
     stdin: "null",
     stdout: "piped",
     stderr: "piped",
@@ -52,7 +65,13 @@ export async function startServerProcess(kind: ServerKind, flags: string[] = [])
   const pattern = /listening on http:\/\/[^\s]*:(\d+)\//;
   while (!pattern.test(seen)) {
     const { value, done } = await reader.read();
-    if (done) throw new Error(`${SERVER_MODULES[kind]} exited before listening: ${seen}${await stderrText}`);
+    if (done) {
+      throw new Error(
+        `${
+          SERVER_MODULES[kind]
+        } exited before listening: ${seen}${await stderrText}`,
+      );
+    }
     seen += value;
   }
   // Keep draining stdout so the server never blocks on a full pipe.
@@ -69,7 +88,11 @@ export async function startServerProcess(kind: ServerKind, flags: string[] = [])
     port: Number(pattern.exec(seen)![1]),
     pid,
     openFiles: () => [...Deno.readDirSync(`/proc/${pid}/fd`)].length,
-    rssKiB: () => Number(/VmRSS:\s+(\d+)/.exec(Deno.readTextFileSync(`/proc/${pid}/status`))?.[1] ?? NaN),
+    rssKiB: () =>
+      Number(
+        /VmRSS:\s+(\d+)/.exec(Deno.readTextFileSync(`/proc/${pid}/status`))
+          ?.[1] ?? NaN,
+      ),
     alive: () => !exited,
     async stop() {
       if (!exited) {
