@@ -84,11 +84,11 @@ export function getRequest(path: string): string {
 
 /** Polls `condition` every 50 ms until it holds or `timeoutMs` passes; returns whether it held. */
 export async function waitFor(
-  condition: () => boolean,
+  condition: () => boolean | Promise<boolean>,
   timeoutMs: number,
 ): Promise<boolean> {
   const deadline = performance.now() + timeoutMs;
-  while (!condition()) {
+  while (!(await condition())) {
     if (performance.now() > deadline) return false;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }

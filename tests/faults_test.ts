@@ -30,7 +30,7 @@ import {
   startServerProcess,
 } from "../robustness/server_process.ts";
 
-const hasProc = procAvailable();
+const hasProc = await procAvailable();
 if (!hasProc) {
   console.log(
     "fault tests skipped: /proc is needed to count the server's open files",
@@ -60,15 +60,15 @@ async function withServer(
     // Warm up first: the runtime opens a few descriptors for good on its first timer and socket.
     await assertServes(server, "/warm-up");
     await readUntilClosed(await connect(server.port), 5_000);
-    const baseline = server.openFiles();
+    const baseline = await server.openFiles();
     await body(server);
     const settled = await waitFor(
-      () => server.openFiles() <= baseline,
+      async () => (await server.openFiles()) <= baseline,
       SETTLE_MS,
     );
     assert.ok(
       settled,
-      `open files back to ${baseline} (now ${server.openFiles()})`,
+      `open files back to ${baseline} (now ${await server.openFiles()})`,
     );
     assert.ok(server.alive(), "the server is still running");
   } finally {
@@ -233,7 +233,7 @@ for (const kind of ["blocking", "non-blocking"] as const) {
     ignore,
     fn: () =>
       withServer(kind, async (server) => {
-        const rssBefore = server.rssKiB();
+        const rssBefore = await server.rssKiB();
         const conn = await connect(server.port);
         const flood = fromLatin1(
           "GET /flood HTTP/1.1\r\nHost: t\r\n\r\n".repeat(60_000),
@@ -241,7 +241,7 @@ for (const kind of ["blocking", "non-blocking"] as const) {
         const flooding = writeAll(conn, flood).catch(() => {}); // stalls once the server stops reading
         await sleep(500);
         await assertServes(server, "/beside-the-flood");
-        const growthMiB = (server.rssKiB() - rssBefore) / 1024;
+        const growthMiB = ((await server.rssKiB()) - rssBefore) / 1024;
         assert.ok(
           growthMiB < 64,
           `memory grew ${growthMiB.toFixed(1)} MiB under the flood`,

@@ -68,7 +68,7 @@ if (values.server !== "non-blocking" && values.server !== "blocking") {
 const kind = values.server as ServerKind;
 const missing = serverMissing(kind);
 if (missing) fail(missing);
-if (!procAvailable()) {
+if (!(await procAvailable())) {
   fail("needs /proc to read the server's open files and memory (Linux)");
 }
 
