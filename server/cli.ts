@@ -213,9 +213,13 @@ function describeParseError(error: unknown): string {
     case "ERR_PARSE_ARGS_UNKNOWN_OPTION":
       return `unknown option '${quoted ?? message}'`;
     case "ERR_PARSE_ARGS_INVALID_OPTION_VALUE":
-      return /argument missing/i.test(message)
-        ? `option '${quoted ?? message}' needs a value`
-        : `option '${quoted ?? message}' takes no value`;
+      if (/argument missing/i.test(message)) {
+        return `option '${quoted}' needs a value`;
+      }
+      if (/ambiguous/i.test(message)) {
+        return `option '${quoted}' needs a value (one starting with '-' is written ${quoted}=-...)`;
+      }
+      return `option '${quoted}' takes no value`;
     default:
       return message.split("\n")[0];
   }

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { serve } from "../webserve.ts";
+import { Listeners } from "../server/listen.ts";
 import { registerServerTests, withServer } from "./server_conformance.ts";
 import { get, RawClient, since } from "./server_raw_client.ts";
 
@@ -96,4 +97,30 @@ Deno.test("webserve answers a second client within about a second while a first 
       "the first connection was ended after its time slice",
     );
   });
+});
+
+Deno.test("Listeners accept from every socket they hold (the bindv6only case)", async () => {
+  const listeners = new Listeners(
+    [
+      Deno.listen({ hostname: "127.0.0.1", port: 0 }),
+      Deno.listen({ hostname: "127.0.0.1", port: 0 }),
+    ],
+    "test",
+  );
+  const clients: Deno.Conn[] = [];
+  try {
+    for (const addr of listeners.addrs.toReversed()) {
+      clients.push(
+        await Deno.connect({ hostname: "127.0.0.1", port: addr.port }),
+      );
+      const accepted = await listeners.accept();
+      assert.ok(accepted);
+      assert.equal(accepted.localAddr.port, addr.port);
+      accepted.close();
+    }
+  } finally {
+    listeners.close();
+    for (const client of clients) client.close();
+  }
+  assert.equal(await listeners.accept(), null);
 });
