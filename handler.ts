@@ -72,25 +72,27 @@ export function createConnectionHandler(
   return async function handleConnection(sock, state) {
     const st = state instanceof ConnectionState ? state : new ConnectionState();
     if (st.closed) return [true, st];
+    let ended = false;
     if (!st.hasPendingInput) {
-      let n: number | null;
+      let n: number | null = null;
       try {
         n = await sock.read(st.readBuffer());
       } catch {
-        n = null; // reset, or closed by the server's timer
+        st.close(); // reset, or closed by the server's timer
       }
-      // At end of stream a partial request can never be completed, and
-      // the client can't be waiting for an answer to it.
-      if (n === null) st.close();
       if (st.closed) return [true, st];
-      st.received(n!);
+      if (n === null) ended = true;
+      else st.received(n);
     }
 
     const out = Output.take();
     try {
       try {
-        const pending = st.run(out, app, config);
-        if (pending !== undefined) await pending;
+        if (ended) st.endOfStream(out);
+        else {
+          const pending = st.run(out, app, config);
+          if (pending !== undefined) await pending;
+        }
       } catch (error) {
         st.failInternally(out, error);
       }

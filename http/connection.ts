@@ -62,8 +62,7 @@ export class ConnectionState {
     if (this.#phase === CLOSED) return "closed";
     if (this.#writing || this.#phase === COMPLETE) return "writing";
     if (this.#phase !== HEAD) return "body";
-    const partial = this.#pendingInput || this.#start < this.#end ||
-      (this.#head?.started ?? false);
+    const partial = this.#pendingInput || (this.#head?.started ?? false);
     return partial ? "head" : "idle";
   }
 
@@ -262,6 +261,21 @@ export class ConnectionState {
     this.#head!.reset();
     this.#request = null;
     this.#phase = close ? CLOSED : HEAD;
+  }
+
+  /**
+   * The client ended its stream. A partial request can never complete; a
+   * client that only half-closed can still read, so it is told why.
+   */
+  endOfStream(out: Output): void {
+    const phase = this.phase;
+    if (phase === "head" || phase === "body") {
+      this.fail(
+        out,
+        new HttpError(400, "The request ended before it was complete"),
+      );
+    }
+    this.#phase = CLOSED;
   }
 
   /** Answers with `error` after the responses already committed, and closes. */

@@ -89,10 +89,11 @@ export class HeadParser {
     this.#limits = limits;
   }
 
-  /** Whether any byte of a head has been read (a partial request is buffered). */
+  /** Whether a request line has begun (a partial request is buffered). */
   get started(): boolean {
-    return this.#headBytes > 0 || this.#pos > 0 ||
-      this.#state !== REQUEST_LINE_START;
+    // Empty lines before a request line are not a request (RFC 9112
+    // section 2.2: old clients send a CRLF after a POST body).
+    return this.#state >= METHOD;
   }
 
   /** The method, once the request line has been read; `""` before. */

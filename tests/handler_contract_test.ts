@@ -169,9 +169,26 @@ Deno.test("handleConnection resolves to close when the socket fails, never rejec
   assert.equal(connectionPhase(broken[1]), "closed");
 });
 
-Deno.test("handleConnection answers nothing when the stream ends mid-request", async () => {
-  const result = await serveChunks([bytes("GET /half HTTP/1.1\r\nHo")]);
-  assert.equal(result.output, "");
+Deno.test("handleConnection answers 400 when the stream ends mid-request", async () => {
+  for (
+    const partial of [
+      "GET /half HTTP/1.1\r\nHo",
+      "POST /p HTTP/1.1\r\nHost: h\r\nContent-Length: 9\r\n\r\nabc",
+      "POST /c HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nab",
+    ]
+  ) {
+    const result = await serveChunks([bytes(get("/whole") + partial)]);
+    const responses = parseResponses(result.output);
+    assert.deepEqual(responses.map((r) => r.status), [200, 400], partial);
+    assert.equal(responses[1].headers.get("connection"), "close");
+  }
+});
+
+Deno.test("handleConnection closes silently when the stream ends between requests", async () => {
+  // A trailing CRLF after a body is an empty line, not a request.
+  const result = await serveChunks([bytes(get("/whole") + "\r\n")]);
+  assert.deepEqual(parseResponses(result.output).map((r) => r.status), [200]);
+  assert.equal(connectionPhase(result.state), "closed");
 });
 
 Deno.test("handleConnection answers thousands of pipelined requests in bounded batches", async () => {
