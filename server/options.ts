@@ -73,12 +73,14 @@ export const DEFAULT_GRACE_MS = 1_500;
 
 /**
  * Blocking defaults. One client holds the whole server, so every limit is
- * short: a second client waits at most about a second behind an idle or a
- * busy keep-alive connection, and at most the head deadline behind a slow one.
+ * short: a second client waits at most about a second behind an idle, a
+ * busy or a slow-head connection. A real client sends its head in one
+ * packet; only a stalled upload may hold the server longer (the body
+ * timeout counts from the last byte received).
  */
 export const BLOCKING_DEFAULTS = Object.freeze({
   idleTimeoutMs: 1_000,
-  headTimeoutMs: 5_000,
+  headTimeoutMs: 1_000,
   bodyTimeoutMs: 5_000,
   sliceMs: 1_000,
   graceMs: DEFAULT_GRACE_MS,
