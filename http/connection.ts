@@ -22,8 +22,8 @@ import type {
 /** Where the message being read is. */
 const HEAD = 0, LENGTH_BODY = 1, CHUNKED_BODY = 2, COMPLETE = 3, CLOSED = 4;
 
-/** First read size: a typical request head fits, and an idle connection holds little. */
-const READ_SIZE_MIN = 2 * 1024;
+/** First read size: a browser's request head (400 to 900 bytes) fits, and an idle connection holds little. */
+const READ_SIZE_MIN = 1024;
 /** Largest read size, reached by clients that fill every read (uploads, deep pipelines). */
 const READ_SIZE_MAX = 64 * 1024;
 /** Response bytes after which a batch is written before more input is processed: bounds memory when a client pipelines thousands of requests. */
@@ -143,7 +143,6 @@ export class ConnectionState {
    * @returns a promise only when an app answered with one
    */
   run(out: Output, app: App, limits: Limits): void | Promise<void> {
-    this.#head ??= new HeadParser(limits);
     while (this.#phase !== CLOSED) {
       if (out.committedLength >= BATCH_LIMIT) {
         this.#pendingInput = true;
@@ -184,11 +183,12 @@ export class ConnectionState {
 
   /** Reads input up to the end of one message; `null` when more input is needed. */
   #readMessage(out: Output, limits: Limits): RequestHead | null {
-    const head = this.#head!;
     for (;;) {
       switch (this.#phase) {
         case HEAD: {
           if (this.#start === this.#end) return null;
+          // A parser per request: an idle connection holds none.
+          const head = this.#head ??= new HeadParser(limits);
           if (this.#onResponse && !head.started) {
             this.#messageStart = performance.now();
           }
@@ -258,7 +258,7 @@ export class ConnectionState {
     }
     out.commit();
     this.#log(request.method, request.target, response.status, bytes);
-    this.#head!.reset();
+    this.#head = null;
     this.#request = null;
     this.#phase = close ? CLOSED : HEAD;
   }

@@ -58,7 +58,7 @@ export interface RequestHead extends HttpRequest {
 
 const MAX_SAFE_DIGITS = 15; // every 15-digit number is below 2^53
 
-/** Parses one request head at a time; {@linkcode HeadParser.reset} readies it for the next. */
+/** Parses one request head; a new parser reads the next. */
 export class HeadParser {
   #limits: Limits;
   #state = REQUEST_LINE_START;
@@ -104,23 +104,6 @@ export class HeadParser {
   /** The target, once the request line has been read; `""` before. */
   get target(): string {
     return this.#target;
-  }
-
-  /** Forgets the head just parsed, ready for the next request. */
-  reset(): void {
-    this.#state = REQUEST_LINE_START;
-    this.#pos =
-      this.#mark1 =
-      this.#mark2 =
-      this.#mark3 =
-        0;
-    this.#headBytes = 0;
-    this.#method = this.#target = "";
-    this.#headers = [];
-    this.#hostCount = 0;
-    this.#contentLength = -1;
-    this.#transferEncoding = this.#connection = this.#expect = null;
-    this.head = null;
   }
 
   /**
