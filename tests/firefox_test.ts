@@ -73,9 +73,8 @@ Deno.test({
   sanitizeOps: false,
   sanitizeResources: false,
   fn: async (t) => {
-    // Inline on purpose: the project keeps npm dependencies out of deno.json.
-    // deno-lint-ignore no-import-prefix
-    const { default: puppeteer } = await import("npm:puppeteer-core@25.16.0");
+    // Loaded only when Firefox is there to drive.
+    const { default: puppeteer } = await import("puppeteer-core");
     const browser = await puppeteer.launch({
       browser: "firefox",
       executablePath: FIREFOX,
