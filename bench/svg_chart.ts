@@ -195,6 +195,18 @@ export function lineChart(options: ChartOptions): string {
       (top + bottom) / 2
     }) rotate(-90)" text-anchor="middle">${escapeXml(options.y.label)}</text>`,
   );
+  // The legend goes last, on a white box, so no line crosses it.
+  const legend: string[] = [];
+  if (series.length) {
+    const longest = Math.max(...series.map((s) => s.name.length));
+    legend.push(
+      `<rect x="${left + 6}" y="${top + 6}" width="${
+        44 + longest * 7
+      }" height="${
+        series.length * 18 + 2
+      }" fill="#fff" fill-opacity="0.9" stroke="#ccc"/>`,
+    );
+  }
   let colourIndex = -1;
   series.forEach((s, index) => {
     if (!s.dashed || colourIndex < 0) colourIndex++;
@@ -215,7 +227,7 @@ export function lineChart(options: ChartOptions): string {
       out.push(`<circle cx="${cx}" cy="${cy}" r="3.5" fill="${colour}"/>`);
     }
     const legendY = top + 16 + index * 18;
-    out.push(
+    legend.push(
       `<line x1="${left + 12}" y1="${legendY}" x2="${
         left + 36
       }" y2="${legendY}" stroke="${colour}" stroke-width="2.5"${dash}/>`,
@@ -224,6 +236,6 @@ export function lineChart(options: ChartOptions): string {
       }</text>`,
     );
   });
-  out.push("</svg>");
+  out.push(...legend, "</svg>");
   return out.join("\n") + "\n";
 }
