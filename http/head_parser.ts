@@ -28,6 +28,12 @@ import {
 } from "./byte_classes.ts";
 import { HttpError } from "./http_error.ts";
 import type { Limits } from "./limits.ts";
+import {
+  commonField,
+  commonFieldName,
+  fieldValue,
+  targetString,
+} from "./string_cache.ts";
 import type { HeaderField, HttpRequest } from "./types.ts";
 
 /** The head's states; each names what the next byte is expected to continue. */
@@ -289,7 +295,7 @@ export class HeadParser {
     const targetEnd = lineStart + this.#mark2;
     // Method and target first, so a refused version is logged with them.
     this.#method = methodName(buf, lineStart, methodEnd);
-    this.#target = latin1(buf, methodEnd + 1, targetEnd);
+    this.#target = targetString(buf, methodEnd + 1, targetEnd);
     this.#version = parseVersion(buf, targetEnd + 1, lineEnd);
   }
 
@@ -304,8 +310,13 @@ export class HeadParser {
     while (end > valueStart && (buf[end - 1] === SP || buf[end - 1] === HTAB)) {
       end--;
     }
-    const name = latin1(buf, lineStart, nameEnd);
-    const value = latin1(buf, valueStart, end);
+    const common = commonField(buf, lineStart, nameEnd);
+    const name = common === -1
+      ? latin1(buf, lineStart, nameEnd)
+      : commonFieldName(common);
+    const value = common === -1
+      ? latin1(buf, valueStart, end)
+      : fieldValue(common, buf, valueStart, end);
     this.#headers.push([name, value]);
 
     // Only the fields the engine acts on are looked at; the rest pass through.

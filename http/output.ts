@@ -10,11 +10,14 @@ const encoder = new TextEncoder();
 
 /** Size of a pooled buffer: room for a batch of about a hundred small responses. */
 const POOLED_SIZE = 16 * 1024;
-/** Pooled buffers kept for reuse; enough for the writes in flight at once on a busy server. */
+/** Outputs kept for reuse; enough for the writes in flight at once on a busy server. */
 const POOL_LIMIT = 256;
-const pool: Uint8Array[] = [];
+const pool: Output[] = [];
 
-/** Response bytes being assembled. Only whole responses are committed. */
+/**
+ * Response bytes being assembled. Only whole responses are committed.
+ * Outputs are pooled whole: taking and releasing one allocates nothing.
+ */
 export class Output {
   #buf: Uint8Array;
   #length = 0;
@@ -24,18 +27,20 @@ export class Output {
     this.#buf = buf;
   }
 
-  /** Takes a buffer from the pool; give it back with {@linkcode Output.release}. */
+  /** Takes an output from the pool; give it back with {@linkcode Output.release}. */
   static take(): Output {
-    return new Output(pool.pop() ?? new Uint8Array(POOLED_SIZE));
+    return pool.pop() ?? new Output(new Uint8Array(POOLED_SIZE));
   }
 
-  /** Returns the buffer to the pool. The output must not be used after. */
+  /**
+   * Returns the output to the pool, once its bytes have been written. It
+   * must not be used after. One grown past the pooled size is left to GC.
+   */
   release(): void {
-    if (this.#buf.length === POOLED_SIZE && pool.length < POOL_LIMIT) {
-      pool.push(this.#buf);
-    }
-    this.#buf = new Uint8Array(0);
     this.#length = this.#committed = 0;
+    if (this.#buf.length === POOLED_SIZE && pool.length < POOL_LIMIT) {
+      pool.push(this);
+    }
   }
 
   /** Bytes of whole responses so far. */
