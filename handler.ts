@@ -99,7 +99,10 @@ export function createConnectionHandler(
       if (out.committedLength > 0) {
         st.writing = true;
         try {
-          await writeAll(sock, out.committedBytes());
+          // Usually one write takes everything: spare the hot path a call.
+          const bytes = out.committedBytes();
+          const n = await sock.write(bytes);
+          if (n < bytes.length) await writeAll(sock, bytes, n);
         } finally {
           st.writing = false;
         }
@@ -192,9 +195,12 @@ export async function refuseConnection(
 /** Most writes in a row that may accept nothing before the socket is taken as broken. */
 const MAX_EMPTY_WRITES = 8;
 
-/** Writes all of `bytes`, continuing after short writes. */
-async function writeAll(sock: Socket, bytes: Uint8Array): Promise<void> {
-  let written = 0;
+/** Writes `bytes` from offset `written` on, continuing after short writes. */
+async function writeAll(
+  sock: Socket,
+  bytes: Uint8Array,
+  written = 0,
+): Promise<void> {
   let empty = 0;
   while (written < bytes.length) {
     const n = await sock.write(

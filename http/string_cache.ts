@@ -61,7 +61,7 @@ const lastValues: (string | undefined)[] = new Array(COMMON_FIELDS.length);
 let lastTarget = "";
 
 /** Whether `buf[start, start + s.length)` holds exactly the char codes of `s`. */
-function sameBytes(s: string, buf: Uint8Array, start: number): boolean {
+export function sameBytes(s: string, buf: Uint8Array, start: number): boolean {
   for (let i = 0; i < s.length; i++) {
     if (s.charCodeAt(i) !== buf[start + i]) return false;
   }

@@ -56,6 +56,8 @@ interface Pooled {
   /** Pool clock by which a timed-out connection is closed even if its 408 is not yet written; 0 if not timed out. */
   closeBy: number;
   closed: boolean;
+  /** Settles this connection's call: made once per connection, not per request. */
+  settle: (result: unknown) => void;
 }
 
 /** Serves connections concurrently through `handleConnection`. */
@@ -118,6 +120,7 @@ export class ReaderPool {
       phase: "idle",
       closeBy: 0,
       closed: false,
+      settle: (result) => this.#settled(pooled, result),
     };
     this.#open.add(pooled);
     this.#arm(pooled);
@@ -156,10 +159,15 @@ export class ReaderPool {
   #arm(pooled: Pooled): void {
     this.#pending++;
     handleConnection(pooled.conn, pooled.state).then(
-      ([close, state]) => this.#settle(pooled, close, state),
-      // The contract says it never rejects; if it does, the connection is done.
-      () => this.#settle(pooled, true, pooled.state),
+      pooled.settle,
+      pooled.settle,
     );
+  }
+
+  /** A call's outcome; the contract says it never rejects, but if it did, the connection is done. */
+  #settled(pooled: Pooled, result: unknown): void {
+    if (Array.isArray(result)) this.#settle(pooled, result[0], result[1]);
+    else this.#settle(pooled, true, pooled.state);
   }
 
   #settle(pooled: Pooled, close: boolean, state: ConnectionState): void {
