@@ -100,6 +100,23 @@ export const DENO_SERVE: ServerSpec = {
   unavailable: () => Promise.resolve(undefined),
 };
 
+/** Reference row: a bare read/write loop on `Deno.Conn`, the ceiling for any server written on it. */
+export const DENO_TCP_FLOOR: ServerSpec = {
+  id: "deno-floor",
+  label: "Deno TCP floor (reference)",
+  project: false,
+  concurrent: true,
+  command: (port) =>
+    Promise.resolve([
+      Deno.execPath(),
+      "run",
+      "--allow-net",
+      `${benchDir}peers/deno_tcp_floor.ts`,
+      String(port),
+    ]),
+  unavailable: () => Promise.resolve(undefined),
+};
+
 /** Node's `http` module. */
 export const NODE_HTTP: ServerSpec = {
   id: "node-http",
@@ -162,6 +179,7 @@ export function allServers(projectDir: string = ROOT_DIR): ServerSpec[] {
       false,
     ),
     DENO_SERVE,
+    DENO_TCP_FLOOR,
     NODE_HTTP,
     NGINX,
   ];
