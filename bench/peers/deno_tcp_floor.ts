@@ -3,8 +3,8 @@
  * written on `Deno.Conn` can do per request. It finds each request head's
  * end (`\r\n\r\n`; the bench sends no bodies), answers `hello, <path>` with
  * the response for the last path reused while the path repeats, and closes
- * after a head that says `close`. No validation, no Date, no headers kept.
- * What separates the project's servers from this row is the engine's cost;
+ * after a head that says `close`, saying so in its response. No validation,
+ * no Date, no headers kept. What separates the project's servers from this row is the engine's cost;
  * what separates this row from Deno.serve is Deno's socket API.
  *
  * Usage: `deno run --allow-net bench/peers/deno_tcp_floor.ts <port>`
@@ -46,6 +46,18 @@ function respond(buf: Uint8Array, start: number, end: number): Uint8Array {
   return lastResponse;
 }
 
+const CLOSE_FIELD = encoder.encode("Connection: close\r\n");
+
+/** `response` with `Connection: close` after its status line, so clients expect the close (wrk counts a silent close as an error). */
+function withClose(response: Uint8Array): Uint8Array {
+  const statusLineEnd = response.indexOf(LF) + 1;
+  const out = new Uint8Array(response.length + CLOSE_FIELD.length);
+  out.set(response.subarray(0, statusLineEnd));
+  out.set(CLOSE_FIELD, statusLineEnd);
+  out.set(response.subarray(statusLineEnd), statusLineEnd + CLOSE_FIELD.length);
+  return out;
+}
+
 /** Whether the head `buf[start, end)` contains `close` (the bench's `Connection: close`). */
 function saysClose(buf: Uint8Array, start: number, end: number): boolean {
   outer: for (let i = start; i + CLOSE.length <= end; i++) {
@@ -78,8 +90,12 @@ async function serve(conn: Deno.TcpConn): Promise<void> {
           buf[i] === CR && buf[i + 1] === LF && buf[i + 2] === CR &&
           buf[i + 3] === LF
         ) {
-          responses.push(respond(buf, headStart, i));
           close = saysClose(buf, headStart, i);
+          responses.push(
+            close
+              ? withClose(respond(buf, headStart, i))
+              : respond(buf, headStart, i),
+          );
           headStart = i + 4;
           i += 3;
           if (close) break;
