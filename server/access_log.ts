@@ -23,31 +23,58 @@ const encoder = new TextEncoder();
  * Formats one access-log line (without its newline):
  * `2025-01-31T12:00:00.000Z 127.0.0.1 "GET /a/b" 200 154 0.4ms`.
  * Quotes, backslashes and control characters in the method or target are
- * escaped as `\xHH`, so a client cannot forge log lines.
+ * escaped as `\xHH`, so a client cannot forge log lines. `nowMs` is the
+ * time in milliseconds since the epoch.
  */
 export function formatLogLine(
   address: string,
   entry: AccessLogEntry,
-  now: Date = new Date(),
+  nowMs: number = Date.now(),
 ): string {
   const duration = entry.durationMs < 10
     ? entry.durationMs.toFixed(1)
     : Math.round(entry.durationMs).toString();
-  return `${now.toISOString()} ${address} "${escapeField(entry.method)} ${
-    escapeField(entry.target)
+  return `${isoTimestamp(nowMs)} ${address} "${methods.escape(entry.method)} ${
+    targets.escape(entry.target)
   }" ${entry.status} ${entry.bytes} ${duration}ms`;
+}
+
+// Under load many lines share a millisecond, a method and a target: each
+// remembers its last input so a busy log formats as little as it can.
+let lastTimestampMs = Number.NaN;
+let lastTimestamp = "";
+
+function isoTimestamp(nowMs: number): string {
+  if (nowMs !== lastTimestampMs) {
+    lastTimestampMs = nowMs;
+    lastTimestamp = new Date(nowMs).toISOString();
+  }
+  return lastTimestamp;
 }
 
 /** Control characters, quotes and backslashes: what could forge or break a log line. */
 // deno-lint-ignore no-control-regex
 const UNSAFE_IN_LOG = /[\x00-\x1f\x7f"\\]/g;
 
-function escapeField(text: string): string {
-  return text.replace(
-    UNSAFE_IN_LOG,
-    (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`,
-  );
+/** Escapes one field for the log, remembering the last field it escaped. */
+class FieldEscaper {
+  #lastRaw = "";
+  #lastEscaped = "";
+
+  escape(text: string): string {
+    if (text !== this.#lastRaw) {
+      this.#lastRaw = text;
+      this.#lastEscaped = text.replace(
+        UNSAFE_IN_LOG,
+        (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`,
+      );
+    }
+    return this.#lastEscaped;
+  }
 }
+
+const methods = new FieldEscaper();
+const targets = new FieldEscaper();
 
 /**
  * Shows a peer address the way people read it: IPv4-mapped IPv6 addresses

@@ -235,12 +235,19 @@ Deno.test("formatLogLine escapes quotes and control characters and formatPeer un
       bytes: 120,
       durationMs: 1.234,
     },
-    new Date(0),
+    0,
   );
   assert.equal(
     line,
     '1970-01-01T00:00:00.000Z 10.0.0.1 "GET /a\\x22b\\x0d\\x0ac" 400 120 1.2ms',
   );
+  // The next line's time, method and target are its own, not the last line's.
+  const next = formatLogLine(
+    "::1",
+    { method: "POST", target: "/d", status: 200, bytes: 9, durationMs: 12.6 },
+    1_500,
+  );
+  assert.equal(next, '1970-01-01T00:00:01.500Z ::1 "POST /d" 200 9 13ms');
   assert.equal(
     formatPeer({ transport: "tcp", hostname: "::ffff:127.0.0.1", port: 1 }),
     "127.0.0.1",

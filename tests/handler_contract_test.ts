@@ -255,6 +255,25 @@ Deno.test("handleConnection reports each response to onResponse", async () => {
   assert.ok(entries.every((e) => e.durationMs >= 0));
 });
 
+Deno.test("onResponse durations run from a request's first byte to its answer", async () => {
+  const entries: AccessLogEntry[] = [];
+  const request = get("/slow");
+  const socket = new FakeSocket([
+    bytes(request.slice(0, 5)),
+    bytes(request.slice(5)),
+    bytes(get("/fast")),
+  ]);
+  const state = newConnectionState({ onResponse: (e) => entries.push(e) });
+  await handleConnection(socket, state);
+  await new Promise((resolve) => setTimeout(resolve, 60));
+  await handleConnection(socket, state);
+  assert.equal(entries.length, 1);
+  assert.ok(entries[0].durationMs >= 50, `duration ${entries[0].durationMs}`);
+  // The next request arrives whole: its duration is not the last one's.
+  await handleConnection(socket, state);
+  assert.ok(entries[1].durationMs < 50, `duration ${entries[1].durationMs}`);
+});
+
 Deno.test("closeAfterResponse ends the connection after the next response", async () => {
   const socket = new FakeSocket([bytes(get("/a") + get("/b"))]);
   const state = newConnectionState();
