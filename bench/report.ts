@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { BenchResults, Summary } from "./results.ts";
+import { type BenchResults, ratioOf, type Summary } from "./results.ts";
 import { lineChart } from "./svg_chart.ts";
 import { checkTargets } from "./targets.ts";
 
@@ -49,9 +49,8 @@ function scenarioRow(
   summary: Summary,
   baseline: Summary | undefined,
 ): string[] {
-  const ratio = baseline && baseline.requestsPerSec > 0
-    ? `${(summary.requestsPerSec / baseline.requestsPerSec).toFixed(2)}x`
-    : "—";
+  const value = baseline ? ratioOf(summary, baseline) : NaN;
+  const ratio = Number.isFinite(value) ? `${value.toFixed(2)}x` : "—";
   return [
     label,
     formatRate(summary.requestsPerSec),
@@ -82,7 +81,7 @@ export function renderMarkdown(results: BenchResults): string {
     `- Load average at start: ${info.loadAverage} (other work on the machine adds noise; compare ratios within this run)`,
     `- Each server pinned to CPU 0 with \`taskset\`, \`wrk -t1\` pinned to CPU 1; ${info.durationSec} s per run, ` +
     `figures are medians of ${info.rounds} round(s), servers alternating within each round.`,
-    "- Every server answers `hello, <path>`; ratios are requests/s against Deno.serve in the same scenario; " +
+    "- Every server answers `hello, <path>`; ratios are requests/s against Deno.serve in the same scenario, the median of the ratios within each round; " +
     "errors are wrk socket errors (connect, read, write, timeout) plus non-2xx responses.",
   ];
   for (const skipped of results.skipped) {

@@ -9,6 +9,7 @@ import {
 import {
   type BenchResults,
   median,
+  ratioOf,
   summarize,
   type Summary,
 } from "./results.ts";
@@ -132,7 +133,20 @@ Deno.test("summarize takes medians over rounds and adds up every kind of error",
     maxUs: 90,
     errors: 7,
     rounds: 2,
+    perRound: [100, 300],
   });
+});
+
+Deno.test("ratioOf pairs rounds, so drift between rounds moves both sides alike", () => {
+  // The machine is twice as fast in round 2: every server gains alike.
+  const server = { ...summary(150), perRound: [100, 200, 110] };
+  const baseline = { ...summary(170), perRound: [125, 250, 170] };
+  // Per round: 0.8, 0.8, 0.65; the ratio of medians (110 / 170) says 0.65.
+  assert.equal(ratioOf(server, baseline), 0.8);
+  // Rounds that do not line up fall back to the ratio of the medians.
+  const short = { ...summary(150), perRound: [100, 200] };
+  assert.equal(ratioOf(short, baseline), 150 / 170);
+  assert.ok(Number.isNaN(ratioOf(server, summary(0))));
 });
 
 Deno.test("formatLatency picks µs, ms or s and shows a dash for a missing figure", () => {

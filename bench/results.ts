@@ -21,6 +21,8 @@ export interface Summary {
   errors: number;
   /** How many rounds were combined. */
   rounds: number;
+  /** Requests per second of each round, in round order: what {@linkcode ratioOf} pairs. */
+  perRound?: number[];
 }
 
 /** Where and how the figures were produced. */
@@ -92,5 +94,23 @@ export function summarize(runs: readonly WrkResult[]): Summary {
     maxUs: runs.length ? Math.max(...runs.map((r) => r.maxUs)) : NaN,
     errors: runs.reduce((sum, r) => sum + r.socketErrors + r.non2xx, 0),
     rounds: runs.length,
+    perRound: runs.map((r) => r.requestsPerSec),
   };
+}
+
+/**
+ * How many times `server`'s throughput is `baseline`'s: the median of the
+ * ratios measured within each round, when both ran in every round, so that
+ * the machine drifting between rounds (a shared VM's speed can shift by a
+ * third) moves both sides of each ratio alike; otherwise the ratio of the
+ * medians.
+ */
+export function ratioOf(server: Summary, baseline: Summary): number {
+  const a = server.perRound, b = baseline.perRound;
+  if (a && b && a.length === b.length && a.length > 0) {
+    return median(a.map((rps, i) => b[i] > 0 ? rps / b[i] : NaN));
+  }
+  return baseline.requestsPerSec > 0
+    ? server.requestsPerSec / baseline.requestsPerSec
+    : NaN;
 }

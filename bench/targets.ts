@@ -4,7 +4,7 @@
  * @module
  */
 
-import type { BenchResults } from "./results.ts";
+import { type BenchResults, ratioOf, type Summary } from "./results.ts";
 
 /** One target and how the run did against it. */
 export interface TargetCheck {
@@ -19,27 +19,26 @@ export interface TargetCheck {
 /** The most memory an idle keep-alive connection may take, in bytes. */
 export const IDLE_BYTES_TARGET = 8 * 1024;
 
-function rps(
+function summaryOf(
   results: BenchResults,
   scenario: string,
   server: string,
-): number | undefined {
-  return results.scenarios.find((s) => s.id === scenario)?.summaries[server]
-    ?.requestsPerSec;
+): Summary | undefined {
+  return results.scenarios.find((s) => s.id === scenario)?.summaries[server];
 }
 
 function ratioCheck(
   target: string,
-  numerator: number | undefined,
-  denominator: number | undefined,
+  numerator: Summary | undefined,
+  denominator: Summary | undefined,
   atLeast: number,
 ): TargetCheck {
-  if (
-    numerator === undefined || denominator === undefined || !(denominator > 0)
-  ) {
+  const ratio = numerator && denominator
+    ? ratioOf(numerator, denominator)
+    : NaN;
+  if (!Number.isFinite(ratio)) {
     return { target, measured: "not measured", met: undefined };
   }
-  const ratio = numerator / denominator;
   return { target, measured: `${ratio.toFixed(2)}x`, met: ratio >= atLeast };
 }
 
@@ -49,26 +48,26 @@ export function checkTargets(results: BenchResults): TargetCheck[] {
   return [
     ratioCheck(
       "Non-blocking, keep-alive, 50 connections: at least 1.0x Deno.serve",
-      rps(results, "keepalive-50", "nb"),
-      rps(results, "keepalive-50", "deno-serve"),
+      summaryOf(results, "keepalive-50", "nb"),
+      summaryOf(results, "keepalive-50", "deno-serve"),
       1.0,
     ),
     ratioCheck(
       "Non-blocking, keep-alive, 50 connections: at least 2x node:http",
-      rps(results, "keepalive-50", "nb"),
-      rps(results, "keepalive-50", "node-http"),
+      summaryOf(results, "keepalive-50", "nb"),
+      summaryOf(results, "keepalive-50", "node-http"),
       2,
     ),
     ratioCheck(
       "Non-blocking, 16-deep pipelining: at least 4x Deno.serve",
-      rps(results, "pipeline-16", "nb"),
-      rps(results, "pipeline-16", "deno-serve"),
+      summaryOf(results, "pipeline-16", "nb"),
+      summaryOf(results, "pipeline-16", "deno-serve"),
       4,
     ),
     ratioCheck(
       "Blocking, one keep-alive client: at least 0.8x Deno.serve",
-      rps(results, "keepalive-1", "blocking"),
-      rps(results, "keepalive-1", "deno-serve"),
+      summaryOf(results, "keepalive-1", "blocking"),
+      summaryOf(results, "keepalive-1", "deno-serve"),
       0.8,
     ),
     idle
@@ -86,8 +85,8 @@ export function checkTargets(results: BenchResults): TargetCheck[] {
       },
     ratioCheck(
       "Access log on: at least 80% of the --quiet throughput (keep-alive, 50 connections)",
-      rps(results, "keepalive-50", "nb-log"),
-      rps(results, "keepalive-50", "nb"),
+      summaryOf(results, "keepalive-50", "nb-log"),
+      summaryOf(results, "keepalive-50", "nb"),
       0.8,
     ),
   ];
