@@ -4,8 +4,9 @@
  * end (`\r\n\r\n`; the bench sends no bodies), answers `hello, <path>` with
  * the response for the last path reused while the path repeats, and closes
  * after a head that says `close`, saying so in its response. No validation,
- * no Date, no headers kept. What separates the project's servers from this row is the engine's cost;
- * what separates this row from Deno.serve is Deno's socket API.
+ * no Date, no headers kept. What separates the project's servers from this
+ * row is the engine's cost; what separates this row from Deno.serve is
+ * Deno's socket API.
  *
  * Usage: `deno run --allow-net bench/peers/deno_tcp_floor.ts <port>`
  *
