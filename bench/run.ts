@@ -45,7 +45,7 @@ const USAGE = `Usage: deno task bench [options]
   --duration <s>          seconds per wrk run (default 3; "3s" works too)
   --rounds <n>            rounds; each figure is the median (default 2)
   --quick                 1 s runs, 1 round, 1,000 idle connections, 3 curve points
-  --servers <ids>         comma list of: nb, nb-log, blocking, deno-serve, node-http, nginx
+  --servers <ids>         comma list of: nb, nb-log, nb-young-1mb, blocking, deno-serve, deno-floor, node-http, nginx
   --scenarios <ids>       comma list of: ${
   SCENARIOS.map((s) => s.id).join(", ")
 }, curve, idle
@@ -318,7 +318,9 @@ async function main(options: Options): Promise<void> {
   const tempDir = await Deno.makeTempDir({ prefix: "webserve-bench-" });
   try {
     const scenarios = SCENARIOS.filter((s) => wanted(s.id));
-    const curveServers = servers.filter((s) => s.project && s.id !== "nb-log");
+    const curveServers = servers.filter((s) =>
+      s.project && s.variantOf === undefined
+    );
     const wrkServers = servers.filter((s) =>
       scenarios.some((sc) => sc.includes(s)) ||
       (wanted("curve") && curveServers.includes(s))

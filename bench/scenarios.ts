@@ -22,9 +22,9 @@ export interface WrkScenario {
   includes(server: ServerSpec): boolean;
 }
 
-const everyoneButLogging = (s: ServerSpec) => s.id !== "nb-log";
-const concurrentButLogging = (s: ServerSpec) =>
-  s.concurrent && s.id !== "nb-log";
+const everyoneButVariants = (s: ServerSpec) => s.variantOf === undefined;
+const concurrentButVariants = (s: ServerSpec) =>
+  s.concurrent && s.variantOf === undefined;
 
 /** The scenarios, in the order they run and are reported. */
 export const SCENARIOS: readonly WrkScenario[] = [
@@ -32,7 +32,7 @@ export const SCENARIOS: readonly WrkScenario[] = [
     id: "keepalive-1",
     title: "Keep-alive, 1 connection",
     connections: 1,
-    includes: everyoneButLogging,
+    includes: everyoneButVariants,
   },
   {
     id: "keepalive-50",
@@ -46,7 +46,7 @@ export const SCENARIOS: readonly WrkScenario[] = [
     title: "Keep-alive, 500 connections",
     connections: 500,
     // The blocking server's behaviour under many clients is the concurrency curve's subject.
-    includes: concurrentButLogging,
+    includes: concurrentButVariants,
   },
   {
     id: "pipeline-16",
@@ -60,7 +60,7 @@ export const SCENARIOS: readonly WrkScenario[] = [
     title: "New connection per request (Connection: close), 50 connections",
     connections: 50,
     headers: ["Connection: close"],
-    includes: everyoneButLogging,
+    includes: everyoneButVariants,
   },
 ];
 

@@ -16,6 +16,12 @@ export interface ServerSpec {
   /** Whether it can hold thousands of connections at once (the idle-memory scenario). */
   concurrent: boolean;
   /**
+   * The id of the server this one is a configuration of (its access log on,
+   * a V8 flag): measured only where the difference shows, at keep-alive 50,
+   * pipelining and idle memory.
+   */
+  variantOf?: string;
+  /**
    * The command line that serves on 127.0.0.1:`port`; `dir` is a scratch
    * directory of its own. `idle` asks for a keep-alive idle timeout long
    * enough for the idle-memory scenario (the peers already keep idle
@@ -59,6 +65,7 @@ function projectServer(
   file: string,
   extraArgs: string[],
   concurrent: boolean,
+  variant?: { of: string; denoFlags?: string[] },
 ): ServerSpec {
   const path = `${projectDir.replace(/\/?$/, "/")}${file}`;
   return {
@@ -66,11 +73,13 @@ function projectServer(
     label,
     project: true,
     concurrent,
+    variantOf: variant?.of,
     command: (port, _dir, idle) =>
       Promise.resolve([
         Deno.execPath(),
         "run",
         "--allow-net",
+        ...(variant?.denoFlags ?? []),
         path,
         String(port),
         "--host",
@@ -154,7 +163,9 @@ export const NGINX: ServerSpec = {
  * Every server, in the order tables list them, taking the project's servers
  * from `projectDir` (so another checkout can be measured the same way):
  * `nb` is the non-blocking server with its access log off, `nb-log` the same
- * with its log on (its default) written to a file, `blocking` the blocking
+ * with its log on (its default) written to a file, `nb-young-1mb` the quiet
+ * one with V8's young generation capped at 1 MB per semi-space (the tuning
+ * the README offers for many idle connections), `blocking` the blocking
  * server with its log off.
  */
 export function allServers(projectDir: string = ROOT_DIR): ServerSpec[] {
@@ -169,6 +180,16 @@ export function allServers(projectDir: string = ROOT_DIR): ServerSpec[] {
       "webserve_nb.ts",
       [],
       true,
+      { of: "nb" },
+    ),
+    projectServer(
+      projectDir,
+      "nb-young-1mb",
+      "webserve_nb (--max-semi-space-size=1)",
+      "webserve_nb.ts",
+      ["--quiet"],
+      true,
+      { of: "nb", denoFlags: ["--v8-flags=--max-semi-space-size=1"] },
     ),
     projectServer(
       projectDir,
