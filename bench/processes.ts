@@ -160,6 +160,39 @@ export async function answersHello(port: number): Promise<boolean> {
   }
 }
 
+/** Linux reports process times in ticks of USER_HZ, which is 100 on every architecture. */
+const USER_HZ = 100;
+
+/**
+ * User plus system CPU time, in microseconds, from the text of
+ * `/proc/<pid>/stat`. The command name may hold spaces and parentheses, so
+ * fields are counted from the last `)`.
+ */
+export function parseCpuTimeUs(stat: string): number {
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  // utime and stime are fields 14 and 15; the first field after ")" is 3.
+  const ticks = Number(fields[14 - 3]) + Number(fields[15 - 3]);
+  if (!Number.isFinite(ticks)) throw new SyntaxError("Not a /proc stat line");
+  return (ticks * 1e6) / USER_HZ;
+}
+
+/**
+ * CPU time used so far by process `pid` and every process below it (nginx
+ * serves from a worker under its master), in microseconds.
+ */
+export async function cpuTimeUs(pid: number): Promise<number> {
+  let total = parseCpuTimeUs(await Deno.readTextFile(`/proc/${pid}/stat`));
+  for await (const task of Deno.readDir(`/proc/${pid}/task`)) {
+    const children = await Deno.readTextFile(
+      `/proc/${pid}/task/${task.name}/children`,
+    ).catch(() => "");
+    for (const child of children.split(" ").filter(Boolean)) {
+      total += await cpuTimeUs(Number(child)).catch(() => 0);
+    }
+  }
+  return total;
+}
+
 /** The resident set size of process `pid` in bytes (`VmRSS` in `/proc/<pid>/status`). */
 export async function residentBytes(pid: number): Promise<number> {
   const status = await Deno.readTextFile(`/proc/${pid}/status`);

@@ -57,8 +57,14 @@ function scenarioRow(
     formatLatency(summary.p50Us),
     formatLatency(summary.p99Us),
     ratio,
+    formatCpu(summary.cpuUsPerRequest),
     String(summary.errors),
   ];
+}
+
+/** A CPU time per request in microseconds, or a dash when it was not measured. */
+export function formatCpu(us: number | undefined): string {
+  return us !== undefined && Number.isFinite(us) ? `${us.toFixed(1)} µs` : "—";
 }
 
 /** The chart files {@link renderCharts} produces, by file name. */
@@ -82,6 +88,8 @@ export function renderMarkdown(results: BenchResults): string {
     `- Each server pinned to CPU 0 with \`taskset\`, \`wrk -t1\` pinned to CPU 1; ${info.durationSec} s per run, ` +
     `figures are medians of ${info.rounds} round(s), servers alternating within each round.`,
     "- Every server answers `hello, <path>`; ratios are requests/s against Deno.serve in the same scenario, the median of the ratios within each round; " +
+    "server CPU per request is the user and system time of the server's processes during the run over the requests answered (median of the rounds), " +
+    "the figure least moved by the machine's changing speed; " +
     "errors are wrk socket errors (connect, read, write, timeout) plus non-2xx responses.",
   ];
   for (const skipped of results.skipped) {
@@ -114,6 +122,7 @@ export function renderMarkdown(results: BenchResults): string {
         "p50",
         "p99",
         "vs Deno.serve",
+        "Server CPU per request",
         "Errors",
       ], rows),
     );

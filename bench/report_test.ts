@@ -21,6 +21,7 @@ function summary(requestsPerSec: number, p99Us = 2000): Summary {
     p50Us: 500,
     p99Us,
     maxUs: p99Us * 2,
+    cpuUsPerRequest: 12.5,
     errors: 0,
     rounds: 2,
   };
@@ -115,6 +116,7 @@ Deno.test("summarize takes medians over rounds and adds up every kind of error",
       maxUs: 70,
       socketErrors: 1,
       non2xx: 2,
+      cpuUsPerRequest: 3,
     },
     {
       requestsPerSec: 300,
@@ -124,12 +126,14 @@ Deno.test("summarize takes medians over rounds and adds up every kind of error",
       maxUs: 90,
       socketErrors: 0,
       non2xx: 4,
+      cpuUsPerRequest: 5,
     },
   ]);
   assert.deepEqual(s, {
     requestsPerSec: 200,
     p50Us: 20,
     p99Us: 50,
+    cpuUsPerRequest: 4,
     maxUs: 90,
     errors: 7,
     rounds: 2,
@@ -205,9 +209,13 @@ Deno.test("renderMarkdown states provenance, skips, targets, every scenario and 
   assert.ok(md.includes("## Targets"));
   assert.ok(md.includes("## Keep-alive, 50 connections"));
   assert.ok(
-    md.includes("| webserve_nb | 80,000 | 500 µs | 2.00 ms | 1.14x | 0 |"),
+    md.includes(
+      "| webserve_nb | 80,000 | 500 µs | 2.00 ms | 1.14x | 12.5 µs | 0 |",
+    ),
   );
-  assert.ok(md.includes("| webserve_nb | 400,000 | 500 µs | — | 4.44x | 0 |"));
+  assert.ok(
+    md.includes("| webserve_nb | 400,000 | 500 µs | — | 4.44x | 12.5 µs | 0 |"),
+  );
   assert.ok(
     md.includes("| webserve_nb | 28.6 MB | 48.1 MB | 4.0 KB | 5000 / 5000 |"),
   );

@@ -7,6 +7,12 @@
 import type { IdleMemoryResult } from "./idle_memory.ts";
 import type { WrkResult } from "./wrk.ts";
 
+/** One wrk run, with the server's CPU time per request measured around it. */
+export interface RunResult extends WrkResult {
+  /** The server's user and system CPU time during the run over the requests answered, in microseconds. */
+  cpuUsPerRequest?: number;
+}
+
 /** One server's figures for one scenario, combined over the rounds. */
 export interface Summary {
   /** Median requests per second over the rounds. */
@@ -15,6 +21,12 @@ export interface Summary {
   p50Us: number;
   /** Median of the rounds' 99th-percentile latencies, in microseconds. */
   p99Us: number;
+  /**
+   * Median over the rounds of the server's CPU time per request, in
+   * microseconds: unlike requests/s, it hardly moves when the machine's
+   * speed does, or when the load generator is what limits a run.
+   */
+  cpuUsPerRequest?: number;
   /** The slowest response over all rounds, in microseconds. */
   maxUs: number;
   /** Socket errors and non-2xx responses over all rounds. */
@@ -86,11 +98,12 @@ export function median(values: readonly number[]): number {
 }
 
 /** Combines the wrk runs of several rounds into one summary. */
-export function summarize(runs: readonly WrkResult[]): Summary {
+export function summarize(runs: readonly RunResult[]): Summary {
   return {
     requestsPerSec: median(runs.map((r) => r.requestsPerSec)),
     p50Us: median(runs.map((r) => r.p50Us)),
     p99Us: median(runs.map((r) => r.p99Us)),
+    cpuUsPerRequest: median(runs.map((r) => r.cpuUsPerRequest ?? NaN)),
     maxUs: runs.length ? Math.max(...runs.map((r) => r.maxUs)) : NaN,
     errors: runs.reduce((sum, r) => sum + r.socketErrors + r.non2xx, 0),
     rounds: runs.length,

@@ -15,6 +15,7 @@ import { parseArgs } from "node:util";
 import { measureIdleMemory } from "./idle_memory.ts";
 import {
   answersHello,
+  cpuTimeUs,
   freePort,
   type PinnedProcess,
   startPinned,
@@ -22,9 +23,10 @@ import {
   stopAll,
   waitUntilServing,
 } from "./processes.ts";
-import { renderCharts, renderMarkdown } from "./report.ts";
+import { formatCpu, renderCharts, renderMarkdown } from "./report.ts";
 import {
   type BenchResults,
+  type RunResult,
   type ScenarioResults,
   summarize,
 } from "./results.ts";
@@ -389,8 +391,8 @@ async function runThroughput(
       Math.min(2, options.durationSec),
     );
   }
-  const runs = new Map<string, WrkResult[]>();
-  const record = (key: string, result: WrkResult) =>
+  const runs = new Map<string, RunResult[]>();
+  const record = (key: string, result: RunResult) =>
     runs.set(key, [...(runs.get(key) ?? []), result]);
   const curveScenario = (clients: number): WrkScenario => ({
     id: `curve-${clients}`,
@@ -453,13 +455,22 @@ async function runThroughput(
   for (const server of running) await stop(server.process);
 }
 
-/** One wrk run; a server that died is reported, not silently measured as zero. */
+/**
+ * One wrk run and the server's CPU time per request over it; a server that
+ * died is reported, not silently measured as zero.
+ */
 async function measure(
   scenario: WrkScenario,
   server: Running,
   durationSec: number,
-): Promise<WrkResult> {
-  const result = await wrkRun(scenario, server, durationSec);
+): Promise<RunResult> {
+  const cpuBefore = await cpuTimeUs(server.process.pid);
+  const wrk = await wrkRun(scenario, server, durationSec);
+  const cpuUs = await cpuTimeUs(server.process.pid) - cpuBefore;
+  const result = {
+    ...wrk,
+    cpuUsPerRequest: wrk.requests > 0 ? cpuUs / wrk.requests : NaN,
+  };
   if (!await answersHello(server.port)) {
     throw new Error(
       `${server.spec.label} stopped answering after scenario ${scenario.id}`,
@@ -468,13 +479,13 @@ async function measure(
   return result;
 }
 
-function describe(result: WrkResult): string {
+function describe(result: RunResult): string {
   const errors = result.socketErrors + result.non2xx;
   return `${
     Math.round(result.requestsPerSec).toLocaleString("en-US")
-  } req/s, p99 ${(result.p99Us / 1000).toFixed(2)} ms${
-    errors ? `, ${errors} errors` : ""
-  }`;
+  } req/s, p99 ${(result.p99Us / 1000).toFixed(2)} ms, ${
+    formatCpu(result.cpuUsPerRequest)
+  } CPU/request${errors ? `, ${errors} errors` : ""}`;
 }
 
 async function idleMemory(
