@@ -89,7 +89,7 @@ export function renderMarkdown(results: BenchResults): string {
     `figures are medians of ${info.rounds} round(s), servers alternating within each round.`,
     "- Every server answers `hello, <path>`; ratios are requests/s against Deno.serve in the same scenario, the median of the ratios within each round; " +
     "server CPU per request is the user and system time of the server's processes during the run over the requests answered (median of the rounds), " +
-    "the figure least moved by the machine's changing speed; " +
+    "what the server itself spends, which still separates servers when something outside them limits requests/s; " +
     "errors are wrk socket errors (connect, read, write, timeout) plus non-2xx responses.",
   ];
   for (const skipped of results.skipped) {

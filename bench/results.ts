@@ -23,8 +23,9 @@ export interface Summary {
   p99Us: number;
   /**
    * Median over the rounds of the server's CPU time per request, in
-   * microseconds: unlike requests/s, it hardly moves when the machine's
-   * speed does, or when the load generator is what limits a run.
+   * microseconds: what the server itself spends, which still separates
+   * servers when something outside them (the load generator, the host)
+   * limits requests/s.
    */
   cpuUsPerRequest?: number;
   /** The slowest response over all rounds, in microseconds. */
