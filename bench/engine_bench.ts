@@ -20,6 +20,11 @@ const encoder = new TextEncoder();
 /** What wrk sends. */
 const WRK_REQUEST = "GET /bench HTTP/1.1\r\nHost: 127.0.0.1:8080\r\n\r\n";
 
+/** wrk's request for two paths by turns: no response is the same as the last. */
+const ALTERNATING_REQUESTS = ["/bench-a", "/bench-b"].map((path) =>
+  `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1:8080\r\n\r\n`
+);
+
 /** What a browser sends: a dozen fields, a query and a cookie. */
 const BROWSER_REQUEST = [
   "GET /some/random/url?page=2&sort=name HTTP/1.1",
@@ -53,6 +58,7 @@ const POST_REQUEST = "POST /form HTTP/1.1\r\nHost: localhost\r\n" +
 class ScriptedSocket implements Socket {
   #payload: Uint8Array;
   #offset = 0;
+  #maxRead: number;
   /** Response bytes written so far. */
   written = 0;
   /** While true, writes are also copied into `captured` (to check the answers once). */
@@ -60,12 +66,18 @@ class ScriptedSocket implements Socket {
   /** Copies of the writes made while capturing. */
   captured: Uint8Array[] = [];
 
-  constructor(payload: string) {
+  /** `maxRead` caps the bytes one read delivers, to hand over one request per read. */
+  constructor(payload: string, maxRead = Infinity) {
     this.#payload = encoder.encode(payload);
+    this.#maxRead = maxRead;
   }
 
   read(p: Uint8Array): Promise<number | null> {
-    const n = Math.min(p.length, this.#payload.length - this.#offset);
+    const n = Math.min(
+      p.length,
+      this.#payload.length - this.#offset,
+      this.#maxRead,
+    );
     p.set(this.#payload.subarray(this.#offset, this.#offset + n));
     this.#offset = (this.#offset + n) % this.#payload.length;
     return Promise.resolve(n);
@@ -85,11 +97,19 @@ interface Case {
   depth: number;
   /** Whether an access-log callback is attached, as the servers do by default. */
   logged?: boolean;
+  /** Most bytes per read, when one read must carry one request of several. */
+  maxRead?: number;
 }
 
 const CASES: Case[] = [
   { name: "wrk GET, one request per read", request: WRK_REQUEST, depth: 1 },
   { name: "wrk GET, 16 pipelined per read", request: WRK_REQUEST, depth: 16 },
+  {
+    name: "wrk GET, two paths by turns, one per read",
+    request: ALTERNATING_REQUESTS.join(""),
+    depth: 1,
+    maxRead: ALTERNATING_REQUESTS[0].length,
+  },
   {
     name: "browser GET (13 fields), one per read",
     request: BROWSER_REQUEST,
@@ -124,7 +144,7 @@ const SAMPLE_CALLS = 64;
 async function prepare(
   c: Case,
 ): Promise<{ sock: ScriptedSocket; state: ConnectionState; perCall: number }> {
-  const sock = new ScriptedSocket(c.request.repeat(c.depth));
+  const sock = new ScriptedSocket(c.request.repeat(c.depth), c.maxRead);
   let logged = 0;
   const state = newConnectionState(
     c.logged ? { onResponse: () => logged++ } : {},

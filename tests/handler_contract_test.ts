@@ -236,6 +236,26 @@ Deno.test("handleConnection keeps idle connections on a small read buffer", asyn
   );
 });
 
+Deno.test("repeated responses reuse their bytes only where every byte is the same", async () => {
+  const head = "HEAD /a HTTP/1.1\r\nHost: h\r\n\r\n";
+  const keepAlive10 = "GET /a HTTP/1.0\r\nConnection: keep-alive\r\n\r\n";
+  const close = "GET /a HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n";
+  const result = await serveChunks([
+    bytes(head.repeat(3) + get("/a").repeat(3) + keepAlive10.repeat(2) + close),
+  ]);
+  const responses = parseResponses(result.output, 3);
+  assert.deepEqual(
+    responses.map((r) => [r.body, r.headers.get("connection") ?? ""]),
+    [
+      ...Array(3).fill(["", ""]),
+      ...Array(3).fill(["hello, /a", ""]),
+      ...Array(2).fill(["hello, /a", "keep-alive"]),
+      ["hello, /a", "close"],
+    ],
+  );
+  assert.ok(responses.every((r) => r.headers.get("content-length") === "9"));
+});
+
 Deno.test("handleConnection reports each response to onResponse", async () => {
   const entries: AccessLogEntry[] = [];
   const socket = new FakeSocket([
