@@ -76,21 +76,23 @@ export function writeResponse(
   head += CONNECTION_LINE[connection] + extra + "\r\n";
 
   if (headOnly || bodyless) {
-    const kept = plain ? lastResponse.remember(head) : null;
-    if (kept !== null) out.bytes(kept);
-    else out.string(head);
+    writeText(out, head, plain);
     return head.length;
   }
   if (isString) {
-    const text = head + body;
-    const kept = plain ? lastResponse.remember(text) : null;
-    if (kept !== null) out.bytes(kept);
-    else out.string(text);
+    writeText(out, head + body, plain);
   } else {
     out.string(head);
     out.bytes(body);
   }
   return head.length + length;
+}
+
+/** Appends `text`, through {@linkcode lastResponse} when it is a plain response. */
+function writeText(out: Output, text: string, plain: boolean): void {
+  const kept = plain ? lastResponse.remember(text) : null;
+  if (kept !== null) out.bytes(kept);
+  else out.string(text);
 }
 
 const FRAMING_FIELDS = new Set([
