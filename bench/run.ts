@@ -47,7 +47,7 @@ const USAGE = `Usage: deno task bench [options]
   --duration <s>          seconds per wrk run (default 3; "3s" works too)
   --rounds <n>            rounds; each figure is the median (default 2)
   --quick                 1 s runs, 1 round, 1,000 idle connections, 3 curve points
-  --servers <ids>         comma list of: nb, nb-log, nb-young-1mb, blocking, deno-serve, deno-floor, node-http, nginx
+  --servers <ids>         comma list of: nb, nb-log, nb-plain, blocking, deno-serve, deno-floor, node-http, nginx
   --scenarios <ids>       comma list of: ${
   SCENARIOS.map((s) => s.id).join(", ")
 }, curve, idle

@@ -5,6 +5,8 @@
  * @module
  */
 
+import { NON_BLOCKING_V8_FLAGS, v8FlagsArgument } from "../server/v8_flags.ts";
+
 /** One server the bench can start. */
 export interface ServerSpec {
   /** A short stable key, used in flags and the JSON results. */
@@ -65,7 +67,7 @@ function projectServer(
   file: string,
   extraArgs: string[],
   concurrent: boolean,
-  variant?: { of: string; denoFlags?: string[] },
+  launch: { of?: string; denoFlags?: string[] } = {},
 ): ServerSpec {
   const path = `${projectDir.replace(/\/?$/, "/")}${file}`;
   return {
@@ -73,13 +75,13 @@ function projectServer(
     label,
     project: true,
     concurrent,
-    variantOf: variant?.of,
+    variantOf: launch.of,
     command: (port, _dir, idle) =>
       Promise.resolve([
         Deno.execPath(),
         "run",
         "--allow-net",
-        ...(variant?.denoFlags ?? []),
+        ...(launch.denoFlags ?? []),
         path,
         String(port),
         "--host",
@@ -162,17 +164,26 @@ export const NGINX: ServerSpec = {
 /**
  * Every server, in the order tables list them, taking the project's servers
  * from `projectDir` (so another checkout can be measured the same way):
- * `nb` is the non-blocking server with its access log off, `nb-log` the same
- * with its log on (its default) written to a file, `nb-young-1mb` the quiet
- * one with V8's young generation capped at 1 MB per semi-space (the tuning
- * the README offers for many idle connections), `blocking` the blocking
- * server with its log off.
+ * `nb` is the non-blocking server as `deno task start:nb` and the compiled
+ * executable run it (V8 flags of `server/v8_flags.ts`) with its access log
+ * off, `nb-log` the same with its log on (its default) written to a file,
+ * `nb-plain` the quiet one under a plain `deno run` without those flags,
+ * `blocking` the blocking server with its log off.
  */
 export function allServers(projectDir: string = ROOT_DIR): ServerSpec[] {
+  const launchFlags = [v8FlagsArgument(NON_BLOCKING_V8_FLAGS)];
   return [
-    projectServer(projectDir, "nb", "webserve_nb", "webserve_nb.ts", [
-      "--quiet",
-    ], true),
+    projectServer(
+      projectDir,
+      "nb",
+      "webserve_nb",
+      "webserve_nb.ts",
+      [
+        "--quiet",
+      ],
+      true,
+      { denoFlags: launchFlags },
+    ),
     projectServer(
       projectDir,
       "nb-log",
@@ -180,16 +191,16 @@ export function allServers(projectDir: string = ROOT_DIR): ServerSpec[] {
       "webserve_nb.ts",
       [],
       true,
-      { of: "nb" },
+      { of: "nb", denoFlags: launchFlags },
     ),
     projectServer(
       projectDir,
-      "nb-young-1mb",
-      "webserve_nb (--max-semi-space-size=1)",
+      "nb-plain",
+      "webserve_nb (plain deno run)",
       "webserve_nb.ts",
       ["--quiet"],
       true,
-      { of: "nb", denoFlags: ["--v8-flags=--max-semi-space-size=1"] },
+      { of: "nb" },
     ),
     projectServer(
       projectDir,

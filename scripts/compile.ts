@@ -1,6 +1,7 @@
 /**
  * `deno task compile`: builds the standalone executables `./webserve` and
- * `./webserve_nb` with `deno compile --allow-net`.
+ * `./webserve_nb` with `deno compile --allow-net`; `webserve_nb` also carries
+ * the V8 flags of `server/v8_flags.ts`, as `deno task start:nb` does.
  *
  * `deno compile` needs the `denort` runtime: it downloads it from Deno's
  * download host, or uses a local copy named by `DENORT_BIN`. When neither
@@ -12,12 +13,39 @@
  */
 
 import { parseArgs } from "node:util";
+import { NON_BLOCKING_V8_FLAGS, v8FlagsArgument } from "../server/v8_flags.ts";
+
+/** One executable to build. */
+export interface CompileTarget {
+  /** The script it is built from. */
+  script: string;
+  /** The executable's file name. */
+  output: string;
+  /** Runtime flags baked into the executable, as `deno run` would take them. */
+  runtimeFlags: readonly string[];
+}
 
 /** The scripts to build and the executables they become. */
-export const TARGETS: readonly { script: string; output: string }[] = [
-  { script: "webserve.ts", output: "webserve" },
-  { script: "webserve_nb.ts", output: "webserve_nb" },
+export const TARGETS: readonly CompileTarget[] = [
+  { script: "webserve.ts", output: "webserve", runtimeFlags: [] },
+  {
+    script: "webserve_nb.ts",
+    output: "webserve_nb",
+    runtimeFlags: [v8FlagsArgument(NON_BLOCKING_V8_FLAGS)],
+  },
 ];
+
+/** The arguments of `deno compile` that build `target` as `output`. */
+export function compileArgs(target: CompileTarget, output: string): string[] {
+  return [
+    "compile",
+    "--allow-net",
+    ...target.runtimeFlags,
+    "--output",
+    output,
+    target.script,
+  ];
+}
 
 /** Longest a single `deno compile` may run by default: a stuck download must not hang CI. */
 export const DEFAULT_COMPILE_TIMEOUT_S = 120;
@@ -47,12 +75,12 @@ export function explainFailure(stderr: string): string {
 
 /** Builds one executable; resolves to undefined on success, or the reason it failed. */
 async function build(
-  script: string,
+  target: CompileTarget,
   output: string,
   timeoutS: number,
 ): Promise<string | undefined> {
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["compile", "--allow-net", "--output", output, script],
+    args: compileArgs(target, output),
     cwd: ROOT,
     stdin: "null",
     stdout: "piped",
@@ -103,9 +131,10 @@ async function main(args: string[]): Promise<number> {
     );
     return 2;
   }
-  for (const { script, output } of TARGETS) {
+  for (const target of TARGETS) {
+    const { script, output } = target;
     const path = outDir === ROOT ? output : `${outDir}${output}`;
-    const failure = await build(script, path, timeoutS);
+    const failure = await build(target, path, timeoutS);
     if (failure !== undefined) {
       console.error(`compile: ${failure}`);
       return 1;
