@@ -45,6 +45,16 @@ const BROWSER_REQUEST = [
   "",
 ].join("\r\n");
 
+/** The browser's request for 64 paths in turn: no head is the same as the last, so each is parsed. */
+const VARYING_BROWSER_REQUESTS = Array.from(
+  { length: 64 },
+  (_, i) =>
+    BROWSER_REQUEST.replace(
+      "/some/random/url",
+      `/some/random/url-${String(i).padStart(2, "0")}`,
+    ),
+);
+
 /** A small form POST with a Content-Length body. */
 const FORM_BODY = "name=Ada&language=TypeScript";
 const POST_REQUEST = "POST /form HTTP/1.1\r\nHost: localhost\r\n" +
@@ -114,6 +124,12 @@ const CASES: Case[] = [
     name: "browser GET (13 fields), one per read",
     request: BROWSER_REQUEST,
     depth: 1,
+  },
+  {
+    name: "browser GET (13 fields), a new path each time, one per read",
+    request: VARYING_BROWSER_REQUESTS.join(""),
+    depth: 1,
+    maxRead: VARYING_BROWSER_REQUESTS[0].length,
   },
   {
     name: "browser GET (13 fields), 16 pipelined per read",
