@@ -21,7 +21,11 @@ export interface Socket {
 /** One header field as received: the name as sent (any case) and the value with surrounding whitespace removed. */
 export type HeaderField = readonly [name: string, value: string];
 
-/** A parsed request head, as an app sees it. The body is read and discarded by the engine. */
+/**
+ * A parsed request head, as an app sees it. The body is read and discarded by
+ * the engine. Read-only: a head that repeats the last one byte for byte is
+ * one shared, frozen object.
+ */
 export interface HttpRequest {
   /** The method token, case as sent (methods are case-sensitive): `"GET"`. */
   readonly method: string;
