@@ -31,12 +31,46 @@ export function formatLogLine(
   entry: AccessLogEntry,
   nowMs: number = Date.now(),
 ): string {
-  const duration = entry.durationMs < 10
-    ? entry.durationMs.toFixed(1)
-    : Math.round(entry.durationMs).toString();
+  return `${linePrefix(nowMs, address, entry)}${entry.status} ${entry.bytes} ${
+    formatDuration(entry.durationMs)
+  }ms`;
+}
+
+/** A line up to its status: time, peer, and the quoted method and target. */
+function linePrefix(
+  nowMs: number,
+  address: string,
+  entry: AccessLogEntry,
+): string {
   return `${isoTimestamp(nowMs)} ${address} "${methods.escape(entry.method)} ${
     targets.escape(entry.target)
-  }" ${entry.status} ${entry.bytes} ${duration}ms`;
+  }" `;
+}
+
+/** Tenths of a millisecond below 10 ms, whole milliseconds above. */
+function formatDuration(durationMs: number): string {
+  return durationMs < 10
+    ? durationMs.toFixed(1)
+    : Math.round(durationMs).toString();
+}
+
+const SPACE = 0x20;
+
+/** Writes the non-negative integer `n` in decimal at `at`; returns the end. */
+function writeDecimal(buf: Uint8Array, at: number, n: number): number {
+  if (!Number.isSafeInteger(n) || n < 0) {
+    const text = String(n); // not expected; written as JavaScript prints it
+    for (let i = 0; i < text.length; i++) buf[at++] = text.charCodeAt(i) & 0x7f;
+    return at;
+  }
+  let digits = 1;
+  for (let rest = n; rest >= 10; rest = Math.floor(rest / 10)) digits++;
+  let i = at + digits;
+  do {
+    buf[--i] = 0x30 + (n % 10);
+    n = Math.floor(n / 10);
+  } while (n > 0);
+  return at + digits;
 }
 
 // Under load many lines share a millisecond, a method and a target: each
@@ -91,14 +125,22 @@ export function formatPeer(addr: Deno.Addr): string {
   return host;
 }
 
+/** Room for a full batch plus a typical line, so a batch rarely needs a second buffer. */
+const BATCH_CAPACITY = LOG_FLUSH_BYTES + 4 * 1024;
+
 /**
  * Batches access-log lines and writes them in order. Never throws: a failing
  * writer (a closed stdout) turns the log off rather than stopping the server.
+ *
+ * Each line is encoded into the batch's bytes as soon as it is formatted, so
+ * no line's string outlives its request: thousands of waiting strings would
+ * survive young-generation collections and cost the collector more than
+ * formatting them did.
  */
 export class AccessLog {
   #writer: LogWriter;
-  #pending: string[] = [];
-  #pendingBytes = 0;
+  #batch = new Uint8Array(BATCH_CAPACITY);
+  #length = 0;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #writing: Promise<void> = Promise.resolve();
   #inFlightBytes = 0;
@@ -106,9 +148,28 @@ export class AccessLog {
   #broken = false;
   #closed = false;
 
-  /** Creates a log writing to `writer` (default `Deno.stdout`). */
-  constructor(writer: LogWriter = Deno.stdout) {
+  #clock: () => number;
+  /**
+   * The encoded start of a line, up to its status: it stays the same while
+   * the millisecond, the peer, the method and the target repeat, as they do
+   * under load.
+   */
+  #prefix = new Uint8Array(0);
+  #prefixMs = Number.NaN;
+  #prefixAddress = "";
+  #prefixMethod = "";
+  #prefixTarget = "";
+
+  /**
+   * Creates a log writing to `writer` (default `Deno.stdout`), stamping lines
+   * with `clock` (milliseconds since the epoch; default `Date.now`).
+   */
+  constructor(
+    writer: LogWriter = Deno.stdout,
+    clock: () => number = Date.now,
+  ) {
     this.#writer = writer;
+    this.#clock = clock;
   }
 
   /** Lines dropped because the writer could not keep up. */
@@ -119,14 +180,12 @@ export class AccessLog {
   /** Adds one line for a response sent to `address`. */
   add(address: string, entry: AccessLogEntry): void {
     if (this.#closed || this.#broken) return;
-    const line = formatLogLine(address, entry) + "\n";
-    if (this.#pendingBytes + this.#inFlightBytes > LOG_MAX_PENDING_BYTES) {
+    if (this.#length + this.#inFlightBytes > LOG_MAX_PENDING_BYTES) {
       this.#dropped++;
       return;
     }
-    this.#pending.push(line);
-    this.#pendingBytes += line.length;
-    if (this.#pendingBytes >= LOG_FLUSH_BYTES) {
+    this.#appendEntry(address, entry);
+    if (this.#length >= LOG_FLUSH_BYTES) {
       this.#flushNow();
     } else if (this.#timer === undefined) {
       this.#timer = setTimeout(() => this.#flushNow(), LOG_FLUSH_INTERVAL_MS);
@@ -147,21 +206,86 @@ export class AccessLog {
     this.#closed = true;
   }
 
+  /**
+   * Appends the line {@linkcode formatLogLine} would give, as bytes: the
+   * shared start is copied, the numbers are written digit by digit.
+   */
+  #appendEntry(address: string, entry: AccessLogEntry): void {
+    const nowMs = this.#clock();
+    const { method, target } = entry;
+    if (
+      nowMs !== this.#prefixMs || address !== this.#prefixAddress ||
+      method !== this.#prefixMethod || target !== this.#prefixTarget
+    ) {
+      this.#prefixMs = nowMs;
+      this.#prefixAddress = address;
+      this.#prefixMethod = method;
+      this.#prefixTarget = target;
+      this.#prefix = encoder.encode(linePrefix(nowMs, address, entry));
+    }
+    const prefix = this.#prefix;
+    const duration = formatDuration(entry.durationMs);
+    // Two numbers (even ones printed oddly), the duration, spaces, "ms\n".
+    const most = prefix.length + duration.length + 64;
+    if (this.#length + most > this.#batch.length) {
+      this.#flushNow();
+      if (most > this.#batch.length) this.#batch = new Uint8Array(most);
+    }
+    const batch = this.#batch;
+    batch.set(prefix, this.#length);
+    let at = writeDecimal(batch, this.#length + prefix.length, entry.status);
+    batch[at++] = SPACE;
+    at = writeDecimal(batch, at, entry.bytes);
+    batch[at++] = SPACE;
+    for (let i = 0; i < duration.length; i++) {
+      batch[at++] = duration.charCodeAt(i); // digits and a point
+    }
+    batch[at++] = 0x6d; // m
+    batch[at++] = 0x73; // s
+    batch[at++] = 0x0a;
+    this.#length = at;
+  }
+
+  /** Encodes `line` and a newline at the end of the batch. */
+  #append(line: string): void {
+    // UTF-8 takes at most 3 bytes per UTF-16 code unit.
+    const most = line.length * 3 + 1;
+    if (this.#length + most > this.#batch.length) {
+      this.#flushNow();
+      if (most > this.#batch.length) this.#batch = new Uint8Array(most);
+    }
+    // Lines are ASCII but for rare targets: copying the code units is
+    // cheaper than the encoder, which is a call into the runtime.
+    const batch = this.#batch;
+    let at = this.#length;
+    for (let i = 0; i < line.length; i++) {
+      const unit = line.charCodeAt(i);
+      if (unit >= 0x80) {
+        const tail = batch.subarray(this.#length);
+        at = this.#length + encoder.encodeInto(line, tail).written;
+        break;
+      }
+      batch[at++] = unit;
+    }
+    batch[at++] = 0x0a;
+    this.#length = at;
+  }
+
   #flushNow(): void {
     if (this.#timer !== undefined) {
       clearTimeout(this.#timer);
       this.#timer = undefined;
     }
-    if (this.#pending.length === 0) return;
     if (this.#dropped > 0) {
-      this.#pending.push(
-        `access log: ${this.#dropped} lines dropped (output too slow)\n`,
-      );
+      const dropped = this.#dropped;
       this.#dropped = 0;
+      this.#append(`access log: ${dropped} lines dropped (output too slow)`);
     }
-    const bytes = encoder.encode(this.#pending.join(""));
-    this.#pending = [];
-    this.#pendingBytes = 0;
+    if (this.#length === 0) return;
+    // The writer takes this batch's buffer; the next lines go to a new one.
+    const bytes = this.#batch.subarray(0, this.#length);
+    this.#batch = new Uint8Array(BATCH_CAPACITY);
+    this.#length = 0;
     this.#inFlightBytes += bytes.length;
     this.#writing = this.#writing.then(() => this.#writeAll(bytes));
   }
@@ -174,8 +298,7 @@ export class AccessLog {
       }
     } catch {
       this.#broken = true;
-      this.#pending = [];
-      this.#pendingBytes = 0;
+      this.#length = 0;
     } finally {
       this.#inFlightBytes -= bytes.length;
     }
