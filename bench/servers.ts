@@ -178,9 +178,7 @@ export function allServers(projectDir: string = ROOT_DIR): ServerSpec[] {
       "nb",
       "webserve_nb",
       "webserve_nb.ts",
-      [
-        "--quiet",
-      ],
+      ["--quiet"],
       true,
       { denoFlags: launchFlags },
     ),
