@@ -132,10 +132,10 @@ const BATCH_CAPACITY = LOG_FLUSH_BYTES + 4 * 1024;
  * Batches access-log lines and writes them in order. Never throws: a failing
  * writer (a closed stdout) turns the log off rather than stopping the server.
  *
- * Each line is encoded into the batch's bytes as soon as it is formatted, so
- * no line's string outlives its request: thousands of waiting strings would
- * survive young-generation collections and cost the collector more than
- * formatting them did.
+ * Each line is written into the batch's bytes as it comes, so no line's
+ * string outlives its request: thousands of waiting strings would survive
+ * young-generation collections and cost the collector more than formatting
+ * them did.
  */
 export class AccessLog {
   #writer: LogWriter;
@@ -226,11 +226,7 @@ export class AccessLog {
     const prefix = this.#prefix;
     const duration = formatDuration(entry.durationMs);
     // Two numbers (even ones printed oddly), the duration, spaces, "ms\n".
-    const most = prefix.length + duration.length + 64;
-    if (this.#length + most > this.#batch.length) {
-      this.#flushNow();
-      if (most > this.#batch.length) this.#batch = new Uint8Array(most);
-    }
+    this.#reserve(prefix.length + duration.length + 64);
     const batch = this.#batch;
     batch.set(prefix, this.#length);
     let at = writeDecimal(batch, this.#length + prefix.length, entry.status);
@@ -246,29 +242,20 @@ export class AccessLog {
     this.#length = at;
   }
 
-  /** Encodes `line` and a newline at the end of the batch. */
-  #append(line: string): void {
-    // UTF-8 takes at most 3 bytes per UTF-16 code unit.
-    const most = line.length * 3 + 1;
+  /** Makes room for `most` more bytes, writing the batch out first if it is full. */
+  #reserve(most: number): void {
     if (this.#length + most > this.#batch.length) {
       this.#flushNow();
       if (most > this.#batch.length) this.#batch = new Uint8Array(most);
     }
-    // Lines are ASCII but for rare targets: copying the code units is
-    // cheaper than the encoder, which is a call into the runtime.
-    const batch = this.#batch;
-    let at = this.#length;
-    for (let i = 0; i < line.length; i++) {
-      const unit = line.charCodeAt(i);
-      if (unit >= 0x80) {
-        const tail = batch.subarray(this.#length);
-        at = this.#length + encoder.encodeInto(line, tail).written;
-        break;
-      }
-      batch[at++] = unit;
-    }
-    batch[at++] = 0x0a;
-    this.#length = at;
+  }
+
+  /** Appends `line` and a newline: for the rare lines that are not entries. */
+  #appendText(line: string): void {
+    this.#reserve(line.length * 3 + 1); // UTF-8: at most 3 bytes per UTF-16 unit
+    const tail = this.#batch.subarray(this.#length);
+    this.#length += encoder.encodeInto(line, tail).written;
+    this.#batch[this.#length++] = 0x0a;
   }
 
   #flushNow(): void {
@@ -279,7 +266,9 @@ export class AccessLog {
     if (this.#dropped > 0) {
       const dropped = this.#dropped;
       this.#dropped = 0;
-      this.#append(`access log: ${dropped} lines dropped (output too slow)`);
+      this.#appendText(
+        `access log: ${dropped} lines dropped (output too slow)`,
+      );
     }
     if (this.#length === 0) return;
     // The writer takes this batch's buffer; the next lines go to a new one.
