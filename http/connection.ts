@@ -197,16 +197,16 @@ export class ConnectionState {
         case HEAD: {
           const start = this.#start;
           if (start === this.#end) return null;
-          let request: RequestHead | null = null;
-          if (this.#head === null) {
-            request = lastHead.match(this.#buf, start, this.#end, limits);
-          }
+          // No head begun yet: a repeat of the last one skips the parser.
+          const fresh = this.#head === null;
+          let request = fresh
+            ? lastHead.match(this.#buf, start, this.#end, limits)
+            : null;
           if (request !== null) {
             if (this.#onResponse) this.#messageStart = this.#clock();
             this.#start += lastHead.length;
           } else {
             // A parser per request: an idle connection holds none.
-            const fresh = this.#head === null;
             const head = this.#head ??= new HeadParser(limits);
             if (this.#onResponse && !head.started) {
               this.#messageStart = this.#clock();

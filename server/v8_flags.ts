@@ -12,8 +12,8 @@
  * V8 doubles its young generation while many long-lived objects arrive at
  * once, as when thousands of connections open together, and keeps that space
  * while the server then sits idle: about 3 KB per connection at 5,000 idle
- * connections. With the cap an idle connection holds about 7.5 KB instead of
- * about 10.5 KB. Short-lived garbage is collected more often: at most a few
+ * connections. With the cap an idle connection holds about 7 KB instead of
+ * about 10 KB (`deno task bench`, rows `nb` and `nb-plain`). Short-lived garbage is collected more often: at most a few
  * percent of the server's time under keep-alive load, as the bench's
  * `nb-plain` row shows beside `nb`.
  */

@@ -8,15 +8,15 @@ import { bytes, parseResponses, serveChunks } from "./fake_socket.ts";
 const HEAD = "GET /a?q=1 HTTP/1.1\r\nHost: h\r\nAccept: */*\r\n\r\n";
 
 /** Parses `text` whole, as the engine does before it remembers a head. */
-function parsed(text: string, limits = DEFAULT_LIMITS): RequestHead {
-  const parser = new HeadParser(limits);
+function parsed(text: string): RequestHead {
+  const parser = new HeadParser(DEFAULT_LIMITS);
   parser.parse(bytes(text), 0, text.length);
   return parser.head!;
 }
 
-function remembering(text: string, limits = DEFAULT_LIMITS): LastHead {
+function remembering(text: string): LastHead {
   const last = new LastHead();
-  last.remember(bytes(text), 0, text.length, limits);
+  last.remember(bytes(text), 0, text.length, DEFAULT_LIMITS);
   return last;
 }
 
