@@ -163,31 +163,44 @@ export async function answersHello(port: number): Promise<boolean> {
 /** Linux reports process times in ticks of USER_HZ, which is 100 on every architecture. */
 const USER_HZ = 100;
 
+/** CPU time a process has used, split where it was spent, in microseconds. */
+export interface CpuTimes {
+  /** In the process's own code and its runtime (user mode). */
+  userUs: number;
+  /** In the kernel on the process's behalf: for a server, mostly the TCP stack. */
+  systemUs: number;
+}
+
 /**
- * User plus system CPU time, in microseconds, from the text of
+ * User and system CPU time, in microseconds, from the text of
  * `/proc/<pid>/stat`. The command name may hold spaces and parentheses, so
  * fields are counted from the last `)`.
  */
-export function parseCpuTimeUs(stat: string): number {
+export function parseCpuTimes(stat: string): CpuTimes {
   const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
   // utime and stime are fields 14 and 15; the first field after ")" is 3.
-  const ticks = Number(fields[14 - 3]) + Number(fields[15 - 3]);
-  if (!Number.isFinite(ticks)) throw new SyntaxError("Not a /proc stat line");
-  return (ticks * 1e6) / USER_HZ;
+  const user = Number(fields[14 - 3]), system = Number(fields[15 - 3]);
+  if (!Number.isFinite(user + system)) {
+    throw new SyntaxError("Not a /proc stat line");
+  }
+  return { userUs: (user * 1e6) / USER_HZ, systemUs: (system * 1e6) / USER_HZ };
 }
 
 /**
  * CPU time used so far by process `pid` and every process below it (nginx
- * serves from a worker under its master), in microseconds.
+ * serves from a worker under its master).
  */
-export async function cpuTimeUs(pid: number): Promise<number> {
-  let total = parseCpuTimeUs(await Deno.readTextFile(`/proc/${pid}/stat`));
+export async function cpuTimes(pid: number): Promise<CpuTimes> {
+  const total = parseCpuTimes(await Deno.readTextFile(`/proc/${pid}/stat`));
   for await (const task of Deno.readDir(`/proc/${pid}/task`)) {
     const children = await Deno.readTextFile(
       `/proc/${pid}/task/${task.name}/children`,
     ).catch(() => "");
     for (const child of children.split(" ").filter(Boolean)) {
-      total += await cpuTimeUs(Number(child)).catch(() => 0);
+      const times = await cpuTimes(Number(child)).catch(() => null);
+      if (times === null) continue; // the child exited meanwhile
+      total.userUs += times.userUs;
+      total.systemUs += times.systemUs;
     }
   }
   return total;

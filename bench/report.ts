@@ -58,6 +58,7 @@ function scenarioRow(
     formatLatency(summary.p99Us),
     ratio,
     formatCpu(summary.cpuUsPerRequest),
+    formatCpu(summary.userUsPerRequest),
     String(summary.errors),
   ];
 }
@@ -90,6 +91,7 @@ export function renderMarkdown(results: BenchResults): string {
     "- Every server answers `hello, <path>`; ratios are requests/s against Deno.serve in the same scenario, the median of the ratios within each round; " +
     "server CPU per request is the user and system time of the server's processes during the run over the requests answered (median of the rounds), " +
     "what the server itself spends, which still separates servers when something outside them limits requests/s; " +
+    "of it in user space is the part spent in the server's own code and runtime rather than in the kernel (mostly its TCP stack, alike for every server and the part that moves most with the host); " +
     "errors are wrk socket errors (connect, read, write, timeout) plus non-2xx responses.",
   ];
   for (const skipped of results.skipped) {
@@ -123,6 +125,7 @@ export function renderMarkdown(results: BenchResults): string {
         "p99",
         "vs Deno.serve",
         "Server CPU per request",
+        "of it in user space",
         "Errors",
       ], rows),
     );

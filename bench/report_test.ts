@@ -22,6 +22,7 @@ function summary(requestsPerSec: number, p99Us = 2000): Summary {
     p99Us,
     maxUs: p99Us * 2,
     cpuUsPerRequest: 12.5,
+    userUsPerRequest: 3.2,
     errors: 0,
     rounds: 2,
   };
@@ -117,6 +118,7 @@ Deno.test("summarize takes medians over rounds and adds up every kind of error",
       socketErrors: 1,
       non2xx: 2,
       cpuUsPerRequest: 3,
+      userUsPerRequest: 1,
     },
     {
       requestsPerSec: 300,
@@ -127,6 +129,7 @@ Deno.test("summarize takes medians over rounds and adds up every kind of error",
       socketErrors: 0,
       non2xx: 4,
       cpuUsPerRequest: 5,
+      userUsPerRequest: 2,
     },
   ]);
   assert.deepEqual(s, {
@@ -134,6 +137,7 @@ Deno.test("summarize takes medians over rounds and adds up every kind of error",
     p50Us: 20,
     p99Us: 50,
     cpuUsPerRequest: 4,
+    userUsPerRequest: 1.5,
     maxUs: 90,
     errors: 7,
     rounds: 2,
@@ -210,11 +214,13 @@ Deno.test("renderMarkdown states provenance, skips, targets, every scenario and 
   assert.ok(md.includes("## Keep-alive, 50 connections"));
   assert.ok(
     md.includes(
-      "| webserve_nb | 80,000 | 500 µs | 2.00 ms | 1.14x | 12.5 µs | 0 |",
+      "| webserve_nb | 80,000 | 500 µs | 2.00 ms | 1.14x | 12.5 µs | 3.2 µs | 0 |",
     ),
   );
   assert.ok(
-    md.includes("| webserve_nb | 400,000 | 500 µs | — | 4.44x | 12.5 µs | 0 |"),
+    md.includes(
+      "| webserve_nb | 400,000 | 500 µs | — | 4.44x | 12.5 µs | 3.2 µs | 0 |",
+    ),
   );
   assert.ok(
     md.includes("| webserve_nb | 28.6 MB | 48.1 MB | 4.0 KB | 5000 / 5000 |"),

@@ -11,6 +11,8 @@ import type { WrkResult } from "./wrk.ts";
 export interface RunResult extends WrkResult {
   /** The server's user and system CPU time during the run over the requests answered, in microseconds. */
   cpuUsPerRequest?: number;
+  /** The user-mode part of {@linkcode RunResult.cpuUsPerRequest}: the server's code and runtime, without the kernel's TCP work. */
+  userUsPerRequest?: number;
 }
 
 /** One server's figures for one scenario, combined over the rounds. */
@@ -28,6 +30,12 @@ export interface Summary {
    * limits requests/s.
    */
   cpuUsPerRequest?: number;
+  /**
+   * Median over the rounds of the user-mode part of that time: what the
+   * server's own code and runtime spend. The rest is the kernel's, mostly
+   * its TCP stack, which is alike for every server and moves with the host.
+   */
+  userUsPerRequest?: number;
   /** The slowest response over all rounds, in microseconds. */
   maxUs: number;
   /** Socket errors and non-2xx responses over all rounds. */
@@ -105,6 +113,7 @@ export function summarize(runs: readonly RunResult[]): Summary {
     p50Us: median(runs.map((r) => r.p50Us)),
     p99Us: median(runs.map((r) => r.p99Us)),
     cpuUsPerRequest: median(runs.map((r) => r.cpuUsPerRequest ?? NaN)),
+    userUsPerRequest: median(runs.map((r) => r.userUsPerRequest ?? NaN)),
     maxUs: runs.length ? Math.max(...runs.map((r) => r.maxUs)) : NaN,
     errors: runs.reduce((sum, r) => sum + r.socketErrors + r.non2xx, 0),
     rounds: runs.length,

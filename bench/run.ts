@@ -15,7 +15,7 @@ import { parseArgs } from "node:util";
 import { measureIdleMemory } from "./idle_memory.ts";
 import {
   answersHello,
-  cpuTimeUs,
+  cpuTimes,
   freePort,
   type PinnedProcess,
   startPinned,
@@ -464,12 +464,16 @@ async function measure(
   server: Running,
   durationSec: number,
 ): Promise<RunResult> {
-  const cpuBefore = await cpuTimeUs(server.process.pid);
+  const before = await cpuTimes(server.process.pid);
   const wrk = await wrkRun(scenario, server, durationSec);
-  const cpuUs = await cpuTimeUs(server.process.pid) - cpuBefore;
+  const after = await cpuTimes(server.process.pid);
+  const userUs = after.userUs - before.userUs;
+  const systemUs = after.systemUs - before.systemUs;
+  const perRequest = (us: number) => wrk.requests > 0 ? us / wrk.requests : NaN;
   const result = {
     ...wrk,
-    cpuUsPerRequest: wrk.requests > 0 ? cpuUs / wrk.requests : NaN,
+    cpuUsPerRequest: perRequest(userUs + systemUs),
+    userUsPerRequest: perRequest(userUs),
   };
   if (!await answersHello(server.port)) {
     throw new Error(
@@ -485,7 +489,9 @@ function describe(result: RunResult): string {
     Math.round(result.requestsPerSec).toLocaleString("en-US")
   } req/s, p99 ${(result.p99Us / 1000).toFixed(2)} ms, ${
     formatCpu(result.cpuUsPerRequest)
-  } CPU/request${errors ? `, ${errors} errors` : ""}`;
+  } CPU/request (${formatCpu(result.userUsPerRequest)} user)${
+    errors ? `, ${errors} errors` : ""
+  }`;
 }
 
 async function idleMemory(
