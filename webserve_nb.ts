@@ -98,6 +98,7 @@ export function serve(options: NonBlockingServeOptions = {}): ServerHandle {
       await pool.drained();
     }
     await Promise.all(refusing);
+    await pool.close();
     await log?.close();
     resolveFinished();
   }

@@ -11,6 +11,9 @@
  * read; the clock it keeps (`now`) is also what settles stamp, so a busy
  * connection costs no clock reads at all.
  *
+ * A {@linkcode TurnBudget} keeps the connections fair: past a budget of
+ * re-arms, the rest wait for the runtime's next poll of the OS.
+ *
  * @module
  */
 
@@ -25,6 +28,8 @@ import {
 import type { AccessLog } from "./access_log.ts";
 import { formatPeer } from "./access_log.ts";
 import { closeQuietly } from "./listen.ts";
+import { PollTurn } from "./poll_turn.ts";
+import { TurnBudget } from "./turn_budget.ts";
 
 /** The pool's timeouts, in milliseconds. */
 export interface PoolTimeouts {
@@ -72,6 +77,8 @@ export class ReaderPool {
   readonly #sweepMs: number;
   #stopping = false;
   #drainWaiters: (() => void)[] = [];
+  readonly #turns = new TurnBudget<Pooled>((pooled) => this.#arm(pooled));
+  readonly #pollTurn: Promise<PollTurn | null>;
 
   /** Creates an empty pool; `log`, when given, receives one entry per response. */
   constructor(timeouts: PoolTimeouts, log?: AccessLog) {
@@ -86,6 +93,10 @@ export class ReaderPool {
       MAX_SWEEP_MS,
       Math.max(MIN_SWEEP_MS, Math.floor(shortest / 10)),
     );
+    this.#pollTurn = PollTurn.open().then((turn) => {
+      this.#turns.use(turn);
+      return turn;
+    });
   }
 
   /** Open connections. */
@@ -152,11 +163,21 @@ export class ReaderPool {
     return new Promise((resolve) => this.#drainWaiters.push(resolve));
   }
 
+  /** Releases the pool's own sockets (its {@linkcode PollTurn}); call once drained. */
+  async close(): Promise<void> {
+    const turn = await this.#pollTurn;
+    this.#turns.use(null);
+    await turn?.close();
+  }
+
   #isDrained(): boolean {
     return this.#open.size === 0 && this.#pending === 0;
   }
 
+  /** Starts the connection's next call, or leaves it to the turn budget to start later. */
   #arm(pooled: Pooled): void {
+    if (pooled.closed || pooled.closeBy !== 0) return;
+    if (!this.#turns.admit(pooled)) return;
     this.#pending++;
     handleConnection(pooled.conn, pooled.state).then(
       pooled.settle,
