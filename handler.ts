@@ -25,6 +25,7 @@ import type {
 
 export { ConnectionState } from "./http/connection.ts";
 export { ALLOWED_METHODS, helloApp } from "./http/hello_app.ts";
+export { holdDateClock } from "./http/http_date.ts";
 export {
   DEFAULT_LIMITS,
   type Limits,

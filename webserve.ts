@@ -28,6 +28,7 @@ import {
   type ConnectionState,
   handleConnection,
   handleTimeout,
+  holdDateClock,
   newConnectionState,
 } from "./handler.ts";
 import { AccessLog, formatPeer } from "./server/access_log.ts";
@@ -65,6 +66,7 @@ export function serve(options: BlockingServeOptions = {}): ServerHandle {
   const settings = withDefaults(BLOCKING_DEFAULTS, options);
   const listeners = listen(options.port ?? DEFAULT_PORT, options.hostname);
   const log = options.quiet ? undefined : new AccessLog(options.logWriter);
+  const releaseDateClock = holdDateClock();
   let stopping = false;
   let current: Current | undefined;
 
@@ -155,6 +157,7 @@ export function serve(options: BlockingServeOptions = {}): ServerHandle {
       await serving;
     }
     await log?.close();
+    releaseDateClock();
     resolveFinished();
   }
 

@@ -18,7 +18,7 @@
  * @module
  */
 
-import { refuseConnection } from "./handler.ts";
+import { holdDateClock, refuseConnection } from "./handler.ts";
 import { AccessLog } from "./server/access_log.ts";
 import { closeQuietly, listen } from "./server/listen.ts";
 import { runServerCli } from "./server/main.ts";
@@ -53,6 +53,7 @@ export function serve(options: NonBlockingServeOptions = {}): ServerHandle {
   const listeners = listen(options.port ?? DEFAULT_PORT, options.hostname);
   const log = options.quiet ? undefined : new AccessLog(options.logWriter);
   const pool = new ReaderPool(settings, log);
+  const releaseDateClock = holdDateClock();
   const refusing = new Set<Promise<void>>();
   let stopping = false;
 
@@ -100,6 +101,7 @@ export function serve(options: NonBlockingServeOptions = {}): ServerHandle {
     await Promise.all(refusing);
     await pool.close();
     await log?.close();
+    releaseDateClock();
     resolveFinished();
   }
 

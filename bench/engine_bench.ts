@@ -11,9 +11,13 @@
 import {
   type ConnectionState,
   handleConnection,
+  holdDateClock,
   newConnectionState,
   type Socket,
 } from "../handler.ts";
+
+// As the servers do while they serve: the Date value comes from a timer.
+holdDateClock();
 
 const encoder = new TextEncoder();
 

@@ -112,6 +112,33 @@ export function registerServerTests(label: string, serve: ServeFunction): void {
     });
   });
 
+  Deno.test(`${label} serve sends the current second as Date, and a new one once it turns`, async () => {
+    const secondOf = (ms: number) =>
+      new Date(Math.floor(ms / 1000) * 1000).toUTCString();
+    await withServer(serve, {}, async (_server, port) => {
+      const client = await RawClient.connect(port);
+      try {
+        const before = Date.now();
+        await client.send(get("/date"));
+        const first = (await client.readResponse()).headers.get("date");
+        assert.ok(
+          [secondOf(before), secondOf(Date.now())].includes(first ?? ""),
+          `Date: ${first}`,
+        );
+        // Past the next turn of the second, with room for a late timer.
+        const turn = (Math.floor(Date.now() / 1000) + 1) * 1000;
+        await new Promise((r) => setTimeout(r, turn + 50 - Date.now()));
+        await client.send(get("/date"));
+        const next = (await client.readResponse()).headers.get("date");
+        const received = Date.now();
+        const at = Date.parse(next ?? "");
+        assert.ok(at >= turn && at <= received, `Date: ${next} after the turn`);
+      } finally {
+        client.close();
+      }
+    });
+  });
+
   Deno.test(`${label} serve answers chunked and 100-continue uploads`, async () => {
     await withServer(serve, {}, async (_server, port) => {
       const client = await RawClient.connect(port);
