@@ -21,7 +21,7 @@ const KNOWN_METHODS = new Set([
 ]);
 
 let lastPath = "";
-let lastBody = "hello, ";
+let lastOk: HttpResponse = Object.freeze({ status: 200, body: "hello, " });
 
 /**
  * Answers `200 hello, <path>` to GET, HEAD and POST, where `<path>` is the
@@ -31,13 +31,14 @@ let lastBody = "hello, ";
 export function helloApp(request: HttpRequest): HttpResponse {
   const { method } = request;
   if (method === "GET" || method === "POST" || method === "HEAD") {
-    // The same path gives the same string object, which the response
-    // cache compares by identity instead of character by character.
+    // The same path gives the same response, frozen, and the same body
+    // string, which the response cache compares by identity instead of
+    // character by character.
     if (request.path !== lastPath) {
       lastPath = request.path;
-      lastBody = "hello, " + lastPath;
+      lastOk = Object.freeze({ status: 200, body: "hello, " + lastPath });
     }
-    return { status: 200, body: lastBody };
+    return lastOk;
   }
   if (KNOWN_METHODS.has(method)) {
     return {

@@ -22,9 +22,12 @@ export class Output {
   #buf: Uint8Array;
   #length = 0;
   #committed = 0;
+  /** The last view {@linkcode Output.committedBytes} made: a batch as long as the last is common (a repeated response) and needs no new view. */
+  #view: Uint8Array;
 
   private constructor(buf: Uint8Array) {
     this.#buf = buf;
+    this.#view = buf.subarray(0, 0);
   }
 
   /** Takes an output from the pool; give it back with {@linkcode Output.release}. */
@@ -50,7 +53,10 @@ export class Output {
 
   /** The committed bytes, as a view (no copy). */
   committedBytes(): Uint8Array {
-    return this.#buf.subarray(0, this.#committed);
+    if (this.#view.length !== this.#committed) {
+      this.#view = this.#buf.subarray(0, this.#committed);
+    }
+    return this.#view;
   }
 
   /** Appends a string as UTF-8. */
@@ -84,5 +90,6 @@ export class Output {
     const grown = new Uint8Array(size);
     grown.set(this.#buf.subarray(0, this.#length));
     this.#buf = grown;
+    this.#view = grown.subarray(0, 0);
   }
 }
