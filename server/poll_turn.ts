@@ -9,8 +9,8 @@
  * over and over while reads parked with the poller wait. With 500 keep-alive
  * connections on one core, a bare loop over `Deno.Conn` timed 0.8% of its
  * reads at over 50 ms and the slowest at 0.8 s; `deno task bench` shows the
- * result as p99 latency (822 ms for its "Deno TCP floor", 5.5 ms for
- * Deno.serve).
+ * result as p99 latency at 500 connections: hundreds of milliseconds for its
+ * "Deno TCP floor", a few for Deno.serve.
  *
  * A {@linkcode PollTurn} is a loopback socket pair: a read is parked on one
  * end, then a byte is sent from the other, which only the poller can

@@ -18,7 +18,7 @@
  * every connection has in flight (about 80 KB at 50 busy connections)
  * whatever the cap: at 1 MB that was about 2.4% of the server's time at
  * keep-alive 50 (`--trace-gc`), at 2 MB about 1.5%, while an idle
- * connection cost 0.1 KB more; at 4 MB it reached 8 KB.
+ * connection cost 0.1 to 0.3 KB more; at 4 MB it reached 8 KB.
  */
 export const NON_BLOCKING_V8_FLAGS: readonly string[] = [
   "--max-semi-space-size=2",
