@@ -26,7 +26,8 @@ let lastOk: HttpResponse = Object.freeze({ status: 200, body: "hello, " });
 /**
  * Answers `200 hello, <path>` to GET, HEAD and POST, where `<path>` is the
  * target's path exactly as requested, without its query. Other known
- * methods get 405 with `Allow`, unknown methods 501.
+ * methods get 405 with `Allow`, unknown methods 501. A 200 is frozen and
+ * shared by calls for the same path.
  */
 export function helloApp(request: HttpRequest): HttpResponse {
   const { method } = request;

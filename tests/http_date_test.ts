@@ -36,9 +36,9 @@ Deno.test("httpDate without a hold reads the clock on each call and gives its se
 });
 
 Deno.test("httpDate while the clock is held reads no clock, and its value turns over with the second", async () => {
+  const before = Date.now();
   const release = holdDateClock();
   try {
-    const before = Date.now();
     const [values, calls] = withCountedClock(
       () => 0,
       () => Array.from({ length: 1000 }, () => httpDate()),

@@ -113,16 +113,16 @@ export function registerServerTests(label: string, serve: ServeFunction): void {
   });
 
   Deno.test(`${label} serve sends the current second as Date, and a new one once it turns`, async () => {
-    const secondOf = (ms: number) =>
-      new Date(Math.floor(ms / 1000) * 1000).toUTCString();
     await withServer(serve, {}, async (_server, port) => {
       const client = await RawClient.connect(port);
       try {
         const before = Date.now();
         await client.send(get("/date"));
         const first = (await client.readResponse()).headers.get("date");
+        // A second back at most: the timer may not have turned it yet.
+        const firstAt = Date.parse(first ?? "");
         assert.ok(
-          [secondOf(before), secondOf(Date.now())].includes(first ?? ""),
+          firstAt >= before - 2000 && firstAt <= Date.now(),
           `Date: ${first}`,
         );
         // Past the next turn of the second, with room for a late timer.
