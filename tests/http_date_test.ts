@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { holdDateClock, httpDate } from "../http/http_date.ts";
+import { delay } from "../server/timers.ts";
 
 /** Runs `body` with `Date.now` answering `now()` and counting its calls. */
 function withCountedClock<T>(now: () => number, body: () => T): [T, number] {
@@ -19,10 +20,6 @@ function withCountedClock<T>(now: () => number, body: () => T): [T, number] {
 /** The IMF-fixdate of the second `ms` falls in. */
 function secondOf(ms: number): string {
   return new Date(Math.floor(ms / 1000) * 1000).toUTCString();
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 Deno.test("httpDate without a hold reads the clock on each call and gives its second as an IMF-fixdate", () => {

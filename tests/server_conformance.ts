@@ -12,6 +12,7 @@ import type {
   NonBlockingServeOptions,
   ServerHandle,
 } from "../server/options.ts";
+import { delay } from "../server/timers.ts";
 import { get, RawClient } from "./server_raw_client.ts";
 
 /** Either server's `serve`. */
@@ -127,7 +128,7 @@ export function registerServerTests(label: string, serve: ServeFunction): void {
         );
         // Past the next turn of the second, with room for a late timer.
         const turn = (Math.floor(Date.now() / 1000) + 1) * 1000;
-        await new Promise((r) => setTimeout(r, turn + 50 - Date.now()));
+        await delay(turn + 50 - Date.now());
         await client.send(get("/date"));
         const next = (await client.readResponse()).headers.get("date");
         const received = Date.now();
