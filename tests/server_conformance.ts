@@ -114,7 +114,10 @@ export function registerServerTests(label: string, serve: ServeFunction): void {
   });
 
   Deno.test(`${label} serve sends the current second as Date, and a new one once it turns`, async () => {
-    await withServer(serve, {}, async (_server, port) => {
+    // The wait for the next second may outlast the blocking server's 1 s
+    // idle timeout and slice; this test is about the Date, not about those.
+    const patient = { idleTimeoutMs: 5_000, sliceMs: 5_000 };
+    await withServer(serve, patient, async (_server, port) => {
       const client = await RawClient.connect(port);
       try {
         const before = Date.now();
