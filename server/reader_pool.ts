@@ -9,7 +9,9 @@
  *
  * Timeouts use one coarse sweep over all connections instead of a timer per
  * read; the clock it keeps (`now`) is also what settles stamp, so a busy
- * connection costs no clock reads at all.
+ * connection costs no clock reads at all. It is the monotonic clock
+ * (`performance.now()`): a step of the wall clock cannot time out every
+ * connection at once, or none.
  *
  * A {@linkcode TurnBudget} keeps the connections fair: past a budget of
  * re-arms, the rest wait for the runtime's next poll of the OS.
@@ -72,7 +74,7 @@ export class ReaderPool {
   readonly #open = new Set<Pooled>();
   /** Calls to `handleConnection` not yet settled. */
   #pending = 0;
-  #now = Date.now();
+  #now = performance.now();
   #sweepTimer: ReturnType<typeof setInterval> | undefined;
   readonly #sweepMs: number;
   #stopping = false;
@@ -230,7 +232,7 @@ export class ReaderPool {
   }
 
   #startSweep(): void {
-    this.#now = Date.now();
+    this.#now = performance.now();
     this.#sweepTimer = setInterval(() => this.#sweep(), this.#sweepMs);
   }
 
@@ -243,7 +245,7 @@ export class ReaderPool {
 
   /** Times out connections past their deadline; runs every `#sweepMs`. */
   #sweep(): void {
-    const now = this.#now = Date.now();
+    const now = this.#now = performance.now();
     const { idleTimeoutMs, headTimeoutMs, bodyTimeoutMs } = this.#timeouts;
     for (const pooled of this.#open) {
       if (pooled.closeBy !== 0) {
