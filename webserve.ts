@@ -33,7 +33,7 @@ import {
 } from "./handler.ts";
 import { AccessLog, formatPeer } from "./server/access_log.ts";
 import { runServerCli } from "./server/main.ts";
-import { closeQuietly, listen } from "./server/listen.ts";
+import { closeQuietly, listen, type Listeners } from "./server/listen.ts";
 import {
   BLOCKING_DEFAULTS,
   type BlockingServeOptions,
@@ -42,6 +42,8 @@ import {
   withDefaults,
 } from "./server/options.ts";
 import { delay, raceTimeout, TIMED_OUT } from "./server/timers.ts";
+import { resolveWorkers } from "./server/worker_count.ts";
+import { serveWithWorkers } from "./server/workers.ts";
 
 export type { BlockingServeOptions, ServerHandle } from "./server/options.ts";
 
@@ -60,11 +62,29 @@ interface Current {
 /**
  * Starts the blocking server and returns at once; it serves in the
  * background until `stop()`. Throws if it cannot listen (see
- * `describeListenError`).
+ * `describeListenError`), or if `workers` asks for more than one where
+ * this runtime cannot run them (`WorkersUnavailableError`).
  */
 export function serve(options: BlockingServeOptions = {}): ServerHandle {
+  const workers = resolveWorkers(options.workers);
+  if (workers > 1) {
+    return serveWithWorkers(import.meta.url, "blocking", workers, options);
+  }
+  return serveOn(
+    listen(options.port ?? DEFAULT_PORT, options.hostname),
+    options,
+  );
+}
+
+/**
+ * Serves on `listeners` already open: what `serve()` does once it listens,
+ * and what each worker does on its own sockets.
+ */
+export function serveOn(
+  listeners: Listeners,
+  options: BlockingServeOptions = {},
+): ServerHandle {
   const settings = withDefaults(BLOCKING_DEFAULTS, options);
-  const listeners = listen(options.port ?? DEFAULT_PORT, options.hostname);
   const log = options.quiet ? undefined : new AccessLog(options.logWriter);
   const releaseDateClock = holdDateClock();
   let stopping = false;
@@ -132,8 +152,10 @@ export function serve(options: BlockingServeOptions = {}): ServerHandle {
     }
   })();
 
-  let resolveFinished: () => void;
-  const finished = new Promise<void>((resolve) => resolveFinished = resolve);
+  let resolveFinished: (reason: undefined) => void;
+  const finished = new Promise<undefined>((resolve) =>
+    resolveFinished = resolve
+  );
 
   let stopped: Promise<void> | undefined;
   async function stop(): Promise<void> {
@@ -158,7 +180,7 @@ export function serve(options: BlockingServeOptions = {}): ServerHandle {
     }
     await log?.close();
     releaseDateClock();
-    resolveFinished();
+    resolveFinished(undefined);
   }
 
   const [addr] = listeners.addrs;
@@ -166,6 +188,7 @@ export function serve(options: BlockingServeOptions = {}): ServerHandle {
     addr,
     addrs: listeners.addrs,
     families: listeners.families,
+    ready: Promise.resolve(),
     finished,
     stop: () => (stopped ??= stop()),
     [Symbol.asyncDispose]: () => (stopped ??= stop()),

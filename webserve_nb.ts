@@ -7,6 +7,9 @@
  * a huge upload) holds anyone else back; coarse sweeps enforce the
  * timeouts, and a cap on open connections answers 503 beyond it.
  *
+ * With `workers` above 1 the same loop runs in each of that many threads,
+ * each on its own sockets on the port (`server/workers.ts`).
+ *
  * @example Start from code
  * ```ts
  * import { serve } from "./webserve_nb.ts";
@@ -20,7 +23,8 @@
 
 import { holdDateClock, refuseConnection } from "./handler.ts";
 import { AccessLog } from "./server/access_log.ts";
-import { closeQuietly, listen } from "./server/listen.ts";
+import { ConnectionCap } from "./server/connection_cap.ts";
+import { closeQuietly, listen, type Listeners } from "./server/listen.ts";
 import { runServerCli } from "./server/main.ts";
 import {
   DEFAULT_PORT,
@@ -28,9 +32,12 @@ import {
   type NonBlockingServeOptions,
   type ServerHandle,
   withDefaults,
+  type WorkerShare,
 } from "./server/options.ts";
 import { ReaderPool } from "./server/reader_pool.ts";
 import { delay, raceTimeout, TIMED_OUT } from "./server/timers.ts";
+import { resolveWorkers } from "./server/worker_count.ts";
+import { serveWithWorkers } from "./server/workers.ts";
 
 export type {
   NonBlockingServeOptions,
@@ -46,13 +53,38 @@ const REFUSE_WRITE_MS = 1_000;
 /**
  * Starts the non-blocking server and returns at once; it serves in the
  * background until `stop()`. Throws if it cannot listen (see
- * `describeListenError`).
+ * `describeListenError`), or if `workers` asks for more than one where
+ * this runtime cannot run them (`WorkersUnavailableError`).
  */
 export function serve(options: NonBlockingServeOptions = {}): ServerHandle {
+  const workers = resolveWorkers(options.workers);
+  if (workers > 1) {
+    return serveWithWorkers(import.meta.url, "non-blocking", workers, options);
+  }
+  return serveOn(
+    listen(options.port ?? DEFAULT_PORT, options.hostname),
+    options,
+  );
+}
+
+/**
+ * Serves on `listeners` already open: what `serve()` does once it listens,
+ * and what each worker does on its own sockets, counting its connections
+ * in the totals `share` holds.
+ */
+export function serveOn(
+  listeners: Listeners,
+  options: NonBlockingServeOptions = {},
+  share?: WorkerShare,
+): ServerHandle {
   const settings = withDefaults(NON_BLOCKING_DEFAULTS, options);
-  const listeners = listen(options.port ?? DEFAULT_PORT, options.hostname);
   const log = options.quiet ? undefined : new AccessLog(options.logWriter);
-  const pool = new ReaderPool(settings, log);
+  const cap = new ConnectionCap(
+    settings.maxConnections,
+    share?.openConnections,
+    share?.worker,
+  );
+  const pool = new ReaderPool(settings, log, cap);
   const releaseDateClock = holdDateClock();
   const refusing = new Set<Promise<void>>();
   let stopping = false;
@@ -78,16 +110,18 @@ export function serve(options: NonBlockingServeOptions = {}): ServerHandle {
         continue;
       }
       if (conn === null) break;
-      if (pool.size >= settings.maxConnections) {
-        refuse(conn);
-      } else {
+      if (cap.tryTake()) {
         pool.add(conn);
+      } else {
+        refuse(conn);
       }
     }
   })();
 
-  let resolveFinished: () => void;
-  const finished = new Promise<void>((resolve) => resolveFinished = resolve);
+  let resolveFinished: (reason: undefined) => void;
+  const finished = new Promise<undefined>((resolve) =>
+    resolveFinished = resolve
+  );
 
   async function stop(): Promise<void> {
     stopping = true;
@@ -102,7 +136,7 @@ export function serve(options: NonBlockingServeOptions = {}): ServerHandle {
     await pool.close();
     await log?.close();
     releaseDateClock();
-    resolveFinished();
+    resolveFinished(undefined);
   }
 
   let stopped: Promise<void> | undefined;
@@ -111,6 +145,7 @@ export function serve(options: NonBlockingServeOptions = {}): ServerHandle {
     addr,
     addrs: listeners.addrs,
     families: listeners.families,
+    ready: Promise.resolve(),
     finished,
     stop: () => (stopped ??= stop()),
     [Symbol.asyncDispose]: () => (stopped ??= stop()),

@@ -12,6 +12,7 @@ import type {
   BlockingServeOptions,
   NonBlockingServeOptions,
 } from "./options.ts";
+import { MAX_WORKERS, type WorkersOption } from "./worker_count.ts";
 
 /** Which server a command line is for. */
 export type ServerKind = "blocking" | "non-blocking";
@@ -83,8 +84,11 @@ export function helpText(kind: ServerKind): string {
         })`,
       ]
       : [
-        `  --max-connections <n>    most open connections; beyond it 503 (default ${NON_BLOCKING_DEFAULTS.maxConnections})`,
+        `  --max-connections <n>    most open connections, in total over all workers; beyond it 503 (default ${NON_BLOCKING_DEFAULTS.maxConnections})`,
       ]),
+    blocking
+      ? "  --workers <n|auto>       run n blocking loops on the port, each one connection at a time (auto: one per CPU; default 1)"
+      : "  --workers <n|auto>       run n event loops on the port, one thread each (auto: one per CPU; default 1)",
     `  --grace <s>              on SIGINT/SIGTERM, time to finish requests in flight (default ${
       seconds(d.graceMs)
     })`,
@@ -130,6 +134,7 @@ export function parseCommandLine(
         "head-timeout": { type: "string" },
         "body-timeout": { type: "string" },
         grace: { type: "string" },
+        workers: { type: "string" },
         ...(blocking
           ? { slice: { type: "string" } }
           : { "max-connections": { type: "string" } }),
@@ -165,6 +170,9 @@ export function parseCommandLine(
     const text = values[flag];
     if (typeof text === "string") options[key] = parseSeconds(flag, text);
   }
+  if (typeof values.workers === "string") {
+    options.workers = parseWorkers(values.workers);
+  }
   const max = values["max-connections"];
   if (typeof max === "string") {
     if (
@@ -185,6 +193,19 @@ export function parsePort(text: string): number {
   if (!/^[0-9]{1,5}$/.test(text) || Number(text) > 65535) {
     throw new UsageError(
       `port must be a number from 0 to 65535, not '${text}'`,
+    );
+  }
+  return Number(text);
+}
+
+/** Parses `--workers`: a whole number from 1 to {@linkcode MAX_WORKERS}, or `auto`. */
+export function parseWorkers(text: string): WorkersOption {
+  if (text === "auto") return "auto";
+  if (
+    !/^[0-9]{1,3}$/.test(text) || Number(text) < 1 || Number(text) > MAX_WORKERS
+  ) {
+    throw new UsageError(
+      `--workers must be a whole number from 1 to ${MAX_WORKERS}, or 'auto', not '${text}'`,
     );
   }
   return Number(text);

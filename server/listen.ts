@@ -5,6 +5,10 @@
  * addresses) unless the host sets `bindv6only`; then a second socket on
  * `0.0.0.0` is opened on the same port. Without IPv6, `0.0.0.0` alone.
  *
+ * Workers each open their own sockets on the addresses found that way, with
+ * `SO_REUSEPORT` ({@linkcode listenShared}): the kernel then hands each new
+ * connection to one of them.
+ *
  * @module
  */
 
@@ -85,6 +89,29 @@ export function closeQuietly(resource: { close(): void }): void {
   } catch {
     // Already closed: nothing to do.
   }
+}
+
+/**
+ * Opens one listener on each of `addrs` (with their real ports) with
+ * `SO_REUSEPORT`, so that every worker holds its own sockets on the same
+ * ports; `families` is what the first {@linkcode listen} found they reach.
+ * Needs Linux and Deno's `--unstable-net` (see `worker_count.ts`). Throws
+ * what `Deno.listen` throws, having closed what it opened.
+ */
+export function listenShared(
+  addrs: readonly Deno.NetAddr[],
+  families: string,
+): Listeners {
+  const opened: Deno.TcpListener[] = [];
+  try {
+    for (const { hostname, port } of addrs) {
+      opened.push(Deno.listen({ hostname, port, reusePort: true }));
+    }
+  } catch (error) {
+    for (const listener of opened) closeQuietly(listener);
+    throw error;
+  }
+  return new Listeners(opened, families);
 }
 
 /**

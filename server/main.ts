@@ -21,6 +21,11 @@ import type {
   ServerHandle,
 } from "./options.ts";
 import { waitForShutdownSignal } from "./shutdown.ts";
+import {
+  resolveWorkers,
+  workersUnavailable,
+  WorkersUnavailableError,
+} from "./worker_count.ts";
 
 /** Exit status for a bad command line (as in many Unix tools). */
 export const USAGE_EXIT_STATUS = 2;
@@ -42,12 +47,21 @@ function writeLine(
   }
 }
 
-/** The start-up line: `webserve_nb (non-blocking) listening on http://[::]:8080/ (IPv4 and IPv6)`. */
-export function startupLine(kind: ServerKind, server: ServerHandle): string {
+/**
+ * The start-up line: `webserve_nb (non-blocking) listening on
+ * http://[::]:8080/ (IPv4 and IPv6)`, with `; 2 workers` inside the
+ * parentheses when there are several.
+ */
+export function startupLine(
+  kind: ServerKind,
+  server: ServerHandle,
+  workers = 1,
+): string {
   const name = kind === "blocking" ? "webserve" : "webserve_nb";
+  const count = workers > 1 ? `; ${workers} workers` : "";
   return `${name} (${kind}) listening on ${
     addressUrl(server.addr)
-  } (${server.families})`;
+  } (${server.families}${count})`;
 }
 
 /**
@@ -76,9 +90,20 @@ export async function runServerCli(
     return 0;
   }
   const { options } = request;
+  const workers = resolveWorkers(options.workers);
+  const unavailable = workers > 1 ? workersUnavailable() : undefined;
+  if (unavailable !== undefined) {
+    writeLine(
+      Deno.stderr,
+      `${name}: ${new WorkersUnavailableError(workers, unavailable).message}`,
+    );
+    writeLine(Deno.stderr, usageHint(kind));
+    return USAGE_EXIT_STATUS;
+  }
   let server: ServerHandle;
   try {
     server = serve(options);
+    await server.ready;
   } catch (error) {
     writeLine(
       Deno.stderr,
@@ -89,8 +114,17 @@ export async function runServerCli(
     writeLine(Deno.stderr, usageHint(kind));
     return START_FAILURE_EXIT_STATUS;
   }
-  writeLine(Deno.stdout, startupLine(kind, server));
-  const signal = await waitForShutdownSignal();
+  writeLine(Deno.stdout, startupLine(kind, server, workers));
+  const ended = await Promise.race([
+    waitForShutdownSignal().then((signal) => ({ signal })),
+    server.finished.then((failure) => ({ failure })),
+  ]);
+  if (!("signal" in ended)) {
+    // Stopped on its own: workers that kept dying (each death is on stderr).
+    writeLine(Deno.stderr, `${name}: ${ended.failure ?? "stopped"}`);
+    return START_FAILURE_EXIT_STATUS;
+  }
+  const { signal } = ended;
   writeLine(
     Deno.stdout,
     `${name}: ${signal} received; finishing requests in flight`,

@@ -7,6 +7,8 @@
  * @module
  */
 
+import type { WorkersOption } from "./worker_count.ts";
+
 /** Where access-log lines go: `Deno.stdout` fits. */
 export interface LogWriter {
   /** Writes some prefix of `p`; resolves to how many bytes were taken. */
@@ -21,8 +23,15 @@ export interface ServeOptions {
   hostname?: string;
   /** No access log. Default false. */
   quiet?: boolean;
-  /** Where the access log goes. Default `Deno.stdout`. */
+  /** Where the access log goes. Default `Deno.stdout`; with workers, every worker's lines go through this one writer. */
   logWriter?: LogWriter;
+  /**
+   * How many workers serve, each a thread with its own event loop and its
+   * own sockets on the port (`SO_REUSEPORT`, Linux with `--unstable-net`):
+   * a count, or `"auto"` for one per CPU this process may use. Default 1:
+   * no worker, the server runs on the calling thread.
+   */
+  workers?: WorkersOption;
   /** Keep-alive idle timeout: how long a connection may wait between requests. */
   idleTimeoutMs?: number;
   /** Deadline for a whole request head, from its first byte; then 408 and close. */
@@ -41,7 +50,7 @@ export interface BlockingServeOptions extends ServeOptions {
 
 /** Options of the non-blocking server. */
 export interface NonBlockingServeOptions extends ServeOptions {
-  /** Most open connections; a connection beyond it is answered 503 and closed. */
+  /** Most open connections, in total over all workers; a connection beyond it is answered 503 and closed. */
   maxConnections?: number;
 }
 
@@ -53,8 +62,19 @@ export interface ServerHandle {
   readonly addrs: readonly Deno.NetAddr[];
   /** Which IP families reach the server, e.g. `"IPv4 and IPv6"`. */
   readonly families: string;
-  /** Resolves once the server has stopped and every connection is closed. */
-  readonly finished: Promise<void>;
+  /**
+   * Resolves once every worker listens; with one worker (the default) it is
+   * already resolved, since `serve()` returns listening. Rejects with what
+   * `Deno.listen` threw if a worker cannot listen (see
+   * `describeListenError`); the server is then stopped.
+   */
+  readonly ready: Promise<void>;
+  /**
+   * Resolves once the server has stopped and every connection is closed: to
+   * `undefined` after `stop()`, or to why it stopped on its own (a worker
+   * that kept dying, a worker that could not listen).
+   */
+  readonly finished: Promise<string | undefined>;
   /**
    * Stops accepting, closes idle connections, lets requests in flight finish
    * (their responses end with `Connection: close`), force-closes whatever is
@@ -63,6 +83,18 @@ export interface ServerHandle {
   stop(): Promise<void>;
   /** Same as `stop()`, for `await using`. */
   [Symbol.asyncDispose](): Promise<void>;
+}
+
+/**
+ * What the supervisor gives one worker besides its options: its number
+ * (1-based) and, for the non-blocking server, the counters of open
+ * connections all workers share (`connection_cap.ts`).
+ */
+export interface WorkerShare {
+  /** This worker's number, from 1. */
+  readonly worker: number;
+  /** Open connections in total and per worker, in shared memory. */
+  readonly openConnections?: Int32Array;
 }
 
 /** The port used when none is given to `serve()`. */

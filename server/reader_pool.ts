@@ -29,6 +29,7 @@ import {
 } from "../handler.ts";
 import type { AccessLog } from "./access_log.ts";
 import { formatPeer } from "./access_log.ts";
+import type { ConnectionCap } from "./connection_cap.ts";
 import { closeQuietly } from "./listen.ts";
 import { PollTurn } from "./poll_turn.ts";
 import { TurnBudget } from "./turn_budget.ts";
@@ -71,6 +72,7 @@ interface Pooled {
 export class ReaderPool {
   readonly #timeouts: PoolTimeouts;
   readonly #log: AccessLog | undefined;
+  readonly #cap: ConnectionCap | undefined;
   readonly #open = new Set<Pooled>();
   /** Calls to `handleConnection` not yet settled. */
   #pending = 0;
@@ -82,10 +84,15 @@ export class ReaderPool {
   readonly #turns = new TurnBudget<Pooled>((pooled) => this.#arm(pooled));
   readonly #pollTurn: Promise<PollTurn | null>;
 
-  /** Creates an empty pool; `log`, when given, receives one entry per response. */
-  constructor(timeouts: PoolTimeouts, log?: AccessLog) {
+  /**
+   * Creates an empty pool; `log`, when given, receives one entry per
+   * response. Each connection added holds a place its caller took in `cap`,
+   * given back when it closes.
+   */
+  constructor(timeouts: PoolTimeouts, log?: AccessLog, cap?: ConnectionCap) {
     this.#timeouts = timeouts;
     this.#log = log;
+    this.#cap = cap;
     const shortest = Math.min(
       timeouts.idleTimeoutMs,
       timeouts.headTimeoutMs,
@@ -220,6 +227,7 @@ export class ReaderPool {
       pooled.closed = true;
       closeQuietly(pooled.conn);
       this.#open.delete(pooled);
+      this.#cap?.release();
     }
     if (this.#open.size === 0) this.#stopSweep();
   }

@@ -1,0 +1,77 @@
+/**
+ * The access log of many workers through one writer.
+ *
+ * Each worker keeps its own `AccessLog`, which batches whole lines;
+ * its writer is a {@linkcode LogRelay} that hands each batch to the
+ * supervisor and resolves once the supervisor's {@linkcode LogSink} has
+ * written it, so a slow stdout pushes back on every worker as it pushes
+ * back on one server (the log then drops and counts lines, never blocking
+ * a response). The sink writes one batch at a time, wholly, in the order
+ * they arrive: a line is never split or interleaved with another worker's.
+ *
+ * @module
+ */
+
+import type { LogWriter } from "./options.ts";
+
+/** A worker's log writer: passes each batch on and waits until it is written. */
+export class LogRelay implements LogWriter {
+  readonly #send: (bytes: Uint8Array<ArrayBuffer>) => void;
+  readonly #waiting: (() => void)[] = [];
+
+  /** Creates a relay that hands batches to `send` (which may transfer their buffer). */
+  constructor(send: (bytes: Uint8Array<ArrayBuffer>) => void) {
+    this.#send = send;
+  }
+
+  /** Sends a copy of `p` (the caller may reuse it); resolves to its length once written. */
+  write(p: Uint8Array): Promise<number> {
+    return new Promise((resolve) => {
+      this.#waiting.push(() => resolve(p.length));
+      this.#send(p.slice());
+    });
+  }
+
+  /** The supervisor has written the oldest batch sent. */
+  written(): void {
+    this.#waiting.shift()?.();
+  }
+}
+
+/**
+ * The one writer of every worker's log: writes batches in turn, each one
+ * whole before the next. Never throws: a failing writer (a closed stdout)
+ * turns the log off, and batches are still acknowledged so no worker waits.
+ */
+export class LogSink {
+  readonly #writer: LogWriter;
+  #writing: Promise<void> = Promise.resolve();
+  #broken = false;
+
+  /** Creates a sink writing to `writer` (default `Deno.stdout`). */
+  constructor(writer: LogWriter = Deno.stdout) {
+    this.#writer = writer;
+  }
+
+  /** Queues `bytes`; resolves once they are written (or dropped by a broken writer). */
+  write(bytes: Uint8Array): Promise<void> {
+    this.#writing = this.#writing.then(() => this.#writeAll(bytes));
+    return this.#writing;
+  }
+
+  /** Resolves once every queued batch is written. */
+  flush(): Promise<void> {
+    return this.#writing;
+  }
+
+  async #writeAll(bytes: Uint8Array): Promise<void> {
+    try {
+      let offset = 0;
+      while (offset < bytes.length && !this.#broken) {
+        offset += await this.#writer.write(bytes.subarray(offset));
+      }
+    } catch {
+      this.#broken = true;
+    }
+  }
+}

@@ -1,0 +1,75 @@
+/**
+ * One worker: the module each worker thread runs (`new Worker` in
+ * `workers.ts`). It opens its own sockets on the server's addresses with
+ * `SO_REUSEPORT`, runs the server's own loop on them (`serveOn` of
+ * `webserve.ts` or `webserve_nb.ts`, the same code as with one worker) and
+ * sends its access log to the supervisor; on `stop` it drains and closes
+ * itself. The messages are in `worker_protocol.ts`.
+ *
+ * @module
+ */
+
+import { listenShared } from "./listen.ts";
+import { LogRelay } from "./log_relay.ts";
+import type { ServerHandle } from "./options.ts";
+import {
+  describeError,
+  type FromWorker,
+  type ServerModule,
+  type StartMessage,
+  type ToWorker,
+} from "./worker_protocol.ts";
+
+/** The parts of a worker's global scope used here (the `deno.worker` lib, without mixing libs). */
+interface WorkerScope {
+  postMessage(message: FromWorker, transfer?: Transferable[]): void;
+  onmessage: ((event: MessageEvent<ToWorker>) => void) | null;
+  close(): void;
+}
+
+const scope = globalThis as unknown as WorkerScope;
+
+const relay = new LogRelay((bytes) =>
+  scope.postMessage({ type: "log", bytes }, [bytes.buffer])
+);
+
+/** The server, once started; `undefined` if it could not listen. */
+let started: Promise<ServerHandle | undefined> = Promise.resolve(undefined);
+
+async function start(message: StartMessage): Promise<ServerHandle | undefined> {
+  const module = await import(message.serverModule) as ServerModule;
+  let listeners;
+  try {
+    listeners = listenShared(message.addrs, message.families);
+  } catch (error) {
+    scope.postMessage({ type: "failed", error: describeError(error) });
+    return undefined;
+  }
+  const options = message.options.quiet
+    ? message.options
+    : { ...message.options, logWriter: relay };
+  const server = module.serveOn(listeners, options, message.share);
+  scope.postMessage({ type: "listening" });
+  return server;
+}
+
+async function stop(): Promise<void> {
+  const server = await started;
+  await server?.stop();
+  scope.postMessage({ type: "stopped" });
+  scope.close();
+}
+
+scope.onmessage = ({ data: message }) => {
+  switch (message.type) {
+    case "start":
+      started = start(message);
+      break;
+    case "logged":
+      relay.written();
+      break;
+    case "stop":
+      stop();
+      break;
+  }
+};
