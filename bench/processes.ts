@@ -17,13 +17,14 @@ export interface PinnedProcess {
 const live = new Set<Deno.ChildProcess>();
 
 /**
- * Starts `command` pinned to `cpu`, its stdout and stderr appended to
+ * Starts `command` pinned to `cpu` (a CPU, or a `taskset` list such as
+ * `0-1` for all of a 2-CPU machine), its stdout and stderr appended to
  * `logPath` (a file, as a server's access log would be in real use).
  * The process is remembered so {@link stopAll} can end it.
  */
 export function startPinned(
   command: string[],
-  cpu: number,
+  cpu: number | string,
   logPath: string,
 ): PinnedProcess {
   const quoted = command.map(shellQuote).join(" ");

@@ -90,8 +90,8 @@ export interface WrkOptions {
   headers?: string[];
   /** A Lua script (`-s`) and the arguments after `--`. */
   script?: { path: string; args: string[] };
-  /** The CPU to pin wrk to with `taskset`. */
-  cpu: number;
+  /** The CPU to pin wrk to with `taskset`, or a list such as `0-1`. */
+  cpu: number | string;
   /** Seconds after which wrk reports a request as timed out. */
   timeoutSec?: number;
 }

@@ -1,7 +1,10 @@
 /**
  * `deno task compile`: builds the standalone executables `./webserve` and
  * `./webserve_nb` with `deno compile --allow-net`; `webserve_nb` also carries
- * the V8 flags of `server/v8_flags.ts`, as `deno task start:nb` does.
+ * the V8 flags of `server/v8_flags.ts`, as `deno task start:nb` does. Both
+ * carry `--unstable-net` (the SO_REUSEPORT sockets of `--workers`) and the
+ * workers' module, which `deno compile` leaves out unless told
+ * (`--include`): a worker's code is loaded as a dynamic import is.
  *
  * `deno compile` needs the `denort` runtime: it downloads it from Deno's
  * download host, or uses a local copy named by `DENORT_BIN`. When neither
@@ -35,11 +38,19 @@ export const TARGETS: readonly CompileTarget[] = [
   },
 ];
 
+/** What every executable needs for `--workers`: the unstable API and the worker's module. */
+export const WORKER_COMPILE_FLAGS: readonly string[] = [
+  "--unstable-net",
+  "--include",
+  "server/worker.ts",
+];
+
 /** The arguments of `deno compile` that build `target` as `output`. */
 export function compileArgs(target: CompileTarget, output: string): string[] {
   return [
     "compile",
     "--allow-net",
+    ...WORKER_COMPILE_FLAGS,
     ...target.runtimeFlags,
     "--output",
     output,

@@ -24,6 +24,10 @@ import {
 interface WorkerScope {
   postMessage(message: FromWorker, transfer?: Transferable[]): void;
   onmessage: ((event: MessageEvent<ToWorker>) => void) | null;
+  addEventListener(
+    type: "error" | "unhandledrejection",
+    listener: (event: ErrorEvent | PromiseRejectionEvent) => void,
+  ): void;
   close(): void;
 }
 
@@ -59,6 +63,18 @@ async function stop(): Promise<void> {
   scope.postMessage({ type: "stopped" });
   scope.close();
 }
+
+/** Whatever a worker did not catch ends it: said in one line to the supervisor, no stack printed. */
+function die(event: ErrorEvent | PromiseRejectionEvent): void {
+  event.preventDefault();
+  const reason = "reason" in event
+    ? `unhandled rejection: ${describeError(event.reason).message}`
+    : event.message;
+  scope.postMessage({ type: "died", reason });
+  scope.close();
+}
+scope.addEventListener("error", die);
+scope.addEventListener("unhandledrejection", die);
 
 scope.onmessage = ({ data: message }) => {
   switch (message.type) {

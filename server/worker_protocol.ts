@@ -12,7 +12,10 @@
  *     | <-------------- stopped ------------------- |  then the worker closes itself
  * ```
  *
- * A worker that throws dies: the supervisor sees an `error` event instead.
+ * A worker that throws (an uncaught error, an unhandled rejection) says so
+ * with `died {reason}` and ends itself, rather than have Deno print the
+ * error's stack; anything that ends a worker otherwise reaches the
+ * supervisor as an `error` event.
  * Everything here is structured-cloneable; the log's bytes are transferred,
  * not copied.
  *
@@ -74,7 +77,8 @@ export type FromWorker =
   | { readonly type: "listening" }
   | { readonly type: "failed"; readonly error: ErrorDescription }
   | { readonly type: "log"; readonly bytes: Uint8Array }
-  | { readonly type: "stopped" };
+  | { readonly type: "stopped" }
+  | { readonly type: "died"; readonly reason: string };
 
 /** Describes `error` for the other thread. */
 export function describeError(error: unknown): ErrorDescription {

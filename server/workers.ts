@@ -247,6 +247,9 @@ class Supervisor {
       case "stopped":
         this.#finish(slot);
         return;
+      case "died":
+        this.#died(slot, message.reason);
+        return;
     }
   }
 

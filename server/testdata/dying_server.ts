@@ -1,0 +1,55 @@
+/**
+ * A server module for `workers_test.ts` whose every worker dies: it listens
+ * as a worker should, then throws from a timer, as a bug in a server loop
+ * would. As a script, it is a server command line over such workers.
+ *
+ * Usage: `deno run --allow-net --allow-read=. server/testdata/dying_server.ts 0 --workers 2`
+ *
+ * @module
+ */
+
+import type { Listeners } from "../listen.ts";
+import { runServerCli } from "../main.ts";
+import type { ServerHandle } from "../options.ts";
+import { resolveWorkers } from "../worker_count.ts";
+import { serveWithWorkers } from "../workers.ts";
+
+/** How long a worker lives. */
+export const LIFETIME_MS = 100;
+
+/** Listens, then dies of an uncaught error after {@linkcode LIFETIME_MS}. */
+export function serveOn(listeners: Listeners): ServerHandle {
+  const timer = setTimeout(() => {
+    throw new Error("boom");
+  }, LIFETIME_MS);
+  const stop = () => {
+    clearTimeout(timer);
+    listeners.close();
+    return Promise.resolve();
+  };
+  return {
+    addr: listeners.addrs[0],
+    addrs: listeners.addrs,
+    families: listeners.families,
+    ready: Promise.resolve(),
+    finished: new Promise(() => {}),
+    stop,
+    [Symbol.asyncDispose]: stop,
+  };
+}
+
+if (import.meta.main) {
+  Deno.exit(
+    await runServerCli(
+      "non-blocking",
+      Deno.args,
+      (options) =>
+        serveWithWorkers(
+          import.meta.url,
+          "non-blocking",
+          resolveWorkers(options.workers),
+          options,
+        ),
+    ),
+  );
+}

@@ -1,0 +1,59 @@
+import assert from "node:assert/strict";
+import { ROOT } from "../tests/server_process.ts";
+import { RESTARTS_PER_MINUTE, serveWithWorkers } from "./workers.ts";
+
+const DYING_SERVER = new URL("./testdata/dying_server.ts", import.meta.url);
+
+Deno.test("serveWithWorkers reports each worker death in one line, restarts it a few times, then stops saying why", async () => {
+  const lines: string[] = [];
+  const server = serveWithWorkers(
+    DYING_SERVER.href,
+    "non-blocking",
+    2,
+    { port: 0, hostname: "127.0.0.1", quiet: true },
+    (line) => lines.push(line),
+  );
+  await server.ready;
+  const reason = await server.finished;
+  assert.match(reason ?? "", /died 4 times within a minute/);
+  const restarts = lines.filter((line) => /restarting it/.test(line));
+  assert.equal(restarts.length, RESTARTS_PER_MINUTE, lines.join("\n"));
+  assert.match(
+    restarts[0],
+    /^webserve_nb\.ts: worker [12] died \(.*boom.*\); restarting it \(restart 1 of at most 3 a minute\)$/,
+  );
+  assert.match(lines.at(-1)!, /3 restarts within a minute already, stopping$/);
+  for (const line of lines) assert.doesNotMatch(line, /\n/);
+});
+
+Deno.test("a server whose workers keep dying exits 1 after one line per death", async () => {
+  const output = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--allow-net",
+      `--allow-read=${ROOT}`,
+      DYING_SERVER.pathname,
+      "0",
+      "--host",
+      "127.0.0.1",
+      "--workers",
+      "2",
+    ],
+    stdin: "null",
+    env: { NO_COLOR: "1" },
+  }).output();
+  const stdout = new TextDecoder().decode(output.stdout);
+  const stderr = new TextDecoder().decode(output.stderr);
+  assert.equal(output.code, 1, stderr);
+  assert.match(
+    stdout,
+    /listening on http:\/\/127\.0\.0\.1:\d+\/ \(IPv4; 2 workers\)/,
+  );
+  const lines = stderr.trimEnd().split("\n");
+  assert.equal(lines.length, RESTARTS_PER_MINUTE + 2, stderr);
+  assert.match(
+    lines.at(-1)!,
+    /^webserve_nb\.ts: workers died 4 times within a minute$/,
+  );
+  assert.doesNotMatch(stderr, /\bat .*:\d+:\d+/);
+});
