@@ -114,9 +114,12 @@ export async function runServerCli(
     writeLine(Deno.stderr, usageHint(kind));
     return START_FAILURE_EXIT_STATUS;
   }
+  // Listening for the signals before the line is out: a client that reads
+  // the line may signal at once.
+  const signalled = waitForShutdownSignal().then((signal) => ({ signal }));
   writeLine(Deno.stdout, startupLine(kind, server, workers));
   const ended = await Promise.race([
-    waitForShutdownSignal().then((signal) => ({ signal })),
+    signalled,
     server.finished.then((failure) => ({ failure })),
   ]);
   if (!("signal" in ended)) {

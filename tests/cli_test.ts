@@ -70,6 +70,47 @@ for (const script of SCRIPTS) {
     );
   });
 
+  Deno.test(`${name} command line refuses --workers it cannot run in one line and exit 2`, async () => {
+    for (const bad of ["0", "x", "65", "1.5"]) {
+      const result = await runScript(script, ["0", "--workers", bad]);
+      assert.equal(result.code, 2);
+      assertOneLineError(
+        result,
+        /--workers must be a whole number from 1 to 64, or 'auto'/,
+      );
+    }
+    // Without --unstable-net (no deno.json found): no SO_REUSEPORT.
+    const noUnstable = await runScript(script, ["0", "--workers", "2"], [
+      "--no-config",
+      "--allow-net",
+      "--allow-read",
+    ]);
+    assert.equal(noUnstable.code, 2);
+    assertOneLineError(
+      noUnstable,
+      /--workers 2 needs Deno's --unstable-net flag/,
+    );
+    // A worker's modules are read with permission checks.
+    const noRead = await runScript(script, ["0", "--workers", "2"]);
+    assert.equal(noRead.code, 2);
+    assertOneLineError(
+      noRead,
+      /--workers 2 needs read access to the server's own modules, .*--allow-read=\//,
+    );
+    // One worker is the plain server: nothing more is needed.
+    const one = await ServerProcess.start(script, [
+      "0",
+      "--host",
+      "127.0.0.1",
+      "--quiet",
+      "--workers",
+      "1",
+    ]);
+    one.kill("SIGTERM");
+    assert.equal((await one.finish()).code, 0);
+    assert.doesNotMatch(one.startLine, /workers/);
+  });
+
   Deno.test(`${name} command line logs requests to stdout, and not with --quiet`, async () => {
     for (const quiet of [false, true]) {
       const server = await ServerProcess.start(script, [
@@ -184,6 +225,14 @@ Deno.test("parseCommandLine reads the port, the flags in seconds and --quiet", (
       action: "serve",
       options: { port: 8080, maxConnections: 20 },
     },
+  );
+  assert.deepEqual(
+    parseCommandLine(["8080", "--workers", "auto"], "blocking"),
+    { action: "serve", options: { port: 8080, workers: "auto" } },
+  );
+  assert.deepEqual(
+    parseCommandLine(["8080", "--workers", "4"], "non-blocking"),
+    { action: "serve", options: { port: 8080, workers: 4 } },
   );
   assert.deepEqual(parseCommandLine(["-h"], "non-blocking"), {
     action: "help",
