@@ -87,7 +87,8 @@ export function renderMarkdown(results: BenchResults): string {
     `- Machine: ${info.machine}`,
     `- Load average at start: ${info.loadAverage} (other work on the machine adds noise; compare ratios within this run)`,
     `- Each server pinned to CPU 0 with \`taskset\`, \`wrk -t1\` pinned to CPU 1; ${info.durationSec} s per run, ` +
-    `figures are medians of ${info.rounds} round(s), servers alternating within each round.`,
+    `figures are medians of ${info.rounds} round(s), servers alternating within each round. ` +
+    "In the 2-core rows neither the servers nor wrk are pinned: every server there has the same two CPUs, shared with wrk.",
     "- Every server answers `hello, <path>`; ratios are requests/s against Deno.serve in the same scenario, the median of the ratios within each round; " +
     "server CPU per request is the user and system time of the server's processes during the run over the requests answered (median of the rounds), " +
     "what the server itself spends, which still separates servers when something outside them limits requests/s; " +
@@ -110,8 +111,11 @@ export function renderMarkdown(results: BenchResults): string {
     ]),
   ));
 
+  if (results.baseline) out.push(...baselineSection(results));
+
   for (const scenario of results.scenarios) {
-    const baseline = scenario.summaries[BASELINE_ID];
+    const baselineId = scenario.baseline ?? BASELINE_ID;
+    const baseline = scenario.summaries[baselineId];
     const rows = results.servers
       .filter((s) => scenario.summaries[s.id])
       .map((s) => scenarioRow(s.label, scenario.summaries[s.id], baseline));
@@ -123,7 +127,7 @@ export function renderMarkdown(results: BenchResults): string {
         "Requests/s",
         "p50",
         "p99",
-        "vs Deno.serve",
+        `vs ${label(baselineId)}`,
         "Server CPU per request",
         "of it in user space",
         "Errors",
@@ -218,11 +222,73 @@ export function renderMarkdown(results: BenchResults): string {
   return out.join("\n") + "\n";
 }
 
+/**
+ * The `--baseline` comparison: each current project server against the same
+ * server of the other checkout, scenario by scenario, as the median of the
+ * ratios within each round (both ran in every round, alternating).
+ */
+function baselineSection(results: BenchResults): string[] {
+  const { name, dir } = results.baseline!;
+  const pairs = results.servers.filter((s) => s.baselineOf);
+  const label = (id: string) =>
+    results.servers.find((s) => s.id === id)?.label ?? id;
+  const rows: string[][] = [];
+  for (const scenario of results.scenarios) {
+    for (const base of pairs) {
+      const now = scenario.summaries[base.baselineOf!];
+      const then = scenario.summaries[base.id];
+      if (!now || !then) continue;
+      rows.push([
+        scenario.title,
+        label(base.baselineOf!),
+        formatRate(now.requestsPerSec),
+        formatRate(then.requestsPerSec),
+        `${ratioOf(now, then).toFixed(2)}x`,
+        formatCpu(now.cpuUsPerRequest),
+        formatCpu(then.cpuUsPerRequest),
+      ]);
+    }
+  }
+  results.curve.clients.forEach((clients, i) => {
+    for (const base of pairs) {
+      const now = results.curve.summaries[base.baselineOf!]?.[i];
+      const then = results.curve.summaries[base.id]?.[i];
+      if (!now || !then) continue;
+      rows.push([
+        `Concurrency curve, ${clients} clients`,
+        label(base.baselineOf!),
+        formatRate(now.requestsPerSec),
+        formatRate(then.requestsPerSec),
+        `${ratioOf(now, then).toFixed(2)}x`,
+        formatCpu(now.cpuUsPerRequest),
+        formatCpu(then.cpuUsPerRequest),
+      ]);
+    }
+  });
+  return [
+    "",
+    `## Against the baseline ${name}`,
+    "",
+    `The project's servers of \`${dir}\` (${name}) ran as rows of their own, alternating with the rest in every round; ` +
+    "the ratio is this checkout's requests/s over the baseline's, the median of the ratios within each round.",
+    "",
+    markdownTable([
+      "Scenario",
+      "Server",
+      "Requests/s now",
+      `Requests/s @ ${name}`,
+      "Ratio",
+      "CPU per request now",
+      `CPU per request @ ${name}`,
+    ], rows),
+  ];
+}
+
 /** The concurrency curve as two SVG charts, keyed by file name. */
 export function renderCharts(results: BenchResults): Record<string, string> {
-  const ids = results.servers.map((s) => s.id).filter((id) =>
-    results.curve.summaries[id]
-  );
+  // The README's charts: the current servers only, not `--baseline` rows.
+  const ids = results.servers.filter((s) => !s.baselineOf).map((s) => s.id)
+    .filter((id) => results.curve.summaries[id]);
   const label = (id: string) =>
     results.servers.find((s) => s.id === id)?.label ?? id;
   const series = (pick: (s: Summary) => number, suffix = "", dashed = false) =>

@@ -15,14 +15,18 @@ import {
 } from "./results.ts";
 import { checkTargets } from "./targets.ts";
 
-function summary(requestsPerSec: number, p99Us = 2000): Summary {
+function summary(
+  requestsPerSec: number,
+  p99Us = 2000,
+  userUsPerRequest = 3.2,
+): Summary {
   return {
     requestsPerSec,
     p50Us: 500,
     p99Us,
     maxUs: p99Us * 2,
     cpuUsPerRequest: 12.5,
-    userUsPerRequest: 3.2,
+    userUsPerRequest,
     errors: 0,
     rounds: 2,
   };
@@ -76,6 +80,33 @@ function results(tweak: (r: BenchResults) => void = () => {}): BenchResults {
         summaries: {
           "nb": summary(400_000, NaN),
           "deno-serve": summary(90_000),
+        },
+      },
+      {
+        id: "close-1",
+        title: "New connection per request, 1 connection",
+        summaries: {
+          "nb": summary(5_500, 2000, 30),
+          "deno-floor": summary(5_000, 2000, 34),
+        },
+      },
+      {
+        id: "close-8",
+        title: "New connection per request, 8 connections",
+        summaries: {
+          "nb": summary(9_900, 2000, 35),
+          "deno-floor": summary(10_000, 2000, 34),
+        },
+      },
+      {
+        id: "cores2-keepalive-50",
+        title: "2 cores, nothing pinned: keep-alive, 50 connections",
+        baseline: "deno-serve-2",
+        summaries: {
+          "nb-2": summary(150_000),
+          "nb-1-spread": summary(100_000),
+          "deno-serve-2": summary(120_000),
+          "nginx-2": summary(160_000),
         },
       },
     ],
@@ -185,6 +216,13 @@ Deno.test("checkTargets judges each target from the run's ratios and memory", ()
     ["0.90x", true], // 9k vs 10k
     ["4.0 KB", true],
     ["0.88x", true], // 70k logging vs 80k quiet
+    ["1.25x", true], // 2 workers 150k vs deno serve --parallel 120k
+    ["0.94x", true], // 150k vs nginx with 2 workers 160k
+    ["1.50x", undefined], // 2 workers against 1: stated only
+    ["1.10x", true], // a connection per request, 1 client: 5.5k vs the floor's 5k
+    ["30.0 µs against 34.0 µs", true],
+    ["0.99x", false], // 8 clients: 9.9k vs 10k
+    ["35.0 µs against 34.0 µs", false],
   ]);
 });
 
@@ -238,6 +276,60 @@ Deno.test("renderMarkdown states provenance, skips, targets, every scenario and 
   assert.ok(!md.includes("NaN"));
 });
 
+Deno.test("renderMarkdown takes the 2-core rows' ratios against deno serve --parallel", () => {
+  const md = renderMarkdown(results((r) =>
+    r.servers.push(
+      { id: "nb-2", label: "webserve_nb --workers 2" },
+      { id: "deno-serve-2", label: "deno serve --parallel (2 workers)" },
+    )
+  ));
+  assert.ok(md.includes("| vs deno serve --parallel (2 workers) |"), md);
+  assert.ok(
+    md.includes(
+      "| webserve_nb --workers 2 | 150,000 | 500 µs | 2.00 ms | 1.25x |",
+    ),
+  );
+});
+
+Deno.test("renderMarkdown compares each server with its --baseline row, round by round", () => {
+  const md = renderMarkdown(results((r) => {
+    r.baseline = { dir: "/tmp/old", name: "abc1234" };
+    r.servers.push({
+      id: "nb@base",
+      label: "webserve_nb @ abc1234",
+      baselineOf: "nb",
+    });
+    r.scenarios[1].summaries["nb"] = {
+      ...summary(80_000),
+      perRound: [90_000, 70_000],
+    };
+    r.scenarios[1].summaries["nb@base"] = {
+      ...summary(72_000),
+      perRound: [80_000, 70_000],
+    };
+    r.curve.summaries["nb@base"] = [
+      summary(5_000),
+      summary(30_000),
+      summary(55_000),
+    ];
+  }));
+  assert.ok(md.includes("## Against the baseline abc1234"));
+  // Round ratios 1.125 and 1.0: their median.
+  assert.ok(
+    md.includes(
+      "| Keep-alive, 50 connections | webserve_nb | 80,000 | 72,000 | 1.06x | 12.5 µs | 12.5 µs |",
+    ),
+    md,
+  );
+  assert.ok(
+    md.includes(
+      "| Concurrency curve, 1 clients | webserve_nb | 10,000 | 5,000 | 2.00x |",
+    ),
+  );
+  // The baseline row is in the tables, not in the README's charts.
+  assert.ok(md.includes("| webserve_nb @ abc1234 | 72,000 |"));
+});
+
 Deno.test("renderCharts draws one line per project server in each chart", () => {
   const charts = renderCharts(results());
   assert.deepEqual(Object.keys(charts).sort(), [
@@ -246,5 +338,12 @@ Deno.test("renderCharts draws one line per project server in each chart", () => 
   ]);
   for (const svg of Object.values(charts)) {
     assert.ok(svg.includes("webserve (blocking)"));
+  }
+  const withBaseline = renderCharts(results((r) => {
+    r.servers.push({ id: "nb@base", label: "old nb", baselineOf: "nb" });
+    r.curve.summaries["nb@base"] = r.curve.summaries.nb;
+  }));
+  for (const svg of Object.values(withBaseline)) {
+    assert.ok(!svg.includes("old nb"));
   }
 });

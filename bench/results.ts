@@ -68,6 +68,8 @@ export interface ScenarioResults {
   id: string;
   /** What the scenario does, for headings. */
   title: string;
+  /** The id of the server ratios are taken against, when not Deno.serve (the 2-core rows). */
+  baseline?: string;
   /** Figures per server id; servers that did not take part are absent. */
   summaries: Record<string, Summary>;
 }
@@ -84,8 +86,10 @@ export interface CurveResults {
 export interface BenchResults {
   /** Provenance. */
   info: RunInfo;
-  /** Labels of the servers that ran, by id, in table order. */
-  servers: { id: string; label: string }[];
+  /** Labels of the servers that ran, by id, in table order; a `--baseline` row names the current server it is compared with. */
+  servers: { id: string; label: string; baselineOf?: string }[];
+  /** With `--baseline`: the other checkout, and what labels call it (its short commit). */
+  baseline?: { dir: string; name: string };
   /** Servers that could not run, and why. */
   skipped: { id: string; label: string; reason: string }[];
   /** The wrk scenarios, in order. */

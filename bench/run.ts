@@ -2,11 +2,14 @@
  * `deno task bench`: starts the project's servers and the peers, each pinned
  * to CPU 0, loads them with wrk pinned to CPU 1 through every scenario,
  * alternating servers within each round, and writes the results as Markdown,
- * SVG and JSON into `bench/results/`.
+ * SVG and JSON into `bench/results/`. The 2-core rows run their servers and
+ * wrk on every CPU. `--baseline DIR` adds the project's servers of another
+ * checkout as rows of their own, alternating with the rest, and reports
+ * their ratio to the current ones.
  *
  * Usage: `deno task bench [--duration 3s] [--rounds 2] [--quick] [--servers nb,deno-serve]
  * [--scenarios keepalive-50,pipeline-16,curve,idle] [--idle-connections 5000] [--clients 1,4,16,64,256]
- * [--project-dir DIR] [--out DIR]`
+ * [--project-dir DIR] [--baseline DIR] [--out DIR]`
  *
  * @module
  */
@@ -32,22 +35,34 @@ import {
 } from "./results.ts";
 import {
   DEFAULT_CURVE_CLIENTS,
+  inCurve,
+  inIdleMemory,
   SCENARIOS,
   type WrkScenario,
 } from "./scenarios.ts";
-import { allServers, ROOT_DIR, type ServerSpec } from "./servers.ts";
+import {
+  allServers,
+  baselineServers,
+  describeCheckout,
+  ROOT_DIR,
+  type ServerSpec,
+} from "./servers.ts";
 import { runWrk, type WrkResult } from "./wrk.ts";
 import type { IdleMemoryResult } from "./idle_memory.ts";
 
 const SERVER_CPU = 0;
 const CLIENT_CPU = 1;
+/** Every CPU, for the 2-core rows: servers and wrk alike unpinned. */
+const ALL_CPUS = `0-${navigator.hardwareConcurrency - 1}`;
 const PIPELINE_SCRIPT = new URL("./pipeline.lua", import.meta.url).pathname;
 
 const USAGE = `Usage: deno task bench [options]
   --duration <s>          seconds per wrk run (default 3; "3s" works too)
   --rounds <n>            rounds; each figure is the median (default 2)
   --quick                 1 s runs, 1 round, 1,000 idle connections, 3 curve points
-  --servers <ids>         comma list of: nb, nb-log, nb-plain, blocking, deno-serve, deno-floor, node-http, nginx
+  --servers <ids>         comma list of: ${
+  allServers().map((s) => s.id).join(", ")
+}
   --scenarios <ids>       comma list of: ${
   SCENARIOS.map((s) => s.id).join(", ")
 }, curve, idle
@@ -56,6 +71,8 @@ const USAGE = `Usage: deno task bench [options]
   DEFAULT_CURVE_CLIENTS.join(",")
 })
   --project-dir <dir>     where webserve.ts and webserve_nb.ts live (default: this checkout)
+  --baseline <dir>        another checkout (e.g. a git worktree of an older commit) whose project
+                          servers run as extra rows (nb@base, ...) and are compared with these
   --out <dir>             where results are written (default bench/results)`;
 
 /** A mistake in how the bench was invoked: reported as one line, exit 2. */
@@ -69,6 +86,7 @@ interface Options {
   idleConnections: number;
   clients: number[];
   projectDir: string;
+  baselineDir: string | undefined;
   outDir: string;
 }
 
@@ -94,6 +112,7 @@ function parseOptions(args: string[]): Options {
         "idle-connections": { type: "string" },
         clients: { type: "string" },
         "project-dir": { type: "string" },
+        baseline: { type: "string" },
         out: { type: "string" },
         help: { type: "boolean", short: "h", default: false },
       },
@@ -145,6 +164,7 @@ function parseOptions(args: string[]): Options {
       ? [1, 16, 256]
       : [...DEFAULT_CURVE_CLIENTS],
     projectDir: v["project-dir"] ?? ROOT_DIR,
+    baselineDir: v.baseline,
     outDir: v.out ?? new URL("./results/", import.meta.url).pathname,
   };
 }
@@ -218,11 +238,14 @@ async function startServer(
   tempDir: string,
   idle = false,
 ): Promise<Running> {
-  const dir = await Deno.makeTempDir({ dir: tempDir, prefix: `${spec.id}-` });
+  const dir = await Deno.makeTempDir({
+    dir: tempDir,
+    prefix: `${spec.id.replace("@", "-")}-`,
+  });
   const port = freePort();
   const process = startPinned(
     await spec.command(port, dir, idle),
-    SERVER_CPU,
+    spec.placement === "spread" ? ALL_CPUS : SERVER_CPU,
     `${dir}/output.log`,
   );
   try {
@@ -246,7 +269,7 @@ function wrkRun(
     script: scenario.pipelineDepth
       ? { path: PIPELINE_SCRIPT, args: [String(scenario.pipelineDepth)] }
       : undefined,
-    cpu: CLIENT_CPU,
+    cpu: scenario.placement === "spread" ? ALL_CPUS : CLIENT_CPU,
   });
 }
 
@@ -286,6 +309,15 @@ async function main(options: Options): Promise<void> {
   const candidates = allServers(options.projectDir).filter((s) =>
     !options.serverIds || options.serverIds.has(s.id)
   );
+  const baseline = options.baselineDir === undefined ? undefined : {
+    dir: options.baselineDir,
+    name: await describeCheckout(options.baselineDir),
+  };
+  if (baseline) {
+    candidates.push(
+      ...baselineServers(baseline.dir, baseline.name, options.serverIds),
+    );
+  }
   const servers: ServerSpec[] = [];
   const skipped: BenchResults["skipped"] = [];
   for (const spec of candidates) {
@@ -310,7 +342,12 @@ async function main(options: Options): Promise<void> {
       rounds: options.rounds,
       loadAverage,
     },
-    servers: servers.map((s) => ({ id: s.id, label: s.label })),
+    servers: servers.map((s) => ({
+      id: s.id,
+      label: s.label,
+      ...(s.baselineOf ? { baselineOf: s.baselineOf } : {}),
+    })),
+    ...(baseline ? { baseline } : {}),
     skipped,
     scenarios: [],
     idleMemory: {},
@@ -320,9 +357,7 @@ async function main(options: Options): Promise<void> {
   const tempDir = await Deno.makeTempDir({ prefix: "webserve-bench-" });
   try {
     const scenarios = SCENARIOS.filter((s) => wanted(s.id));
-    const curveServers = servers.filter((s) =>
-      s.project && s.variantOf === undefined
-    );
+    const curveServers = servers.filter(inCurve);
     const wrkServers = servers.filter((s) =>
       scenarios.some((sc) => sc.includes(s)) ||
       (wanted("curve") && curveServers.includes(s))
@@ -338,9 +373,7 @@ async function main(options: Options): Promise<void> {
       );
     }
     if (wanted("idle")) {
-      for (
-        const spec of servers.filter((s) => s.concurrent && s.id !== "nb-log")
-      ) {
+      for (const spec of servers.filter(inIdleMemory)) {
         results.idleMemory[spec.id] = await idleMemory(
           spec,
           options.idleConnections,
@@ -384,9 +417,10 @@ async function runThroughput(
     log(`started ${spec.label} on port ${running.at(-1)!.port}`);
   }
   // Warm-up (not measured): let each JIT compile its hot paths.
+  const warmUp = SCENARIOS.find((s) => s.id === "keepalive-50")!;
   for (const server of running) {
     await wrkRun(
-      SCENARIOS.find((s) => s.id === "keepalive-50")!,
+      { ...warmUp, placement: server.spec.placement },
       server,
       Math.min(2, options.durationSec),
     );
@@ -439,6 +473,7 @@ async function runThroughput(
     const entry: ScenarioResults = {
       id: scenario.id,
       title: scenario.title,
+      ...(scenario.baseline ? { baseline: scenario.baseline } : {}),
       summaries: {},
     };
     for (const server of running) {

@@ -4,7 +4,7 @@
  * @module
  */
 
-import type { ServerSpec } from "./servers.ts";
+import { BASELINE_SUFFIX, type ServerSpec } from "./servers.ts";
 
 /** One way of loading a server with wrk. */
 export interface WrkScenario {
@@ -20,11 +20,35 @@ export interface WrkScenario {
   pipelineDepth?: number;
   /** Which servers take part. */
   includes(server: ServerSpec): boolean;
+  /** `spread`: wrk runs on every CPU, like the servers of the 2-core rows. Default `pinned`. */
+  placement?: "pinned" | "spread";
+  /** The id of the server ratios are taken against. Default `deno-serve`. */
+  baseline?: string;
 }
 
-const everyoneButVariants = (s: ServerSpec) => s.variantOf === undefined;
+/** The servers of the one-core rows: pinned, and not only in the curve. */
+const pinned = (s: ServerSpec) =>
+  (s.placement ?? "pinned") === "pinned" && !s.curveOnly;
+const everyoneButVariants = (s: ServerSpec) =>
+  pinned(s) && s.variantOf === undefined;
 const concurrentButVariants = (s: ServerSpec) =>
-  s.concurrent && s.variantOf === undefined;
+  everyoneButVariants(s) && s.concurrent;
+/** The servers of the 2-core rows. */
+const spread = (s: ServerSpec) => s.placement === "spread";
+
+/** A new connection per request with `connections` clients. */
+function newConnections(connections: number): WrkScenario {
+  return {
+    id: `close-${connections}`,
+    title:
+      `New connection per request (Connection: close), ${connections} connection${
+        connections === 1 ? "" : "s"
+      }; CPU per request is per connection`,
+    connections,
+    headers: ["Connection: close"],
+    includes: everyoneButVariants,
+  };
+}
 
 /** The scenarios, in the order they run and are reported. */
 export const SCENARIOS: readonly WrkScenario[] = [
@@ -39,7 +63,7 @@ export const SCENARIOS: readonly WrkScenario[] = [
     title: "Keep-alive, 50 connections",
     connections: 50,
     // The access-log target compares logging and quiet here.
-    includes: () => true,
+    includes: pinned,
   },
   {
     id: "keepalive-500",
@@ -53,16 +77,42 @@ export const SCENARIOS: readonly WrkScenario[] = [
     title: "Pipelining, 16 requests deep, 50 connections",
     connections: 50,
     pipelineDepth: 16,
-    includes: () => true,
+    includes: pinned,
+  },
+  newConnections(1),
+  newConnections(8),
+  newConnections(50),
+  {
+    id: "cores2-keepalive-50",
+    title: "2 cores, nothing pinned: keep-alive, 50 connections",
+    connections: 50,
+    includes: spread,
+    placement: "spread",
+    baseline: "deno-serve-2",
   },
   {
-    id: "close",
-    title: "New connection per request (Connection: close), 50 connections",
+    id: "cores2-pipeline-16",
+    title:
+      "2 cores, nothing pinned: pipelining, 16 requests deep, 50 connections",
     connections: 50,
-    headers: ["Connection: close"],
-    includes: everyoneButVariants,
+    pipelineDepth: 16,
+    includes: spread,
+    placement: "spread",
+    baseline: "deno-serve-2",
   },
 ];
 
 /** Client counts of the concurrency curve by default: 1 to 256. */
 export const DEFAULT_CURVE_CLIENTS: readonly number[] = [1, 4, 16, 64, 256];
+
+/** The concurrency curve's servers: the project's designs on one core, workers or not. */
+export function inCurve(spec: ServerSpec): boolean {
+  return spec.project && spec.variantOf === undefined &&
+    (spec.placement ?? "pinned") === "pinned";
+}
+
+/** The idle-memory scenario's servers: those that hold many connections, on one core, log off. */
+export function inIdleMemory(spec: ServerSpec): boolean {
+  return spec.concurrent && (spec.placement ?? "pinned") === "pinned" &&
+    !spec.curveOnly && spec.id.replace(BASELINE_SUFFIX, "") !== "nb-log";
+}

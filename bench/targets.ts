@@ -42,6 +42,36 @@ function ratioCheck(
   return { target, measured: `${ratio.toFixed(2)}x`, met: ratio >= atLeast };
 }
 
+/** A figure stated beside the targets, not judged: `met` stays undefined. */
+function ratioNote(
+  target: string,
+  numerator: Summary | undefined,
+  denominator: Summary | undefined,
+): TargetCheck {
+  const check = ratioCheck(target, numerator, denominator, 0);
+  return { ...check, met: undefined };
+}
+
+/** User-space CPU per request of `server` at or under `reference`'s. */
+function userCpuCheck(
+  target: string,
+  server: Summary | undefined,
+  reference: Summary | undefined,
+): TargetCheck {
+  const ours = server?.userUsPerRequest, theirs = reference?.userUsPerRequest;
+  if (
+    ours === undefined || theirs === undefined || !Number.isFinite(ours) ||
+    !Number.isFinite(theirs)
+  ) {
+    return { target, measured: "not measured", met: undefined };
+  }
+  return {
+    target,
+    measured: `${ours.toFixed(1)} µs against ${theirs.toFixed(1)} µs`,
+    met: ours <= theirs,
+  };
+}
+
 /** Checks every target the issue sets that this run measured. */
 export function checkTargets(results: BenchResults): TargetCheck[] {
   const idle = results.idleMemory["nb"];
@@ -89,5 +119,39 @@ export function checkTargets(results: BenchResults): TargetCheck[] {
       summaryOf(results, "keepalive-50", "nb"),
       0.8,
     ),
+    ratioCheck(
+      "2 cores, keep-alive, 50 connections: webserve_nb --workers 2 at least 1.0x deno serve --parallel",
+      summaryOf(results, "cores2-keepalive-50", "nb-2"),
+      summaryOf(results, "cores2-keepalive-50", "deno-serve-2"),
+      1.0,
+    ),
+    ratioCheck(
+      "2 cores, keep-alive, 50 connections: webserve_nb --workers 2 at least 0.9x nginx with 2 workers",
+      summaryOf(results, "cores2-keepalive-50", "nb-2"),
+      summaryOf(results, "cores2-keepalive-50", "nginx-2"),
+      0.9,
+    ),
+    ratioNote(
+      "2 cores, keep-alive, 50 connections: webserve_nb --workers 2 against --workers 1 (stated, no target)",
+      summaryOf(results, "cores2-keepalive-50", "nb-2"),
+      summaryOf(results, "cores2-keepalive-50", "nb-1-spread"),
+    ),
+    ...[1, 8].flatMap((clients) => [
+      ratioCheck(
+        `New connection per request, ${clients} connection${
+          clients === 1 ? "" : "s"
+        }: webserve_nb at least 1.0x the Deno TCP floor`,
+        summaryOf(results, `close-${clients}`, "nb"),
+        summaryOf(results, `close-${clients}`, "deno-floor"),
+        1.0,
+      ),
+      userCpuCheck(
+        `New connection per request, ${clients} connection${
+          clients === 1 ? "" : "s"
+        }: webserve_nb's user-space CPU per connection at or under the floor's`,
+        summaryOf(results, `close-${clients}`, "nb"),
+        summaryOf(results, `close-${clients}`, "deno-floor"),
+      ),
+    ]),
   ];
 }

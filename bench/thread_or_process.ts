@@ -59,20 +59,24 @@ const v8Flags = v8FlagsArgument(NON_BLOCKING_V8_FLAGS);
 const THREADS: Design = {
   name: "threads (Web Workers, one process)",
   async start(port, workers, dir) {
-    const process = startPinned([
-      Deno.execPath(),
-      "run",
-      "--allow-net",
-      `--allow-read=${ROOT_DIR}`,
-      v8Flags,
-      `${ROOT_DIR}webserve_nb.ts`,
-      String(port),
-      "--host",
-      "127.0.0.1",
-      "--quiet",
-      "--workers",
-      String(workers),
-    ], ALL_CPUS, `${dir}/threads-${port}.log`);
+    const process = startPinned(
+      [
+        Deno.execPath(),
+        "run",
+        "--allow-net",
+        `--allow-read=${ROOT_DIR}`,
+        v8Flags,
+        `${ROOT_DIR}webserve_nb.ts`,
+        String(port),
+        "--host",
+        "127.0.0.1",
+        "--quiet",
+        "--workers",
+        String(workers),
+      ],
+      ALL_CPUS,
+      `${dir}/threads-${port}.log`,
+    );
     await allListening([process]);
     return [process];
   },
@@ -84,15 +88,19 @@ const PROCESSES: Design = {
     const processes = Array.from(
       { length: workers },
       (_, i) =>
-        startPinned([
-          Deno.execPath(),
-          "run",
-          "--allow-net",
-          "--unstable-net",
-          v8Flags,
-          `${ROOT_DIR}bench/peers/shared_port_server.ts`,
-          String(port),
-        ], ALL_CPUS, `${dir}/process-${port}-${i}.log`),
+        startPinned(
+          [
+            Deno.execPath(),
+            "run",
+            "--allow-net",
+            "--unstable-net",
+            v8Flags,
+            `${ROOT_DIR}bench/peers/shared_port_server.ts`,
+            String(port),
+          ],
+          ALL_CPUS,
+          `${dir}/process-${port}-${i}.log`,
+        ),
     );
     await allListening(processes);
     return processes;
