@@ -42,6 +42,7 @@ export class Listeners {
    */
   async accept(): Promise<Deno.TcpConn | null> {
     if (this.#closed) return null;
+    if (this.#listeners.length === 1) return await this.#acceptOne();
     for (const listener of this.#listeners) {
       if (!this.#waiting.has(listener)) {
         this.#waiting.set(
@@ -66,6 +67,26 @@ export class Listeners {
     }
     if (result instanceof Error) throw result;
     return result;
+  }
+
+  /**
+   * The plain case, one socket (one family, or a dual-stack `::`): its own
+   * `accept`, with none of the bookkeeping of a race between sockets, since
+   * a new connection per request pays for every allocation here.
+   */
+  async #acceptOne(): Promise<Deno.TcpConn | null> {
+    let conn: Deno.TcpConn;
+    try {
+      conn = await this.#listeners[0].accept();
+    } catch (error) {
+      if (this.#closed) return null;
+      throw error;
+    }
+    if (this.#closed) {
+      closeQuietly(conn); // accepted as the listener closed
+      return null;
+    }
+    return conn;
   }
 
   /** Stops listening; a pending `accept` resolves `null`. */

@@ -172,8 +172,9 @@ export class ReaderPool {
     return new Promise((resolve) => this.#drainWaiters.push(resolve));
   }
 
-  /** Releases the pool's own sockets (its {@linkcode PollTurn}); call once drained. */
+  /** Releases the pool's own sockets (its {@linkcode PollTurn}) and its sweep; call once drained. */
   async close(): Promise<void> {
+    this.#stopSweep();
     const turn = await this.#pollTurn;
     this.#turns.use(null);
     await turn?.close();
@@ -229,7 +230,6 @@ export class ReaderPool {
       this.#open.delete(pooled);
       this.#cap?.release();
     }
-    if (this.#open.size === 0) this.#stopSweep();
   }
 
   #timeOut(pooled: Pooled): void {
@@ -251,8 +251,18 @@ export class ReaderPool {
     }
   }
 
-  /** Times out connections past their deadline; runs every `#sweepMs`. */
+  /**
+   * Times out connections past their deadline; runs every `#sweepMs` while
+   * connections are open, and stops at the first tick that finds none, not
+   * as the last one closes: with a new connection per request the pool
+   * empties after every request, and starting a timer for each would cost
+   * more than the ticks it saves.
+   */
   #sweep(): void {
+    if (this.#open.size === 0) {
+      this.#stopSweep();
+      return;
+    }
     const now = this.#now = performance.now();
     const { idleTimeoutMs, headTimeoutMs, bodyTimeoutMs } = this.#timeouts;
     for (const pooled of this.#open) {

@@ -1,8 +1,27 @@
 import assert from "node:assert/strict";
-import { ROOT } from "../tests/server_process.ts";
+import { ROOT, ServerProcess } from "../tests/server_process.ts";
+import { closeQuietly } from "./listen.ts";
+import { delay } from "./timers.ts";
 import { RESTARTS_PER_MINUTE, serveWithWorkers } from "./workers.ts";
 
 const DYING_SERVER = new URL("./testdata/dying_server.ts", import.meta.url);
+
+/** Connects to `port` again and again (each connection kills the worker that takes it) until `done` settles. */
+async function keepConnecting(
+  port: number,
+  done: Promise<unknown>,
+): Promise<void> {
+  let finished = false;
+  done.finally(() => finished = true);
+  for (let i = 0; i < 200 && !finished; i++) {
+    try {
+      closeQuietly(await Deno.connect({ hostname: "127.0.0.1", port }));
+    } catch {
+      // Every worker restarting at once: try again shortly.
+    }
+    await delay(25);
+  }
+}
 
 Deno.test("serveWithWorkers reports each worker death in one line, restarts it a few times, then stops saying why", async () => {
   const lines: string[] = [];
@@ -14,6 +33,7 @@ Deno.test("serveWithWorkers reports each worker death in one line, restarts it a
     (line) => lines.push(line),
   );
   await server.ready;
+  await keepConnecting(server.addr.port, server.finished);
   const reason = await server.finished;
   assert.match(reason ?? "", /died 4 times within a minute/);
   const restarts = lines.filter((line) => /restarting it/.test(line));
@@ -27,28 +47,26 @@ Deno.test("serveWithWorkers reports each worker death in one line, restarts it a
 });
 
 Deno.test("a server whose workers keep dying exits 1 after one line per death", async () => {
-  const output = await new Deno.Command(Deno.execPath(), {
-    args: [
+  const server = await ServerProcess.start(
+    DYING_SERVER.pathname,
+    ["0", "--host", "127.0.0.1", "--workers", "2"],
+    [
+      Deno.execPath(),
       "run",
       "--allow-net",
       `--allow-read=${ROOT}`,
       DYING_SERVER.pathname,
-      "0",
-      "--host",
-      "127.0.0.1",
-      "--workers",
-      "2",
     ],
-    stdin: "null",
-    env: { NO_COLOR: "1" },
-  }).output();
-  const stdout = new TextDecoder().decode(output.stdout);
-  const stderr = new TextDecoder().decode(output.stderr);
-  assert.equal(output.code, 1, stderr);
+  );
   assert.match(
-    stdout,
+    server.startLine,
     /listening on http:\/\/127\.0\.0\.1:\d+\/ \(IPv4; 2 workers\)/,
   );
+  const status = server.finish();
+  await keepConnecting(server.port, status);
+  const { code } = await status;
+  const stderr = server.stderr;
+  assert.equal(code, 1, stderr);
   const lines = stderr.trimEnd().split("\n");
   assert.equal(lines.length, RESTARTS_PER_MINUTE + 2, stderr);
   assert.match(

@@ -1,7 +1,8 @@
 /**
  * A server module for `workers_test.ts` whose every worker dies: it listens
- * as a worker should, then throws from a timer, as a bug in a server loop
- * would. As a script, it is a server command line over such workers.
+ * as a worker should, then throws as it accepts its first connection, as a
+ * bug in a server loop would. As a script, it is a server command line over
+ * such workers.
  *
  * Usage: `deno run --allow-net --allow-read=. server/testdata/dying_server.ts 0 --workers 2`
  *
@@ -14,16 +15,16 @@ import type { ServerHandle } from "../options.ts";
 import { resolveWorkers } from "../worker_count.ts";
 import { serveWithWorkers } from "../workers.ts";
 
-/** How long a worker lives. */
-export const LIFETIME_MS = 100;
-
-/** Listens, then dies of an uncaught error after {@linkcode LIFETIME_MS}. */
+/** Listens, then dies of an uncaught error on its first connection. */
 export function serveOn(listeners: Listeners): ServerHandle {
-  const timer = setTimeout(() => {
-    throw new Error("boom");
-  }, LIFETIME_MS);
+  listeners.accept().then((conn) => {
+    if (conn === null) return; // stopped
+    conn.close();
+    setTimeout(() => {
+      throw new Error("boom");
+    });
+  });
   const stop = () => {
-    clearTimeout(timer);
     listeners.close();
     return Promise.resolve();
   };
