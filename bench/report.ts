@@ -233,36 +233,41 @@ function baselineSection(results: BenchResults): string[] {
   const label = (id: string) =>
     results.servers.find((s) => s.id === id)?.label ?? id;
   const rows: string[][] = [];
+  const compare = (
+    title: string,
+    base: { id: string; baselineOf?: string },
+    now: Summary | undefined,
+    then: Summary | undefined,
+  ) => {
+    if (!now || !then) return;
+    rows.push([
+      title,
+      label(base.baselineOf!),
+      formatRate(now.requestsPerSec),
+      formatRate(then.requestsPerSec),
+      `${ratioOf(now, then).toFixed(2)}x`,
+      formatCpu(now.cpuUsPerRequest),
+      formatCpu(then.cpuUsPerRequest),
+    ]);
+  };
   for (const scenario of results.scenarios) {
     for (const base of pairs) {
-      const now = scenario.summaries[base.baselineOf!];
-      const then = scenario.summaries[base.id];
-      if (!now || !then) continue;
-      rows.push([
+      compare(
         scenario.title,
-        label(base.baselineOf!),
-        formatRate(now.requestsPerSec),
-        formatRate(then.requestsPerSec),
-        `${ratioOf(now, then).toFixed(2)}x`,
-        formatCpu(now.cpuUsPerRequest),
-        formatCpu(then.cpuUsPerRequest),
-      ]);
+        base,
+        scenario.summaries[base.baselineOf!],
+        scenario.summaries[base.id],
+      );
     }
   }
   results.curve.clients.forEach((clients, i) => {
     for (const base of pairs) {
-      const now = results.curve.summaries[base.baselineOf!]?.[i];
-      const then = results.curve.summaries[base.id]?.[i];
-      if (!now || !then) continue;
-      rows.push([
+      compare(
         `Concurrency curve, ${clients} clients`,
-        label(base.baselineOf!),
-        formatRate(now.requestsPerSec),
-        formatRate(then.requestsPerSec),
-        `${ratioOf(now, then).toFixed(2)}x`,
-        formatCpu(now.cpuUsPerRequest),
-        formatCpu(then.cpuUsPerRequest),
-      ]);
+        base,
+        results.curve.summaries[base.baselineOf!]?.[i],
+        results.curve.summaries[base.id]?.[i],
+      );
     }
   });
   return [

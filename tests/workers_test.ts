@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { serve as serveBlocking } from "../webserve.ts";
 import { serve as serveNonBlocking } from "../webserve_nb.ts";
+import { delay, raceTimeout, TIMED_OUT } from "../server/timers.ts";
 import { MemoryLog } from "./server_conformance.ts";
 import { get, RawClient, since } from "./server_raw_client.ts";
 import { ROOT, ServerProcess } from "./server_process.ts";
@@ -16,22 +17,21 @@ function withWorkers(script: string): string[] {
   ];
 }
 
-/** Sends a `Connection: close` GET on a new connection; resolves to the body, or `null` if none came within `ms`. */
+/**
+ * Sends a `Connection: close` GET on `client`; resolves to the body if it
+ * comes within `ms`, else rejects with an error whose `body` is the answer
+ * still to come.
+ */
 async function answeredWithin(
   client: RawClient,
   path: string,
   ms: number,
-): Promise<Promise<string>> {
+): Promise<string> {
   await client.send(get(path, "Connection: close\r\n"));
   const body = client.readResponse().then((response) => response.body);
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const late = new Promise<null>((resolve) =>
-    timer = setTimeout(() => resolve(null), ms)
-  );
-  const first = await Promise.race([body, late]);
-  clearTimeout(timer);
-  if (first === null) throw Object.assign(new Error("late"), { body });
-  return body;
+  const first = await raceTimeout(body, ms);
+  if (first === TIMED_OUT) throw Object.assign(new Error("late"), { body });
+  return first;
 }
 
 Deno.test("webserve --workers 2 answers the new clients hashed to the free worker at once while the other holds an idle connection", async () => {
@@ -144,7 +144,7 @@ for (const script of ["webserve.ts", "webserve_nb.ts"]) {
       await busy.send(
         "POST /in-flight HTTP/1.1\r\nHost: t\r\nContent-Length: 10\r\n\r\n12345",
       );
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      await delay(200);
       // An idle keep-alive client: answered by the other worker, or queued
       // behind the busy one (a blocking worker serves one at a time).
       idle = await RawClient.connect(server.port);
