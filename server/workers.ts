@@ -20,9 +20,10 @@
  * ```
  *
  * Workers are Web Workers, not child processes: `bench/thread_or_process.ts`
- * measured both (see the README), and threads serve as fast, start sooner,
- * take a fraction of the memory, share the process's permissions, signals
- * and stdout, and let the connection cap be one total in shared memory.
+ * measured both (see the README), serving as fast at the same memory; and
+ * threads need only read access to the project's modules where processes
+ * would need `--allow-run`, share the process's signals and stdout, and let
+ * the connection cap be one total in shared memory.
  *
  * @module
  */
