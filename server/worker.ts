@@ -15,6 +15,7 @@ import type { ServerHandle } from "./options.ts";
 import {
   describeError,
   type FromWorker,
+  type LineStream,
   type ServerModule,
   type StartMessage,
   type ToWorker,
@@ -33,9 +34,14 @@ interface WorkerScope {
 
 const scope = globalThis as unknown as WorkerScope;
 
-const relay = new LogRelay((bytes) =>
-  scope.postMessage({ type: "log", bytes }, [bytes.buffer])
-);
+/** The writer of one line stream, through the supervisor. */
+function relayFor(stream: LineStream): LogRelay {
+  return new LogRelay((bytes) =>
+    scope.postMessage({ type: "lines", stream, bytes }, [bytes.buffer])
+  );
+}
+
+const relays: Record<LineStream, LogRelay> = { log: relayFor("log") };
 
 /** The server, once started; `undefined` if it could not listen. */
 let started: Promise<ServerHandle | undefined> = Promise.resolve(undefined);
@@ -51,7 +57,7 @@ async function start(message: StartMessage): Promise<ServerHandle | undefined> {
   }
   const options = message.options.quiet
     ? message.options
-    : { ...message.options, logWriter: relay };
+    : { ...message.options, logWriter: relays.log };
   const server = module.serveOn(listeners, options, message.share);
   scope.postMessage({ type: "listening" });
   return server;
@@ -81,8 +87,8 @@ scope.onmessage = ({ data: message }) => {
     case "start":
       started = start(message);
       break;
-    case "logged":
-      relay.written();
+    case "written":
+      relays[message.stream].written();
       break;
     case "stop":
       stop();

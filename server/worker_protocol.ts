@@ -6,8 +6,8 @@
  * supervisor                                   worker
  *     | -- start {serverModule, options, addrs} --> |  listenShared(addrs); serveOn(...)
  *     | <-------------- listening ----------------- |  (or failed {error}: could not listen)
- *     | <-------------- log {bytes} --------------- |  whole lines, one batch at a time
- *     | -------------- logged --------------------> |  the batch is written: send the next
+ *     | <------- lines {stream, bytes} ------------- |  whole lines, one batch at a time
+ *     | -------------- written {stream} ----------> |  the batch is written: send the next
  *     | -------------- stop ----------------------> |  server.stop(): drain within the grace
  *     | <-------------- stopped ------------------- |  then the worker closes itself
  * ```
@@ -66,17 +66,28 @@ export interface StartMessage {
   readonly share: WorkerShare;
 }
 
+/**
+ * The line streams a worker hands to the supervisor's writers: the access
+ * log (stdout). Another stream (a trace on stderr) is one more name here and
+ * one more writer in the supervisor.
+ */
+export type LineStream = "log";
+
 /** From the supervisor to a worker. */
 export type ToWorker =
   | StartMessage
-  | { readonly type: "logged" }
+  | { readonly type: "written"; readonly stream: LineStream }
   | { readonly type: "stop" };
 
 /** From a worker to the supervisor. */
 export type FromWorker =
   | { readonly type: "listening" }
   | { readonly type: "failed"; readonly error: ErrorDescription }
-  | { readonly type: "log"; readonly bytes: Uint8Array }
+  | {
+    readonly type: "lines";
+    readonly stream: LineStream;
+    readonly bytes: Uint8Array;
+  }
   | { readonly type: "stopped" }
   | { readonly type: "died"; readonly reason: string };
 

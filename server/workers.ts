@@ -42,6 +42,7 @@ import { raceTimeout, TIMED_OUT } from "./timers.ts";
 import { workersUnavailable, WorkersUnavailableError } from "./worker_count.ts";
 import {
   type FromWorker,
+  type LineStream,
   rebuildError,
   type ToWorker,
   type WorkerOptions,
@@ -117,7 +118,7 @@ export function serveWithWorkers(
     options: shared,
     addrs,
     families,
-    sink: options.quiet ? undefined : new LogSink(logWriter),
+    sinks: { log: options.quiet ? undefined : new LogSink(logWriter) },
     openConnections: kind === "non-blocking"
       ? sharedConnectionCounts(count)
       : undefined,
@@ -134,7 +135,8 @@ interface SupervisorConfig {
   options: WorkerOptions;
   addrs: readonly Deno.NetAddr[];
   families: string;
-  sink: LogSink | undefined;
+  /** One writer per line stream; none for a stream that is off (`--quiet`). */
+  sinks: Record<LineStream, LogSink | undefined>;
   openConnections: Int32Array | undefined;
   graceMs: number;
   report: ReportLine;
@@ -239,10 +241,12 @@ class Supervisor {
       case "failed":
         this.#failed(slot, rebuildError(message.error));
         return;
-      case "log": {
-        const sink = this.#config.sink;
+      case "lines": {
+        const sink = this.#config.sinks[message.stream];
         const written = sink ? sink.write(message.bytes) : Promise.resolve();
-        written.then(() => this.#send(slot, { type: "logged" }));
+        written.then(() =>
+          this.#send(slot, { type: "written", stream: message.stream })
+        );
         return;
       }
       case "stopped":
@@ -328,7 +332,9 @@ class Supervisor {
         this.#finish(slot);
       }
     }));
-    await this.#config.sink?.flush();
+    await Promise.all(
+      Object.values(this.#config.sinks).map((sink) => sink?.flush()),
+    );
     if (!this.#started) {
       this.#rejectReady(new Error("stopped before every worker listened"));
     }
