@@ -23,8 +23,9 @@ export type HeaderField = readonly [name: string, value: string];
 
 /**
  * A parsed request head, as an app sees it. The body is read and discarded by
- * the engine. Read-only: a head that repeats the last one byte for byte is
- * one shared, frozen object.
+ * the engine. Every request is a new object with its own field list, on
+ * every path (the memo's too): what an app does with one never reaches
+ * another.
  */
 export interface HttpRequest {
   /** The method token, case as sent (methods are case-sensitive): `"GET"`. */

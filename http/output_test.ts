@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { Output } from "../http/output.ts";
+import { Output } from "./output.ts";
 
 const decoder = new TextDecoder();
 const text = (out: Output) => decoder.decode(out.committedBytes());

@@ -6,8 +6,10 @@
  * @module
  */
 
-import { HeadParser, type RequestHead } from "./head_parser.ts";
-import type { Limits } from "./limits.ts";
+import { frameRequest } from "../framing.ts";
+import { HeadParser, type HeadText } from "../head_parser.ts";
+import type { Limits } from "../limits.ts";
+import type { RecalledHead } from "../memo.ts";
 
 /** Heads up to this size are remembered; one fixed buffer holds them. */
 const BUFFER_BYTES = 1024;
@@ -19,27 +21,29 @@ const BUFFER_BYTES = 1024;
  * head: the bytes end with the head's empty line, so nothing after them can
  * change it.
  *
- * The head handed out is the memo's own, parsed again from its bytes on the
- * first match and frozen, so no app can change what a later request sees.
+ * The head is parsed from the memo's own bytes on the first match, and the
+ * engine gives each request made from it its own copy of the fields.
  */
 export class LastHead {
+  readonly #text: HeadText;
   #buffer = new Uint8Array(BUFFER_BYTES);
   #length = 0;
   #limits: Limits | null = null;
-  #head: RequestHead | null = null;
+  /** Parsed on the first match, so a head seen once costs only the copy of its bytes. */
+  #recalled: RecalledHead | null = null;
 
-  /** Bytes of the remembered head: what a match consumes. */
-  get length(): number {
-    return this.#length;
+  /** @param text how the memo's own parse turns bytes into strings */
+  constructor(text: HeadText) {
+    this.#text = text;
   }
 
   /** The remembered head if `buf[start, end)` begins with its bytes, else `null`. */
-  match(
+  recall(
     buf: Uint8Array,
     start: number,
     end: number,
     limits: Limits,
-  ): RequestHead | null {
+  ): RecalledHead | null {
     const length = this.#length;
     if (length === 0 || end - start < length || limits !== this.#limits) {
       return null;
@@ -48,7 +52,7 @@ export class LastHead {
     for (let i = 0; i < length; i++) {
       if (buf[start + i] !== kept[i]) return null;
     }
-    return this.#head ??= this.#parseOwnCopy(limits);
+    return this.#recalled ??= this.#parseOwnCopy(limits);
   }
 
   /** Remembers the head parsed whole from `buf[start, start + length)` under `limits`. */
@@ -58,7 +62,7 @@ export class LastHead {
     length: number,
     limits: Limits,
   ): void {
-    this.#head = null;
+    this.#recalled = null;
     if (length > BUFFER_BYTES) {
       this.#length = 0;
       return;
@@ -68,13 +72,19 @@ export class LastHead {
     this.#limits = limits;
   }
 
-  /** The remembered bytes parsed into a head of the memo's own, frozen. */
-  #parseOwnCopy(limits: Limits): RequestHead {
-    const parser = new HeadParser(limits);
+  /** The remembered bytes parsed again, exactly as the engine parsed them. */
+  #parseOwnCopy(limits: Limits): RecalledHead {
+    const parser = new HeadParser(limits, this.#text);
     parser.parse(this.#buffer, 0, this.#length);
     const head = parser.head!;
+    const framing = frameRequest(head);
+    // Shared by every repeat: frozen, so nothing can change it for the next.
     for (const field of head.headers) Object.freeze(field);
     Object.freeze(head.headers);
-    return Object.freeze(head);
+    return Object.freeze({
+      length: this.#length,
+      head: Object.freeze(head),
+      framing: Object.freeze(framing),
+    });
   }
 }

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { holdDateClock, httpDate } from "../http/http_date.ts";
+import { holdDateClock, httpDate } from "./http_date.ts";
 import { delay } from "../server/timers.ts";
 
 /** Runs `body` with `Date.now` answering `now()` and counting its calls. */

@@ -1,8 +1,9 @@
 /**
- * Strings the parser meets again and again: common field names, and the
- * last value seen for each of them and for the request target. When the
- * bytes match, the parser reuses the string instead of decoding a new one;
- * clients send the same `Host`, `User-Agent` and `Accept` on every request.
+ * Strings the head parser meets again and again: the common methods, common
+ * field names, and the last value seen for each of them and for the request
+ * target. When the bytes match, the parser gets the string it had before
+ * instead of decoding a new one; clients send the same `Host`, `User-Agent`
+ * and `Accept` on every request.
  *
  * Module-wide and bounded (one value per name, short values only), so it
  * costs no memory per connection.
@@ -10,7 +11,9 @@
  * @module
  */
 
-import { latin1 } from "./byte_classes.ts";
+import { latin1 } from "../byte_classes.ts";
+import type { HeadText } from "../head_parser.ts";
+import type { HeaderField } from "../types.ts";
 
 /** Field names as clients commonly spell them (case matters for reuse, not for meaning). */
 const COMMON_FIELDS = [
@@ -61,7 +64,7 @@ const lastValues: (string | undefined)[] = new Array(COMMON_FIELDS.length);
 let lastTarget = "";
 
 /** Whether `buf[start, start + s.length)` holds exactly the char codes of `s`. */
-export function sameBytes(s: string, buf: Uint8Array, start: number): boolean {
+function sameBytes(s: string, buf: Uint8Array, start: number): boolean {
   for (let i = 0; i < s.length; i++) {
     if (s.charCodeAt(i) !== buf[start + i]) return false;
   }
@@ -69,7 +72,7 @@ export function sameBytes(s: string, buf: Uint8Array, start: number): boolean {
 }
 
 /** The index of a common field name spelled exactly as `buf[start, end)`, or -1. */
-export function commonField(
+function commonField(
   buf: Uint8Array,
   start: number,
   end: number,
@@ -82,13 +85,8 @@ export function commonField(
   return -1;
 }
 
-/** The name of common field `index`. */
-export function commonFieldName(index: number): string {
-  return COMMON_FIELDS[index];
-}
-
 /** `buf[start, end)` as a string, reusing the last value of common field `index` when equal. */
-export function fieldValue(
+function fieldValue(
   index: number,
   buf: Uint8Array,
   start: number,
@@ -107,7 +105,7 @@ export function fieldValue(
 }
 
 /** `buf[start, end)` as a string, reusing the last request target when equal. */
-export function targetString(
+function targetString(
   buf: Uint8Array,
   start: number,
   end: number,
@@ -119,3 +117,38 @@ export function targetString(
   if (target.length <= MAX_CACHED_VALUE) lastTarget = target;
   return target;
 }
+
+/** The method as a string; the three the hello app serves are reused, not decoded. */
+function methodName(buf: Uint8Array, start: number, end: number): string {
+  switch (end - start) {
+    case 3:
+      if (sameBytes("GET", buf, start)) return "GET";
+      break;
+    case 4:
+      if (sameBytes("POST", buf, start)) return "POST";
+      if (sameBytes("HEAD", buf, start)) return "HEAD";
+      break;
+  }
+  return latin1(buf, start, end);
+}
+
+/** A field whose name, and value, are the strings of last time when the bytes match. */
+function field(
+  buf: Uint8Array,
+  nameStart: number,
+  nameEnd: number,
+  valueStart: number,
+  valueEnd: number,
+): HeaderField {
+  const common = commonField(buf, nameStart, nameEnd);
+  return common === -1
+    ? [latin1(buf, nameStart, nameEnd), latin1(buf, valueStart, valueEnd)]
+    : [COMMON_FIELDS[common], fieldValue(common, buf, valueStart, valueEnd)];
+}
+
+/** The parser's text, reusing strings it has made before. */
+export const INTERNED_TEXT: HeadText = {
+  method: methodName,
+  target: targetString,
+  field,
+};

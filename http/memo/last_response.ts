@@ -6,9 +6,10 @@
  * @module
  */
 
-import type { ConnectionField } from "./response.ts";
-
-const encoder = new TextEncoder();
+import { httpDate } from "../http_date.ts";
+import type { Output } from "../output.ts";
+import { type ConnectionField, writeResponse } from "../response.ts";
+import type { HttpResponse } from "../types.ts";
 
 /** Responses up to this size are remembered; one fixed buffer holds them. */
 const BUFFER_BYTES = 1024;
@@ -71,19 +72,49 @@ export class LastResponse {
   }
 
   /**
-   * Called with the text of the response {@linkcode LastResponse.lookup}
-   * missed: returns its bytes when they are now kept, or `null` when the
-   * caller should write the text itself.
+   * Called with the bytes of the response {@linkcode LastResponse.lookup}
+   * missed: keeps a copy of them when they are wanted and fit.
    */
-  remember(text: string): Uint8Array | null {
-    if (this.#kept !== Kept.Wanted) return null;
-    const { read, written } = encoder.encodeInto(text, this.#buffer);
-    if (read !== text.length) {
+  remember(bytes: Uint8Array): void {
+    if (this.#kept !== Kept.Wanted) return;
+    if (bytes.length > this.#buffer.length) {
       this.#kept = Kept.TooLarge;
-      return null;
+      return;
     }
+    this.#buffer.set(bytes);
+    this.#bytes = this.#buffer.subarray(0, bytes.length);
     this.#kept = Kept.Yes;
-    this.#bytes = this.#buffer.subarray(0, written);
-    return this.#bytes;
   }
+}
+
+const lastResponse = new LastResponse();
+
+/**
+ * `writeResponse`, through the last response: a plain response (a string
+ * body, no extra fields) equal to the last one, with the same `Date`, is
+ * copied as bytes.
+ */
+export function writeRememberedResponse(
+  out: Output,
+  response: HttpResponse,
+  connection: ConnectionField,
+  headOnly: boolean,
+): number {
+  const { status, body } = response;
+  const plain = typeof body === "string" && response.headers === undefined;
+  if (!plain) return writeResponse(out, response, connection, headOnly);
+  const kept = lastResponse.lookup(
+    status,
+    body,
+    connection,
+    headOnly,
+    httpDate(),
+  );
+  if (kept !== null) {
+    out.bytes(kept);
+    return kept.length;
+  }
+  const length = writeResponse(out, response, connection, headOnly);
+  lastResponse.remember(out.uncommitted());
+  return length;
 }
