@@ -23,7 +23,7 @@ import { type ErrorHook, logInternalError } from "./http/error_log.ts";
 import { helloApp } from "./http/hello_app.ts";
 import { HttpError } from "./http/http_error.ts";
 import { DEFAULT_LIMITS, type Limits } from "./http/limits.ts";
-import { NO_MEMO } from "./http/memo.ts";
+import { type Memo, NO_MEMO } from "./http/memo.ts";
 import { MEMO } from "./http/memo/mod.ts";
 import { Output } from "./http/output.ts";
 import { writeErrorResponse } from "./http/response.ts";
@@ -45,6 +45,7 @@ export {
 export { ALLOWED_METHODS, helloApp } from "./http/hello_app.ts";
 export { holdDateClock } from "./http/http_date.ts";
 export { HttpError } from "./http/http_error.ts";
+export type { Memo, RecalledHead } from "./http/memo.ts";
 export {
   DEFAULT_LIMITS,
   type Limits,
@@ -84,9 +85,10 @@ export interface HandlerOptions {
   limits?: Partial<Limits>;
   /**
    * The speed layer (`http/memo/`): on by default. `false` runs the plain
-   * engine, which answers with the same bytes.
+   * engine, which answers with the same bytes. A {@linkcode Memo} of your
+   * own replaces it (`bench:engine` measures one memo at a time so).
    */
-  memo?: boolean;
+  memo?: boolean | Memo;
   /**
    * Called with every internal error answered 500 (an app that throws or
    * returns a malformed response, a bug in the engine), and the request it
@@ -113,7 +115,11 @@ export function createConnectionHandler(
   app: App,
   options: HandlerOptions = {},
 ): ConnectionHandler {
-  const memo = options.memo === false ? NO_MEMO : MEMO;
+  const memo = options.memo === false
+    ? NO_MEMO
+    : options.memo === true || options.memo === undefined
+    ? MEMO
+    : options.memo;
   const engine: Engine = {
     app: memo.app(app),
     limits: { ...DEFAULT_LIMITS, ...options.limits },
