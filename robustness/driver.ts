@@ -7,7 +7,7 @@
  */
 
 import type { Socket } from "../http/types.ts";
-import { Prng } from "./prng.ts";
+import { Prng } from "../testing/prng.ts";
 
 /** The shape of `handleConnection`, with its state left opaque. */
 export type ConnectionHandler = (

@@ -13,7 +13,7 @@ import {
   type GeneratorOptions,
 } from "./generator.ts";
 import { mutate } from "./mutator.ts";
-import { Prng } from "./prng.ts";
+import { Prng } from "../testing/prng.ts";
 import { checkInput } from "./properties.ts";
 import { latin1 } from "./response_parser.ts";
 import { failureKind, shrink } from "./shrink.ts";

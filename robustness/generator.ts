@@ -6,7 +6,7 @@
  * @module
  */
 
-import type { Prng } from "./prng.ts";
+import type { Prng } from "../testing/prng.ts";
 import { concat } from "./driver.ts";
 import { fromLatin1 } from "./response_parser.ts";
 

@@ -11,7 +11,7 @@ import { handleConnection } from "../handler.ts";
 import { type ConnectionHandler, runSession } from "./driver.ts";
 import { generateRequest } from "./generator.ts";
 import { mutate } from "./mutator.ts";
-import { Prng } from "./prng.ts";
+import { Prng } from "../testing/prng.ts";
 
 const gc = (globalThis as { gc?: () => void }).gc;
 if (gc === undefined) {

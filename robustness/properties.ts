@@ -17,7 +17,7 @@ import {
   splitAt,
 } from "./driver.ts";
 import type { ExpectedAnswer } from "./generator.ts";
-import { Prng } from "./prng.ts";
+import { Prng } from "../testing/prng.ts";
 import {
   headerValue,
   latin1,

@@ -17,7 +17,7 @@ import {
   type RunningPeer,
   startNodePeer,
 } from "../robustness/peers.ts";
-import { Prng } from "../robustness/prng.ts";
+import { Prng } from "../testing/prng.ts";
 import {
   SERVER_MODULES,
   type ServerKind,

@@ -12,6 +12,7 @@ import {
   handleConnection,
   type Socket,
 } from "../handler.ts";
+import { Prng } from "../testing/prng.ts";
 
 /** Options of a {@linkcode FakeSocket}. */
 export interface FakeSocketOptions {
@@ -129,18 +130,6 @@ export function blankDates(output: string): string {
   return output.replace(/\r\nDate: [^\r]*\r\n/g, "\r\nDate: -\r\n");
 }
 
-/** A seeded PRNG (mulberry32), so every random split can be replayed. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** The ways a test feeds one request stream: whole, one byte at a time, and at seeded random splits. */
 export function splits(
   data: Uint8Array,
@@ -151,10 +140,10 @@ export function splits(
     ["byte by byte", Array.from(data, (_, i) => data.subarray(i, i + 1))],
   ];
   for (const seed of seeds) {
-    const random = prng(seed);
+    const rng = new Prng(seed);
     const chunks: Uint8Array[] = [];
     for (let i = 0; i < data.length;) {
-      const n = 1 + Math.floor(random() * 24);
+      const n = rng.int(1, 24);
       chunks.push(data.subarray(i, i + n));
       i += n;
     }
