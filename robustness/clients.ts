@@ -6,7 +6,7 @@
  */
 
 import { writeAll } from "./peers.ts";
-import { fromLatin1, latin1 } from "./response_parser.ts";
+import { fromLatin1, latin1 } from "../testing/bytes.ts";
 
 export { writeAll };
 

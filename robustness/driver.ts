@@ -7,7 +7,8 @@
  */
 
 import type { Socket } from "../http/types.ts";
-import { Prng } from "../testing/prng.ts";
+import { concat } from "../testing/bytes.ts";
+import type { Prng } from "../testing/prng.ts";
 
 /** The shape of `handleConnection`, with its state left opaque. */
 export type ConnectionHandler = (
@@ -95,33 +96,6 @@ export class ScriptedSocket implements Socket {
   }
 }
 
-/** Cuts `bytes` into chunks at the given offsets (sorted, deduplicated inside). */
-export function splitAt(bytes: Uint8Array, cuts: number[]): Uint8Array[] {
-  const points = [...new Set(cuts.filter((c) => c > 0 && c < bytes.length))]
-    .sort((a, b) => a - b);
-  const chunks: Uint8Array[] = [];
-  let start = 0;
-  for (const point of [...points, bytes.length]) {
-    chunks.push(bytes.subarray(start, point));
-    start = point;
-  }
-  return chunks;
-}
-
-/** Random cut points: about one per `meanChunk` bytes. */
-export function randomCuts(
-  rng: Prng,
-  length: number,
-  meanChunk: number,
-): number[] {
-  const cuts: number[] = [];
-  for (let at = 0; at < length;) {
-    at += rng.int(1, Math.max(1, 2 * meanChunk));
-    cuts.push(at);
-  }
-  return cuts;
-}
-
 /**
  * Calls `handler` until it returns close (or gives up after `maxCalls` or a
  * stretch of calls that neither read nor wrote), feeding it `chunks`.
@@ -182,18 +156,4 @@ export async function runSession(
   } finally {
     clearTimeout(timer);
   }
-}
-
-/** Joins byte arrays. */
-export function concat(
-  parts: Uint8Array[],
-  total = parts.reduce((sum, p) => sum + p.length, 0),
-): Uint8Array {
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
 }

@@ -6,6 +6,8 @@
  * @module
  */
 
+import { latin1 } from "../testing/bytes.ts";
+import { Prng } from "../testing/prng.ts";
 import type { ConnectionHandler } from "./driver.ts";
 import {
   type ExpectedAnswer,
@@ -13,9 +15,7 @@ import {
   type GeneratorOptions,
 } from "./generator.ts";
 import { mutate } from "./mutator.ts";
-import { Prng } from "../testing/prng.ts";
 import { checkInput } from "./properties.ts";
-import { latin1 } from "./response_parser.ts";
 import { failureKind, shrink } from "./shrink.ts";
 
 /** One fuzz case, rebuilt from its seed. */

@@ -8,10 +8,10 @@
  */
 
 import { handleConnection } from "../handler.ts";
+import { Prng } from "../testing/prng.ts";
 import { type ConnectionHandler, runSession } from "./driver.ts";
 import { generateRequest } from "./generator.ts";
 import { mutate } from "./mutator.ts";
-import { Prng } from "../testing/prng.ts";
 
 const gc = (globalThis as { gc?: () => void }).gc;
 if (gc === undefined) {

@@ -9,18 +9,13 @@
  * @module
  */
 
-import {
-  type ConnectionHandler,
-  randomCuts,
-  runSession,
-  type Session,
-  splitAt,
-} from "./driver.ts";
-import type { ExpectedAnswer } from "./generator.ts";
+import { latin1 } from "../testing/bytes.ts";
 import { Prng } from "../testing/prng.ts";
+import { byteByByte, randomCuts, splitAt } from "../testing/splits.ts";
+import { type ConnectionHandler, runSession, type Session } from "./driver.ts";
+import type { ExpectedAnswer } from "./generator.ts";
 import {
   headerValue,
-  latin1,
   type ParsedResponse,
   parseResponseStream,
   saysClose,
@@ -57,7 +52,7 @@ interface Split {
 
 function splits(bytes: Uint8Array, rng: Prng): Split[] {
   const perByte = bytes.length <= 4096
-    ? splitAt(bytes, Array.from(bytes, (_, i) => i))
+    ? byteByByte(bytes)
     : splitAt(bytes, randomCuts(rng, bytes.length, 2));
   return [
     { name: "whole", chunks: [bytes], shortWrites: false },

@@ -6,6 +6,8 @@
  * @module
  */
 
+import { latin1 } from "../testing/bytes.ts";
+
 /** One response read back from a byte stream. */
 export interface ParsedResponse {
   /** The status code, e.g. 200. */
@@ -195,22 +197,6 @@ export function parseResponseStream(
     offset = bodyStart;
   }
   return { responses };
-}
-
-/** Bytes as a string of the same length, one char per byte. */
-export function latin1(bytes: Uint8Array): string {
-  let out = "";
-  for (let i = 0; i < bytes.length; i += 8192) {
-    out += String.fromCharCode(...bytes.subarray(i, i + 8192));
-  }
-  return out;
-}
-
-/** A string of chars 0-255 as the bytes they stand for. */
-export function fromLatin1(text: string): Uint8Array {
-  const out = new Uint8Array(text.length);
-  for (let i = 0; i < text.length; i++) out[i] = text.charCodeAt(i) & 0xff;
-  return out;
 }
 
 /** Decodes a chunked body (no trailers expected) starting at `start`. */

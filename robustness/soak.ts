@@ -19,9 +19,10 @@ import {
 import { BAD_REQUESTS } from "./corpus.ts";
 import { generateRequest } from "./generator.ts";
 import { mutate } from "./mutator.ts";
+import { fromLatin1, latin1 } from "../testing/bytes.ts";
 import { Prng } from "../testing/prng.ts";
 import type { ServerKind } from "./project_servers.ts";
-import { fromLatin1, latin1, parseResponseStream } from "./response_parser.ts";
+import { parseResponseStream } from "./response_parser.ts";
 import { startServerProcess } from "./server_process.ts";
 
 /** How to run a soak. */

@@ -10,11 +10,11 @@ import { BAD_REQUESTS, VALID_EDGE_CASES } from "../robustness/corpus.ts";
 import { type ConnectionHandler, runSession } from "../robustness/driver.ts";
 import { checkInput } from "../robustness/properties.ts";
 import {
-  fromLatin1,
   headerValue,
   parseResponseStream,
   saysClose,
 } from "../robustness/response_parser.ts";
+import { fromLatin1 } from "../testing/bytes.ts";
 
 const handler = handleConnection as ConnectionHandler;
 

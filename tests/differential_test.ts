@@ -17,6 +17,7 @@ import {
   type RunningPeer,
   startNodePeer,
 } from "../robustness/peers.ts";
+import { fromLatin1, latin1 } from "../testing/bytes.ts";
 import { Prng } from "../testing/prng.ts";
 import {
   SERVER_MODULES,
@@ -24,7 +25,6 @@ import {
   serverMissing,
   startProjectServer,
 } from "../robustness/project_servers.ts";
-import { fromLatin1, latin1 } from "../robustness/response_parser.ts";
 
 const hasNode = await nodeAvailable();
 if (!hasNode) {

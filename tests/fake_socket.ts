@@ -12,7 +12,6 @@ import {
   handleConnection,
   type Socket,
 } from "../handler.ts";
-import { Prng } from "../testing/prng.ts";
 
 /** Options of a {@linkcode FakeSocket}. */
 export interface FakeSocketOptions {
@@ -119,37 +118,11 @@ export async function serveChunks(
 }
 
 /** Encodes text one byte per character (Latin-1), so tests can write any byte with `\xNN`. */
-export function bytes(text: string): Uint8Array {
-  const out = new Uint8Array(text.length);
-  for (let i = 0; i < text.length; i++) out[i] = text.charCodeAt(i);
-  return out;
-}
+export { fromLatin1 as bytes } from "../testing/bytes.ts";
 
 /** `Date` changes each second; tests compare everything else. */
 export function blankDates(output: string): string {
   return output.replace(/\r\nDate: [^\r]*\r\n/g, "\r\nDate: -\r\n");
-}
-
-/** The ways a test feeds one request stream: whole, one byte at a time, and at seeded random splits. */
-export function splits(
-  data: Uint8Array,
-  seeds = [1, 2, 3],
-): Array<[string, Uint8Array[]]> {
-  const ways: Array<[string, Uint8Array[]]> = [
-    ["whole", [data]],
-    ["byte by byte", Array.from(data, (_, i) => data.subarray(i, i + 1))],
-  ];
-  for (const seed of seeds) {
-    const rng = new Prng(seed);
-    const chunks: Uint8Array[] = [];
-    for (let i = 0; i < data.length;) {
-      const n = rng.int(1, 24);
-      chunks.push(data.subarray(i, i + n));
-      i += n;
-    }
-    ways.push([`random splits (seed ${seed})`, chunks]);
-  }
-  return ways;
 }
 
 /** One response as read back from the output. */

@@ -23,7 +23,7 @@ import {
   type ServerKind,
   serverMissing,
 } from "../robustness/project_servers.ts";
-import { fromLatin1 } from "../robustness/response_parser.ts";
+import { fromLatin1 } from "../testing/bytes.ts";
 import {
   procAvailable,
   type ServerProcess,

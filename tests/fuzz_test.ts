@@ -15,8 +15,8 @@ import {
   fuzz,
 } from "../robustness/fuzz_loop.ts";
 import { checkInput } from "../robustness/properties.ts";
-import { fromLatin1 } from "../robustness/response_parser.ts";
 import { failureKind, shrink } from "../robustness/shrink.ts";
+import { fromLatin1 } from "../testing/bytes.ts";
 
 const engine = handleConnection as ConnectionHandler;
 /** Fixed so a failure in CI replays exactly; `FUZZ_SEED` overrides it. */

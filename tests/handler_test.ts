@@ -5,12 +5,12 @@
  */
 
 import assert from "node:assert/strict";
+import { splits } from "../testing/splits.ts";
 import {
   bytes,
   parseResponses,
   serveChunks,
   type ServeResult,
-  splits,
 } from "./fake_socket.ts";
 
 interface Case {

@@ -22,7 +22,7 @@ import {
   shrinkFailure,
 } from "../robustness/fuzz_loop.ts";
 import { checkInput } from "../robustness/properties.ts";
-import { latin1 } from "../robustness/response_parser.ts";
+import { latin1 } from "../testing/bytes.ts";
 
 const USAGE =
   "usage: deno task fuzz [--seed N] [--seconds S] [--cases N] [--case-seed N]";
