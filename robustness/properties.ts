@@ -19,7 +19,7 @@ import {
   type ParsedResponse,
   parseResponseStream,
   saysClose,
-} from "./response_parser.ts";
+} from "../testing/response_parser.ts";
 
 /** Statuses the engine may send; anything else is a failure. */
 export const ENGINE_STATUSES: ReadonlySet<number> = new Set([

@@ -22,7 +22,7 @@ import { mutate } from "./mutator.ts";
 import { fromLatin1, latin1 } from "../testing/bytes.ts";
 import { Prng } from "../testing/prng.ts";
 import type { ServerKind } from "./project_servers.ts";
-import { parseResponseStream } from "./response_parser.ts";
+import { parseResponseStream } from "../testing/response_parser.ts";
 import { startServerProcess } from "./server_process.ts";
 
 /** How to run a soak. */

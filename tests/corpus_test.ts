@@ -13,7 +13,7 @@ import {
   headerValue,
   parseResponseStream,
   saysClose,
-} from "../robustness/response_parser.ts";
+} from "../testing/response_parser.ts";
 import { fromLatin1 } from "../testing/bytes.ts";
 
 const handler = handleConnection as ConnectionHandler;

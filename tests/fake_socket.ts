@@ -6,6 +6,8 @@
  */
 
 import assert from "node:assert/strict";
+import { latin1 } from "../testing/bytes.ts";
+import { blankDates, readResponses } from "../testing/response_parser.ts";
 import {
   type ConnectionHandler,
   type ConnectionState,
@@ -120,53 +122,23 @@ export async function serveChunks(
 /** Encodes text one byte per character (Latin-1), so tests can write any byte with `\xNN`. */
 export { fromLatin1 as bytes } from "../testing/bytes.ts";
 
-/** `Date` changes each second; tests compare everything else. */
-export function blankDates(output: string): string {
-  return output.replace(/\r\nDate: [^\r]*\r\n/g, "\r\nDate: -\r\n");
-}
-
-/** One response as read back from the output. */
+/** One response as tests/last_head_test.ts reads it: lower-cased header names, the body as Latin-1 text. */
 export interface ParsedResponse {
   status: number;
   headers: Map<string, string>;
   body: string;
 }
 
-/**
- * Reads back a stream of responses. Knows only what the engine sends:
- * Content-Length framing, and HEAD responses' bodies are empty when told so.
- */
+/** The responses in `output` (the first `headRequests` answer HEAD), through testing/response_parser.ts. */
 export function parseResponses(
   output: string,
   headRequests = 0,
 ): ParsedResponse[] {
-  const responses: ParsedResponse[] = [];
-  let rest = output;
-  while (rest.length > 0) {
-    const end = rest.indexOf("\r\n\r\n");
-    assert.ok(
-      end > 0,
-      `incomplete response head: ${JSON.stringify(rest.slice(0, 80))}`,
-    );
-    const [statusLine, ...lines] = rest.slice(0, end).split("\r\n");
-    const match = /^HTTP\/1\.1 (\d{3}) [^\r\n]*$/.exec(statusLine);
-    assert.ok(match, `bad status line: ${JSON.stringify(statusLine)}`);
-    const headers = new Map<string, string>();
-    for (const line of lines) {
-      const colon = line.indexOf(":");
-      headers.set(
-        line.slice(0, colon).toLowerCase(),
-        line.slice(colon + 1).trim(),
-      );
-    }
-    const status = Number(match[1]);
-    const length = status < 200 || headRequests-- > 0
-      ? 0
-      : Number(headers.get("content-length") ?? 0);
-    const body = rest.slice(end + 4, end + 4 + length);
-    assert.equal(body.length, length, "body shorter than its Content-Length");
-    responses.push({ status, headers, body });
-    rest = rest.slice(end + 4 + length);
-  }
-  return responses;
+  return readResponses(output, headRequests).map((r) => ({
+    status: r.status,
+    headers: new Map(
+      r.headers.map(([name, value]) => [name.toLowerCase(), value]),
+    ),
+    body: latin1(r.body),
+  }));
 }

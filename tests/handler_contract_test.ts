@@ -17,18 +17,17 @@ import {
   refuseConnection,
 } from "../handler.ts";
 import {
-  blankDates,
-  bytes,
-  FakeSocket,
-  parseResponses,
-  serveChunks,
-} from "./fake_socket.ts";
+  bodyText,
+  headerValue,
+  readResponses,
+} from "../testing/response_parser.ts";
+import { bytes, FakeSocket, serveChunks } from "./fake_socket.ts";
 
 const get = (path: string) => `GET ${path} HTTP/1.1\r\nHost: h\r\n\r\n`;
 
 Deno.test("handleConnection writes the responses to one read's requests in one write", async () => {
   const result = await serveChunks([bytes(get("/a") + get("/b") + get("/c"))]);
-  assert.equal(parseResponses(result.output).length, 3);
+  assert.equal(readResponses(result.output).length, 3);
   assert.equal(result.socket.writes, 1);
 });
 
@@ -48,21 +47,21 @@ Deno.test("handleConnection sends 100 Continue when the body has not arrived", a
     result.output,
     /^HTTP\/1\.1 100 Continue\r\n\r\nHTTP\/1\.1 200 OK\r\n/,
   );
-  assert.equal(parseResponses(result.output)[1].body, "hello, /up");
+  assert.equal(bodyText(readResponses(result.output)[1]), "hello, /up");
 });
 
 Deno.test("handleConnection skips 100 Continue when the body came with the head", async () => {
   const request =
     "POST /up HTTP/1.1\r\nHost: h\r\nExpect: 100-continue\r\nContent-Length: 4\r\n\r\nabcd";
   const result = await serveChunks([bytes(request)]);
-  assert.deepEqual(parseResponses(result.output).map((r) => r.status), [200]);
+  assert.deepEqual(readResponses(result.output).map((r) => r.status), [200]);
 });
 
 Deno.test("handleConnection ignores Expect on HTTP/1.0", async () => {
   const request =
     "POST /old HTTP/1.0\r\nExpect: 100-continue\r\nContent-Length: 1\r\n\r\n";
   const result = await serveChunks([bytes(request), bytes("x")]);
-  assert.deepEqual(parseResponses(result.output).map((r) => r.status), [200]);
+  assert.deepEqual(readResponses(result.output).map((r) => r.status), [200]);
 });
 
 Deno.test("handleConnection answers 500 and closes when the app throws", async () => {
@@ -75,9 +74,9 @@ Deno.test("handleConnection answers 500 and closes when the app throws", async (
     {},
     handler,
   );
-  const responses = parseResponses(result.output);
+  const responses = readResponses(result.output);
   assert.deepEqual(responses.map((r) => r.status), [200, 500]);
-  assert.equal(responses[1].headers.get("connection"), "close");
+  assert.equal(headerValue(responses[1], "connection"), "close");
   assert.ok(result.closedByServer);
 });
 
@@ -92,9 +91,9 @@ Deno.test("handleConnection answers 500 and closes when the app rejects", async 
     {},
     handler,
   );
-  const responses = parseResponses(result.output);
+  const responses = readResponses(result.output);
   assert.deepEqual(responses.map((r) => r.status), [200, 200, 500]);
-  assert.deepEqual(responses.slice(0, 2).map((r) => r.body), [
+  assert.deepEqual(responses.slice(0, 2).map(bodyText), [
     "async /a",
     "async /b",
   ]);
@@ -125,7 +124,7 @@ for (const [name, response] of malformed) {
   Deno.test(`handleConnection answers 500 to an app response with ${name}`, async () => {
     const handler = createConnectionHandler(() => response);
     const result = await serveChunks([bytes(get("/"))], {}, handler);
-    assert.deepEqual(parseResponses(result.output).map((r) => r.status), [500]);
+    assert.deepEqual(readResponses(result.output).map((r) => r.status), [500]);
     assert.ok(result.closedByServer);
   });
 }
@@ -136,23 +135,23 @@ Deno.test("handleConnection sends an app's headers, bytes body and status", asyn
     body: new TextEncoder().encode("n\u00e9"),
     headers: { "Content-Type": "text/x-test", "X-Extra": "yes" },
   }));
-  const [response] = parseResponses(
+  const [response] = readResponses(
     (await serveChunks([bytes(get("/"))], {}, handler)).output,
   );
   assert.equal(response.status, 404);
-  assert.equal(response.headers.get("content-type"), "text/x-test");
-  assert.equal(response.headers.get("x-extra"), "yes");
-  assert.equal(response.headers.get("content-length"), "3");
+  assert.equal(headerValue(response, "content-type"), "text/x-test");
+  assert.equal(headerValue(response, "x-extra"), "yes");
+  assert.equal(headerValue(response, "content-length"), "3");
 });
 
 Deno.test("handleConnection counts a string body's length in UTF-8 bytes", async () => {
   const body = "h\u00e9llo \u{1F600} \ud800";
   const handler = createConnectionHandler(() => ({ status: 200, body }));
-  const [response] = parseResponses(
+  const [response] = readResponses(
     (await serveChunks([bytes(get("/"))], {}, handler)).output,
   );
   assert.equal(
-    Number(response.headers.get("content-length")),
+    Number(headerValue(response, "content-length")),
     new TextEncoder().encode(body).length,
   );
 });
@@ -178,16 +177,16 @@ Deno.test("handleConnection answers 400 when the stream ends mid-request", async
     ]
   ) {
     const result = await serveChunks([bytes(get("/whole") + partial)]);
-    const responses = parseResponses(result.output);
+    const responses = readResponses(result.output);
     assert.deepEqual(responses.map((r) => r.status), [200, 400], partial);
-    assert.equal(responses[1].headers.get("connection"), "close");
+    assert.equal(headerValue(responses[1], "connection"), "close");
   }
 });
 
 Deno.test("handleConnection closes silently when the stream ends between requests", async () => {
   // A trailing CRLF after a body is an empty line, not a request.
   const result = await serveChunks([bytes(get("/whole") + "\r\n")]);
-  assert.deepEqual(parseResponses(result.output).map((r) => r.status), [200]);
+  assert.deepEqual(readResponses(result.output).map((r) => r.status), [200]);
   assert.equal(connectionPhase(result.state), "closed");
 });
 
@@ -196,9 +195,9 @@ Deno.test("handleConnection answers thousands of pipelined requests in bounded b
   let stream = "";
   for (let i = 0; i < count; i++) stream += get(`/${i}`);
   const result = await serveChunks([bytes(stream)]);
-  const responses = parseResponses(result.output);
+  const responses = readResponses(result.output);
   assert.equal(responses.length, count);
-  responses.forEach((r, i) => assert.equal(r.body, `hello, /${i}`));
+  responses.forEach((r, i) => assert.equal(bodyText(r), `hello, /${i}`));
   // More calls than reads: whole requests were answered from the buffer
   // in batches rather than in one unbounded write.
   assert.ok(
@@ -216,7 +215,7 @@ Deno.test("handleConnection streams a large body without holding it", async () =
   for (let sent = 0; sent < size; sent += chunk.length) chunks.push(chunk);
   chunks.push(bytes(get("/after")));
   const result = await serveChunks(chunks);
-  assert.deepEqual(parseResponses(result.output).map((r) => r.body), [
+  assert.deepEqual(readResponses(result.output).map(bodyText), [
     "hello, /big",
     "hello, /after",
   ]);
@@ -243,9 +242,9 @@ Deno.test("repeated responses reuse their bytes only where every byte is the sam
   const result = await serveChunks([
     bytes(head.repeat(3) + get("/a").repeat(3) + keepAlive10.repeat(2) + close),
   ]);
-  const responses = parseResponses(result.output, 3);
+  const responses = readResponses(result.output, 3);
   assert.deepEqual(
-    responses.map((r) => [r.body, r.headers.get("connection") ?? ""]),
+    responses.map((r) => [bodyText(r), headerValue(r, "connection") ?? ""]),
     [
       ...Array(3).fill(["", ""]),
       ...Array(3).fill(["hello, /a", ""]),
@@ -253,7 +252,7 @@ Deno.test("repeated responses reuse their bytes only where every byte is the sam
       ["hello, /a", "close"],
     ],
   );
-  assert.ok(responses.every((r) => r.headers.get("content-length") === "9"));
+  assert.ok(responses.every((r) => headerValue(r, "content-length") === "9"));
 });
 
 Deno.test("handleConnection reports each response to onResponse", async () => {
@@ -270,7 +269,7 @@ Deno.test("handleConnection reports each response to onResponse", async () => {
     entries.map(({ method, target, status }) => [method, target, status]),
     [["GET", "/a?q=1", 200], ["POST", "/b", 200], ["GET", "/c", 505]],
   );
-  const [first] = parseResponses(blankDates(socket.output));
+  const [first] = readResponses(socket.output);
   assert.ok(entries[0].bytes > first.body.length);
   assert.ok(entries.every((e) => e.durationMs >= 0));
 });
@@ -300,9 +299,9 @@ Deno.test("closeAfterResponse ends the connection after the next response", asyn
   closeAfterResponse(state);
   const [close] = await handleConnection(socket, state);
   assert.equal(close, true);
-  const responses = parseResponses(blankDates(socket.output));
+  const responses = readResponses(socket.output);
   assert.equal(responses.length, 1);
-  assert.equal(responses[0].headers.get("connection"), "close");
+  assert.equal(headerValue(responses[0], "connection"), "close");
 });
 
 Deno.test("connectionPhase follows a request from idle through head and body", async () => {
@@ -326,9 +325,9 @@ Deno.test("handleTimeout answers 408 to a partial request and closes", async () 
   const socket = new FakeSocket([bytes("GET /slow HTTP/1.1\r\nHo")]);
   const [, state] = await handleConnection(socket);
   await handleTimeout(socket, state);
-  const [response] = parseResponses(blankDates(socket.output));
+  const [response] = readResponses(socket.output);
   assert.equal(response.status, 408);
-  assert.equal(response.headers.get("connection"), "close");
+  assert.equal(headerValue(response, "connection"), "close");
   assert.equal(connectionPhase(state), "closed");
   assert.deepEqual(await handleConnection(socket, state), [true, state]);
 });
@@ -345,18 +344,18 @@ Deno.test("handleTimeout closes an idle connection without a response", async ()
 Deno.test("refuseConnection answers 503 with Connection: close, even to a broken socket", async () => {
   const socket = new FakeSocket([]);
   await refuseConnection(socket);
-  const [response] = parseResponses(blankDates(socket.output));
+  const [response] = readResponses(socket.output);
   assert.equal(response.status, 503);
-  assert.equal(response.headers.get("connection"), "close");
+  assert.equal(headerValue(response, "connection"), "close");
   await refuseConnection(new FakeSocket([], { failWrites: true }));
 });
 
 Deno.test("handleConnection sends no body with an error response to HEAD", async () => {
   const request = "HEAD /h HTTP/1.1\r\nHost: h\r\nExpect: teapot\r\n\r\n";
   const result = await serveChunks([bytes(request)]);
-  const [response] = parseResponses(result.output, 1);
+  const [response] = readResponses(result.output, 1);
   assert.equal(response.status, 417);
-  assert.ok(Number(response.headers.get("content-length")) > 0);
+  assert.ok(Number(headerValue(response, "content-length")) > 0);
   assert.ok(result.output.endsWith("\r\n\r\n"), "a body followed the head");
 });
 
