@@ -9,7 +9,7 @@
 
 import { handleConnection } from "../handler.ts";
 import { Prng } from "../testing/prng.ts";
-import { type ConnectionHandler, runSession } from "./driver.ts";
+import { runSession } from "../testing/session.ts";
 import { generateRequest } from "./generator.ts";
 import { mutate } from "./mutator.ts";
 
@@ -24,7 +24,7 @@ const rng = new Prng(Number(Deno.args[1] ?? 1));
 async function round(): Promise<number> {
   for (let i = 0; i < sessions; i++) {
     const generated = generateRequest(rng);
-    await runSession(handleConnection as ConnectionHandler, [
+    await runSession(handleConnection, [
       rng.chance(0.3) ? mutate(rng, generated.bytes) : generated.bytes,
     ]);
   }

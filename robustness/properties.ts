@@ -11,8 +11,12 @@
 
 import { latin1 } from "../testing/bytes.ts";
 import { Prng } from "../testing/prng.ts";
+import {
+  runSession,
+  type Session,
+  type SessionHandler,
+} from "../testing/session.ts";
 import { byteByByte, randomCuts, splitAt } from "../testing/splits.ts";
-import { type ConnectionHandler, runSession, type Session } from "./driver.ts";
 import type { ExpectedAnswer } from "./generator.ts";
 import {
   headerValue,
@@ -217,7 +221,7 @@ function checkSession(
  * "<kind>: <detail> (<split>)".
  */
 export async function checkInput(
-  handler: ConnectionHandler,
+  handler: SessionHandler,
   bytes: Uint8Array,
   expected: ExpectedAnswer[] | undefined,
   seed: number,

@@ -7,7 +7,6 @@
 import assert from "node:assert/strict";
 import { handleConnection } from "../handler.ts";
 import { BAD_REQUESTS, VALID_EDGE_CASES } from "../robustness/corpus.ts";
-import { type ConnectionHandler, runSession } from "../robustness/driver.ts";
 import { checkInput } from "../robustness/properties.ts";
 import {
   headerValue,
@@ -15,8 +14,9 @@ import {
   saysClose,
 } from "../testing/response_parser.ts";
 import { fromLatin1 } from "../testing/bytes.ts";
+import { runSession, type SessionHandler } from "../testing/session.ts";
 
-const handler = handleConnection as ConnectionHandler;
+const handler = handleConnection as SessionHandler;
 
 /** Sends `request` whole; returns the parsed responses and whether the call that wrote the last one returned close. */
 async function sendWhole(request: string, isHead?: (i: number) => boolean) {

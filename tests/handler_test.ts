@@ -5,13 +5,14 @@
  */
 
 import assert from "node:assert/strict";
+import { fromLatin1 } from "../testing/bytes.ts";
 import {
   bodyText,
   headerValue,
   readResponses,
 } from "../testing/response_parser.ts";
 import { splits } from "../testing/splits.ts";
-import { bytes, serveChunks, type ServeResult } from "./fake_socket.ts";
+import { serveChunks, type ServeResult } from "../testing/session.ts";
 
 interface Case {
   name: string;
@@ -389,7 +390,7 @@ function check(result: ServeResult, expected: Case, way: string): void {
 
 async function checkEverySplit(expected: Case): Promise<void> {
   let first: ServeResult | undefined;
-  for (const [way, chunks] of splits(bytes(expected.request))) {
+  for (const [way, chunks] of splits(fromLatin1(expected.request))) {
     const result = await serveChunks(chunks);
     check(result, expected, way);
     if (first === undefined) first = result;
