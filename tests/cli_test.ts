@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { formatLogLine, formatPeer } from "../server/access_log.ts";
 import { parseCommandLine, UsageError } from "../server/cli.ts";
-import { get, RawClient, since } from "./server_raw_client.ts";
+import { get, RawClient, since } from "../testing/raw_client.ts";
+import { bodyText } from "../testing/response_parser.ts";
 import { runScript, ServerProcess } from "./server_process.ts";
 
 const SCRIPTS = ["webserve.ts", "webserve_nb.ts"] as const;
@@ -113,7 +114,7 @@ for (const script of SCRIPTS) {
         await server.waitForStdout(new RegExp(`${signal} received`), 2_000);
         await client.send("67890");
         const response = await client.readResponse();
-        assert.equal(response.body, "hello, /in-flight");
+        assert.equal(bodyText(response), "hello, /in-flight");
         const status = await server.finish();
         assert.equal(status.code, 0);
         assert.ok(

@@ -12,13 +12,13 @@ import { generateRequest } from "../robustness/generator.ts";
 import { KNOWN_DIFFERENCES } from "../robustness/known_differences.ts";
 import { outcomeOf } from "../robustness/outcome.ts";
 import {
-  exchange,
   nodeAvailable,
   type RunningPeer,
   startNodePeer,
 } from "../robustness/peers.ts";
 import { fromLatin1, latin1 } from "../testing/bytes.ts";
 import { Prng } from "../testing/prng.ts";
+import { exchange } from "../testing/raw_client.ts";
 import {
   SERVER_MODULES,
   type ServerKind,

@@ -8,22 +8,21 @@
  */
 
 import assert from "node:assert/strict";
-import {
-  closeQuietly,
-  connect,
-  fetchRaw,
-  getRequest,
-  readUntilClosed,
-  sleep,
-  waitFor,
-  writeAll,
-} from "../robustness/clients.ts";
+import { closeQuietly } from "../server/listen.ts";
+import { sleep, waitFor } from "../robustness/clients.ts";
 import {
   SERVER_MODULES,
   type ServerKind,
   serverMissing,
 } from "../robustness/project_servers.ts";
 import { fromLatin1 } from "../testing/bytes.ts";
+import {
+  connect,
+  fetchRaw,
+  get,
+  readUntilClosed,
+  writeAll,
+} from "../testing/raw_client.ts";
 import {
   procAvailable,
   type ServerProcess,
@@ -81,7 +80,10 @@ async function assertServes(
   server: ServerProcess,
   path: string,
 ): Promise<void> {
-  const answer = await fetchRaw(server.port, getRequest(path));
+  const answer = await fetchRaw(
+    server.port,
+    get(path, "Connection: close\r\n"),
+  );
   assert.match(
     answer,
     new RegExp(`^HTTP/1.1 200 OK\\r\\n[^]*\\r\\n\\r\\nhello, ${path}$`),

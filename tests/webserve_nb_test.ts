@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { serve } from "../webserve_nb.ts";
 import { registerServerTests, withServer } from "./server_conformance.ts";
-import { get, RawClient, since } from "./server_raw_client.ts";
+import { get, RawClient, since } from "../testing/raw_client.ts";
+import { bodyText, headerValue } from "../testing/response_parser.ts";
 
 registerServerTests("webserve_nb", serve);
 
@@ -30,7 +31,7 @@ async function answerTime(port: number): Promise<number> {
   const client = await RawClient.connect(port);
   try {
     await client.send(get("/new", "Connection: close\r\n"));
-    assert.equal((await client.readResponse()).body, "hello, /new");
+    assert.equal(bodyText(await client.readResponse()), "hello, /new");
   } finally {
     client.close();
   }
@@ -61,7 +62,7 @@ Deno.test("webserve_nb serve answers 2,000 concurrent connections", async () => 
         clients.map((client, i) => client.send(get(`/c/${i}`))),
       );
       const bodies = await Promise.all(
-        clients.map(async (client) => (await client.readResponse()).body),
+        clients.map(async (client) => bodyText(await client.readResponse())),
       );
       bodies.forEach((body, i) => assert.equal(body, `hello, /c/${i}`));
     } finally {
@@ -157,7 +158,7 @@ Deno.test("webserve_nb serve answers 503 beyond its connection cap", async () =>
         const response = await extra.readResponse();
         assert.equal(response.status, 503);
         assert.equal(
-          response.headers.get("connection")?.toLowerCase(),
+          headerValue(response, "connection")?.toLowerCase(),
           "close",
         );
         assert.ok(await extra.closedWithin(2000));

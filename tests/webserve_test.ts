@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { serve } from "../webserve.ts";
 import { Listeners } from "../server/listen.ts";
 import { registerServerTests, withServer } from "./server_conformance.ts";
-import { get, RawClient, since } from "./server_raw_client.ts";
+import { get, RawClient, since } from "../testing/raw_client.ts";
+import { headerValue } from "../testing/response_parser.ts";
 
 registerServerTests("webserve", serve);
 
@@ -70,7 +71,7 @@ Deno.test("webserve answers a second client within about a second while a first 
           await first.send(get("/busy"));
           const response = await first.readResponse();
           answered++;
-          if (response.headers.get("connection")?.toLowerCase() === "close") {
+          if (headerValue(response, "connection")?.toLowerCase() === "close") {
             closedByServer = true;
             return;
           }
