@@ -5,30 +5,16 @@
  * @module
  */
 
-/** A running peer server. */
-export interface RunningPeer {
-  /** Its loopback port. */
-  port: number;
-  /** Stops it and waits for it to exit. */
-  stop(): Promise<void>;
-}
+import { commandSucceeds } from "../testing/commands.ts";
+import type { RunningServer } from "../testing/server_launcher.ts";
 
 /** True when a `node` executable can be run. */
-export async function nodeAvailable(): Promise<boolean> {
-  try {
-    const { success } = await new Deno.Command("node", {
-      args: ["--version"],
-      stdout: "null",
-      stderr: "null",
-    }).output();
-    return success;
-  } catch {
-    return false;
-  }
+export function nodeAvailable(): Promise<boolean> {
+  return commandSucceeds("node", ["--version"]);
 }
 
 /** Starts `robustness/node_peer.mjs` and waits for its port. */
-export async function startNodePeer(): Promise<RunningPeer> {
+export async function startNodePeer(): Promise<RunningServer> {
   const script = new URL("./node_peer.mjs", import.meta.url).pathname;
   const child = new Deno.Command("node", {
     args: [script],

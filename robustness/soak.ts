@@ -9,6 +9,7 @@
  */
 
 import { closeQuietly } from "../server/listen.ts";
+import { delay } from "../server/timers.ts";
 import { concat, fromLatin1 } from "../testing/bytes.ts";
 import { Prng } from "../testing/prng.ts";
 import {
@@ -18,12 +19,14 @@ import {
   writeAll,
 } from "../testing/raw_client.ts";
 import { bodyText, parseResponseStream } from "../testing/response_parser.ts";
-import { sleep, waitFor } from "./clients.ts";
+import {
+  type ServerKind,
+  startServerProcess,
+  waitFor,
+} from "../testing/server_launcher.ts";
 import { BAD_REQUESTS } from "./corpus.ts";
 import { generateRequest } from "./generator.ts";
 import { mutate } from "./mutator.ts";
-import type { ServerKind } from "./project_servers.ts";
-import { startServerProcess } from "./server_process.ts";
 
 /** How to run a soak. */
 export interface SoakOptions {
@@ -221,7 +224,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
         conn,
         fromLatin1("GET /churn HTTP/1.1\r\nHost: s\r\n\r\nGET /ch"),
       ).catch(() => {});
-      await sleep(5);
+      await delay(5);
     }
     closeQuietly(conn);
   }
@@ -248,7 +251,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   const load = Promise.all(
     Array.from({ length: clients }, (_, i) => client(i)),
   );
-  await sleep(warmupMs);
+  await delay(warmupMs);
   result.openFiles.warm = await server.openFiles();
   result.rssKiB.warm = await server.rssKiB();
   await load;
@@ -259,7 +262,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     async () => (await server.openFiles()) <= result.openFiles.warm,
     6_000,
   );
-  await sleep(500);
+  await delay(500);
   result.openFiles.end = await server.openFiles();
   result.rssKiB.end = await server.rssKiB();
   const alive = server.alive();

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { compileArgs, TARGETS } from "../scripts/compile.ts";
-import { ServerProcess } from "../tests/server_process.ts";
+import { ServerProcess } from "../testing/server_launcher.ts";
 import { NON_BLOCKING_V8_FLAGS, v8FlagsArgument } from "./v8_flags.ts";
 
 const config = JSON.parse(

@@ -1,9 +1,10 @@
 import assert from "node:assert/strict";
 import { formatLogLine, formatPeer } from "../server/access_log.ts";
 import { parseCommandLine, UsageError } from "../server/cli.ts";
+import { runScript } from "../testing/commands.ts";
 import { get, RawClient, since } from "../testing/raw_client.ts";
 import { bodyText } from "../testing/response_parser.ts";
-import { runScript, ServerProcess } from "./server_process.ts";
+import { ServerProcess } from "../testing/server_launcher.ts";
 
 const SCRIPTS = ["webserve.ts", "webserve_nb.ts"] as const;
 

@@ -5,11 +5,12 @@
  * @module
  */
 import { fileURLToPath } from "node:url";
+import { type CommandResult, ROOT, runDeno } from "../testing/commands.ts";
+
+export { runDeno };
 
 /** The project root, where deno.json and render.ts live. */
-export const PROJECT_ROOT: string = fileURLToPath(
-  new URL("../", import.meta.url),
-);
+export const PROJECT_ROOT: string = ROOT;
 
 /** The real templates folder. */
 export const TEMPLATES_DIR: string = fileURLToPath(
@@ -17,42 +18,7 @@ export const TEMPLATES_DIR: string = fileURLToPath(
 );
 
 /** What a finished render command left behind. */
-export interface RenderRun {
-  /** Exit status. */
-  code: number;
-  /** Everything printed on stdout. */
-  stdout: string;
-  /** Everything printed on stderr. */
-  stderr: string;
-}
-
-/**
- * Runs `deno <denoArgs...>` with no stdin (so Deno never prompts) and waits
- * for it.
- *
- * @param denoArgs Arguments to the deno executable running these tests.
- * @param cwd Working directory; the project root unless given.
- * @returns Exit code and decoded output.
- */
-export async function runDeno(
-  denoArgs: string[],
-  cwd: string = PROJECT_ROOT,
-): Promise<RenderRun> {
-  const output = await new Deno.Command(Deno.execPath(), {
-    args: denoArgs,
-    cwd,
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-    env: { NO_COLOR: "1" },
-  }).output();
-  const decoder = new TextDecoder();
-  return {
-    code: output.code,
-    stdout: decoder.decode(output.stdout),
-    stderr: decoder.decode(output.stderr),
-  };
-}
+export type RenderRun = CommandResult;
 
 /**
  * Runs `deno task -q render <args...>`: the task line from deno.json, with
@@ -64,7 +30,7 @@ export async function runDeno(
  */
 export function runRenderTask(
   args: string[],
-  cwd: string = PROJECT_ROOT,
+  cwd: string = ROOT,
 ): Promise<RenderRun> {
   return runDeno(["task", "-q", "render", ...args], cwd);
 }

@@ -7,38 +7,15 @@
  */
 
 import assert from "node:assert/strict";
-import type {
-  LogWriter,
-  NonBlockingServeOptions,
-  ServerHandle,
-} from "../server/options.ts";
+import type { LogWriter } from "../server/options.ts";
 import { delay } from "../server/timers.ts";
 import { get, RawClient } from "../testing/raw_client.ts";
 import { bodyText, headerValue } from "../testing/response_parser.ts";
-
-/** Either server's `serve`. */
-export type ServeFunction = (
-  options: NonBlockingServeOptions & { sliceMs?: number },
-) => ServerHandle;
-
-/** Runs `body` against a fresh quiet server on 127.0.0.1, stopping it afterwards. */
-export async function withServer(
-  serve: ServeFunction,
-  options: NonBlockingServeOptions & { sliceMs?: number },
-  body: (server: ServerHandle, port: number) => Promise<void>,
-): Promise<void> {
-  const server = serve({
-    port: 0,
-    hostname: "127.0.0.1",
-    quiet: true,
-    ...options,
-  });
-  try {
-    await body(server, server.addr.port);
-  } finally {
-    await server.stop();
-  }
-}
+import {
+  type ServeFunction,
+  startServer,
+  withServer,
+} from "../testing/server_launcher.ts";
 
 /** A log writer that keeps what it is given. */
 export class MemoryLog implements LogWriter {
@@ -67,7 +44,7 @@ export function registerServerTests(label: string, serve: ServeFunction): void {
   });
 
   Deno.test(`${label} serve listens on IPv4 and IPv6 when no host is given`, async () => {
-    const server = serve({ port: 0, quiet: true });
+    const server = startServer(serve, { hostname: undefined });
     try {
       assert.equal(server.families, "IPv4 and IPv6");
       for (const hostname of ["127.0.0.1", "::1"]) {
@@ -246,12 +223,7 @@ export function registerServerTests(label: string, serve: ServeFunction): void {
   });
 
   Deno.test(`${label} serve stop answers a request in flight and closes idle connections`, async () => {
-    const server = serve({
-      port: 0,
-      hostname: "127.0.0.1",
-      quiet: true,
-      idleTimeoutMs: 10_000,
-    });
+    const server = startServer(serve, { idleTimeoutMs: 10_000 });
     const port = server.addr.port;
     const busy = await RawClient.connect(port);
     const idle = label === "webserve"
@@ -265,7 +237,7 @@ export function registerServerTests(label: string, serve: ServeFunction): void {
         await idle.send(get("/idle"));
         await idle.readResponse();
       }
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      await delay(100);
       const stopping = server.stop();
       await busy.send("67890");
       const response = await busy.readResponse();
@@ -291,7 +263,7 @@ export function registerServerTests(label: string, serve: ServeFunction): void {
 
   Deno.test(`${label} serve writes one access-log line per request, and none when quiet`, async () => {
     const log = new MemoryLog();
-    const server = serve({ port: 0, hostname: "127.0.0.1", logWriter: log });
+    const server = startServer(serve, { quiet: false, logWriter: log });
     try {
       await (await fetch(`http://127.0.0.1:${server.addr.port}/logged?x=1`))
         .text();
@@ -311,12 +283,7 @@ export function registerServerTests(label: string, serve: ServeFunction): void {
     assert.match(lines[1], /"POST \/second" 200 /);
 
     const quietLog = new MemoryLog();
-    const quiet = serve({
-      port: 0,
-      hostname: "127.0.0.1",
-      quiet: true,
-      logWriter: quietLog,
-    });
+    const quiet = startServer(serve, { logWriter: quietLog });
     try {
       await (await fetch(`http://127.0.0.1:${quiet.addr.port}/unlogged`))
         .text();

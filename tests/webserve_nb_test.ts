@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { serve } from "../webserve_nb.ts";
-import { registerServerTests, withServer } from "./server_conformance.ts";
+import { registerServerTests } from "./server_conformance.ts";
 import { get, RawClient, since } from "../testing/raw_client.ts";
+import { withServer } from "../testing/server_launcher.ts";
 import { bodyText, headerValue } from "../testing/response_parser.ts";
 
 registerServerTests("webserve_nb", serve);

@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
 import { serve } from "../webserve.ts";
 import { Listeners } from "../server/listen.ts";
-import { registerServerTests, withServer } from "./server_conformance.ts";
+import { registerServerTests } from "./server_conformance.ts";
 import { get, RawClient, since } from "../testing/raw_client.ts";
+import { withServer } from "../testing/server_launcher.ts";
 import { headerValue } from "../testing/response_parser.ts";
 
 registerServerTests("webserve", serve);
