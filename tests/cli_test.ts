@@ -5,6 +5,7 @@ import { runScript } from "../testing/commands.ts";
 import { get, RawClient, since } from "../testing/raw_client.ts";
 import { bodyText } from "../testing/response_parser.ts";
 import { ServerProcess } from "../testing/server_launcher.ts";
+import { delay } from "../server/timers.ts";
 
 const SCRIPTS = ["webserve.ts", "webserve_nb.ts"] as const;
 
@@ -109,7 +110,7 @@ for (const script of SCRIPTS) {
         await client.send(
           "POST /in-flight HTTP/1.1\r\nHost: t\r\nContent-Length: 10\r\n\r\n12345",
         );
-        await new Promise((resolve) => setTimeout(resolve, 100));
+        await delay(100);
         const start = performance.now();
         server.kill(signal);
         await server.waitForStdout(new RegExp(`${signal} received`), 2_000);

@@ -24,6 +24,7 @@ import {
 } from "../testing/response_parser.ts";
 import { ScriptedSocket } from "../testing/scripted_socket.ts";
 import { serveChunks } from "../testing/session.ts";
+import { delay } from "../server/timers.ts";
 
 const get = (path: string) => `GET ${path} HTTP/1.1\r\nHost: h\r\n\r\n`;
 
@@ -86,7 +87,7 @@ Deno.test("handleConnection answers 500 and closes when the app throws", async (
 
 Deno.test("handleConnection answers 500 and closes when the app rejects", async () => {
   const handler = createConnectionHandler(async (request) => {
-    await new Promise((resolve) => setTimeout(resolve, 1));
+    await delay(1);
     if (request.path === "/boom") throw new Error("boom");
     return { status: 200, body: `async ${request.path}` };
   });
@@ -295,7 +296,7 @@ Deno.test("onResponse durations run from a request's first byte to its answer", 
   ]);
   const state = newConnectionState({ onResponse: (e) => entries.push(e) });
   await handleConnection(socket, state);
-  await new Promise((resolve) => setTimeout(resolve, 60));
+  await delay(60);
   await handleConnection(socket, state);
   assert.equal(entries.length, 1);
   assert.ok(entries[0].durationMs >= 50, `duration ${entries[0].durationMs}`);
