@@ -1,24 +1,32 @@
 /**
- * Test helper: runs the render command as a user would, in a subprocess, and
- * collects its exit code and output.
+ * Test support for the template tool: the real templates folder, the page
+ * rendered in this process (what the command must print), and the render
+ * task run in a subprocess as a user runs it.
  *
  * @module
  */
 import { fileURLToPath } from "node:url";
-import { type CommandResult, ROOT, runDeno } from "../testing/commands.ts";
-
-export { runDeno };
-
-/** The project root, where deno.json and render.ts live. */
-export const PROJECT_ROOT: string = ROOT;
+import { renderTemplate } from "../render/render_template.ts";
+import { type CommandResult, ROOT, runDeno } from "./commands.ts";
 
 /** The real templates folder. */
 export const TEMPLATES_DIR: string = fileURLToPath(
   new URL("../templates/", import.meta.url),
 );
 
-/** What a finished render command left behind. */
-export type RenderRun = CommandResult;
+/** The values the render tests fill in by default. */
+export const ADA: Record<string, string> = {
+  firstname: "Ada",
+  lastname: "Lovelace",
+};
+
+/** Renders `template` from the real templates folder with `values`, in this process. */
+export function renderPage(
+  template: string,
+  values: Record<string, string> = ADA,
+): string {
+  return renderTemplate({ templatesDir: TEMPLATES_DIR, template, values });
+}
 
 /**
  * Runs `deno task -q render <args...>`: the task line from deno.json, with
@@ -31,7 +39,7 @@ export type RenderRun = CommandResult;
 export function runRenderTask(
   args: string[],
   cwd: string = ROOT,
-): Promise<RenderRun> {
+): Promise<CommandResult> {
   return runDeno(["task", "-q", "render", ...args], cwd);
 }
 
@@ -41,6 +49,6 @@ export function runRenderTask(
  * @param run A finished run.
  * @returns Non-empty stderr lines.
  */
-export function stderrLines(run: RenderRun): string[] {
+export function stderrLines(run: CommandResult): string[] {
   return run.stderr.split("\n").filter((line) => line.trim() !== "");
 }
