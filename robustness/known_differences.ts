@@ -78,6 +78,12 @@ export const KNOWN_DIFFERENCES: Readonly<Record<string, KnownDifference>> = {
     node: "200",
     why: "RFC 9112 section 3.2.4: asterisk-form is only for OPTIONS.",
   },
+  "non-http absolute target": {
+    node: "200",
+    why:
+      "RFC 9110 sections 4.3.1 and 7.4: an origin server serves only the origins it is configured for, and an ftp URI is " +
+      "none of an http server's; ours refuses it (a 421 would also do), Node ignores the scheme and serves the path.",
+  },
   "target over 8 KiB": {
     node: "200",
     why:

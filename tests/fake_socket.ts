@@ -1,210 +1,41 @@
 /**
- * A scripted in-memory socket for driving `handleConnection` without a
- * network, and helpers to feed it a request stream at any split.
+ * The old names of the test helpers, kept only for tests/last_head_test.ts
+ * (which the engine's redesign rewrites; delete this file with it). New
+ * tests import testing/ directly: {@linkcode serveChunks} from
+ * testing/session.ts, `fromLatin1` from testing/bytes.ts, `readResponses`
+ * from testing/response_parser.ts.
  *
  * @module
  */
 
-import assert from "node:assert/strict";
-import {
-  type ConnectionHandler,
-  type ConnectionState,
-  handleConnection,
-  type Socket,
-} from "../handler.ts";
+import { fromLatin1, latin1 } from "../testing/bytes.ts";
+import { readResponses } from "../testing/response_parser.ts";
 
-/** Options of a {@linkcode FakeSocket}. */
-export interface FakeSocketOptions {
-  /** Most bytes one `write` accepts (short writes); unlimited by default. */
-  maxWrite?: number;
-  /** Make `read` reject once the scripted chunks run out, instead of ending the stream. */
-  resetAtEnd?: boolean;
-  /** Make every `write` reject. */
-  failWrites?: boolean;
-}
+export { serveChunks } from "../testing/session.ts";
 
-/** A socket whose reads return scripted chunks, then end of stream; writes are recorded. */
-export class FakeSocket implements Socket {
-  #chunks: Uint8Array[];
-  #options: FakeSocketOptions;
-  /** Every `read` call so far. */
-  reads = 0;
-  /** Every `write` call so far. */
-  writes = 0;
-  /** Whether a read has returned end of stream. */
-  ended = false;
-  /** The largest buffer a read was given: what the engine holds per read. */
-  largestRead = 0;
-  #written: number[] = [];
+/** Encodes text one byte per character: testing/bytes.ts `fromLatin1`. */
+export const bytes: (text: string) => Uint8Array = fromLatin1;
 
-  constructor(chunks: Uint8Array[], options: FakeSocketOptions = {}) {
-    this.#chunks = chunks.map((c) => c.slice());
-    this.#options = options;
-  }
-
-  read(p: Uint8Array): Promise<number | null> {
-    this.reads++;
-    this.largestRead = Math.max(this.largestRead, p.length);
-    const chunk = this.#chunks.shift();
-    if (chunk === undefined) {
-      if (this.#options.resetAtEnd) {
-        return Promise.reject(new Error("connection reset"));
-      }
-      this.ended = true;
-      return Promise.resolve(null);
-    }
-    const n = Math.min(chunk.length, p.length);
-    p.set(chunk.subarray(0, n));
-    if (n < chunk.length) this.#chunks.unshift(chunk.subarray(n));
-    return Promise.resolve(n);
-  }
-
-  write(p: Uint8Array): Promise<number> {
-    this.writes++;
-    if (this.#options.failWrites) {
-      return Promise.reject(new Error("broken pipe"));
-    }
-    const n = Math.min(p.length, this.#options.maxWrite ?? Infinity);
-    for (let i = 0; i < n; i++) this.#written.push(p[i]);
-    return Promise.resolve(n);
-  }
-
-  /** Everything written, as Latin-1 text. */
-  get output(): string {
-    let s = "";
-    for (const b of this.#written) s += String.fromCharCode(b);
-    return s;
-  }
-}
-
-/** What serving a scripted connection to its end produced. */
-export interface ServeResult {
-  /** Everything the handler wrote, with `Date` values blanked so runs compare equal. */
-  output: string;
-  /** Whether the handler asked to close before the client ended its stream. */
-  closedByServer: boolean;
-  /** Calls made to the handler. */
-  calls: number;
-  /** The socket, for counting reads and writes. */
-  socket: FakeSocket;
-  /** The state after the last call. */
-  state: ConnectionState;
-}
-
-/** Serves a connection whose reads return `chunks`, calling the handler until it says close; checks at most one read per call. */
-export async function serveChunks(
-  chunks: Uint8Array[],
-  options: FakeSocketOptions = {},
-  handler: ConnectionHandler = handleConnection,
-): Promise<ServeResult> {
-  const socket = new FakeSocket(chunks, options);
-  let calls = 0;
-  let close = false;
-  let state: ConnectionState | undefined;
-  while (!close) {
-    const readsBefore = socket.reads;
-    [close, state] = await handler(socket, state);
-    calls++;
-    assert.ok(socket.reads - readsBefore <= 1, "a call read more than once");
-    assert.ok(calls < 100_000, "the handler never closed");
-  }
-  return {
-    output: blankDates(socket.output),
-    closedByServer: !socket.ended,
-    calls,
-    socket,
-    state: state!,
-  };
-}
-
-/** Encodes text one byte per character (Latin-1), so tests can write any byte with `\xNN`. */
-export function bytes(text: string): Uint8Array {
-  const out = new Uint8Array(text.length);
-  for (let i = 0; i < text.length; i++) out[i] = text.charCodeAt(i);
-  return out;
-}
-
-/** `Date` changes each second; tests compare everything else. */
-export function blankDates(output: string): string {
-  return output.replace(/\r\nDate: [^\r]*\r\n/g, "\r\nDate: -\r\n");
-}
-
-/** A seeded PRNG (mulberry32), so every random split can be replayed. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** The ways a test feeds one request stream: whole, one byte at a time, and at seeded random splits. */
-export function splits(
-  data: Uint8Array,
-  seeds = [1, 2, 3],
-): Array<[string, Uint8Array[]]> {
-  const ways: Array<[string, Uint8Array[]]> = [
-    ["whole", [data]],
-    ["byte by byte", Array.from(data, (_, i) => data.subarray(i, i + 1))],
-  ];
-  for (const seed of seeds) {
-    const random = prng(seed);
-    const chunks: Uint8Array[] = [];
-    for (let i = 0; i < data.length;) {
-      const n = 1 + Math.floor(random() * 24);
-      chunks.push(data.subarray(i, i + n));
-      i += n;
-    }
-    ways.push([`random splits (seed ${seed})`, chunks]);
-  }
-  return ways;
-}
-
-/** One response as read back from the output. */
+/** One response as tests/last_head_test.ts reads it: lower-cased header names, the body as Latin-1 text. */
 export interface ParsedResponse {
+  /** The status code. */
   status: number;
+  /** Header fields by lower-cased name (the last one wins). */
   headers: Map<string, string>;
+  /** The body, one char per byte. */
   body: string;
 }
 
-/**
- * Reads back a stream of responses. Knows only what the engine sends:
- * Content-Length framing, and HEAD responses' bodies are empty when told so.
- */
+/** The responses in `output` (the first `headRequests` answer HEAD), read by testing/response_parser.ts. */
 export function parseResponses(
   output: string,
   headRequests = 0,
 ): ParsedResponse[] {
-  const responses: ParsedResponse[] = [];
-  let rest = output;
-  while (rest.length > 0) {
-    const end = rest.indexOf("\r\n\r\n");
-    assert.ok(
-      end > 0,
-      `incomplete response head: ${JSON.stringify(rest.slice(0, 80))}`,
-    );
-    const [statusLine, ...lines] = rest.slice(0, end).split("\r\n");
-    const match = /^HTTP\/1\.1 (\d{3}) [^\r\n]*$/.exec(statusLine);
-    assert.ok(match, `bad status line: ${JSON.stringify(statusLine)}`);
-    const headers = new Map<string, string>();
-    for (const line of lines) {
-      const colon = line.indexOf(":");
-      headers.set(
-        line.slice(0, colon).toLowerCase(),
-        line.slice(colon + 1).trim(),
-      );
-    }
-    const status = Number(match[1]);
-    const length = status < 200 || headRequests-- > 0
-      ? 0
-      : Number(headers.get("content-length") ?? 0);
-    const body = rest.slice(end + 4, end + 4 + length);
-    assert.equal(body.length, length, "body shorter than its Content-Length");
-    responses.push({ status, headers, body });
-    rest = rest.slice(end + 4 + length);
-  }
-  return responses;
+  return readResponses(output, headRequests).map((r) => ({
+    status: r.status,
+    headers: new Map(
+      r.headers.map(([name, value]) => [name.toLowerCase(), value]),
+    ),
+    body: latin1(r.body),
+  }));
 }

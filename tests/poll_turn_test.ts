@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { PollTurn } from "./poll_turn.ts";
+import { PollTurn } from "../server/poll_turn.ts";
 
 /** Both ends of a fresh loopback connection. */
 async function loopbackPair(): Promise<[Deno.TcpConn, Deno.TcpConn]> {
@@ -92,7 +92,7 @@ Deno.test("PollTurn.open resolves to null without net permission, quietly", asyn
     await Deno.writeTextFile(
       script,
       `import { PollTurn } from ${
-        JSON.stringify(import.meta.resolve("./poll_turn.ts"))
+        JSON.stringify(import.meta.resolve("../server/poll_turn.ts"))
       };\nconsole.log(String(await PollTurn.open()));\n`,
     );
     const { stdout, stderr, success } = await new Deno.Command(

@@ -1,6 +1,6 @@
 /**
- * A small seeded pseudo-random generator, so every fuzz run can be replayed
- * from its seed.
+ * A small seeded pseudo-random generator, so every random split, fuzz case
+ * and soak client can be replayed from its seed.
  *
  * @module
  */

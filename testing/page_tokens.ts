@@ -1,5 +1,5 @@
 /**
- * Test helper: reduces an HTML page to its sequence of tags and texts, so two
+ * Test support: reduces an HTML page to its sequence of tags and texts, so two
  * renderings compare as "same tags, same text" whatever the whitespace
  * between tags or the spelling of an escape (`&#34;` and `&quot;`).
  *
