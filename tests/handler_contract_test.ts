@@ -12,11 +12,13 @@ import {
   createConnectionHandler,
   handleConnection,
   handleTimeout,
+  type HttpRequest,
   type HttpResponse,
   newConnectionState,
   refuseConnection,
 } from "../handler.ts";
 import { fromLatin1 } from "../testing/bytes.ts";
+import { runDeno } from "../testing/commands.ts";
 import {
   bodyText,
   headerValue,
@@ -69,11 +71,21 @@ Deno.test("handleConnection ignores Expect on HTTP/1.0", async () => {
   assert.deepEqual(readResponses(result.output).map((r) => r.status), [200]);
 });
 
-Deno.test("handleConnection answers 500 and closes when the app throws", async () => {
+/** Errors an `onError` hook was given, with the request's target. */
+function errorHook() {
+  const seen: [unknown, string | undefined][] = [];
+  const onError = (error: unknown, request?: HttpRequest) =>
+    seen.push([error, request?.target]);
+  return { seen, onError };
+}
+
+Deno.test("handleConnection answers 500 and closes when the app throws, and gives the hook the very error", async () => {
+  const { seen, onError } = errorHook();
+  const boom = new Error("boom");
   const handler = createConnectionHandler((request) => {
-    if (request.path === "/boom") throw new Error("boom");
+    if (request.path === "/boom") throw boom;
     return { status: 200, body: "ok" };
-  });
+  }, { onError });
   const result = await serveChunks(
     [fromLatin1(get("/ok") + get("/boom") + get("/never"))],
     {},
@@ -83,14 +95,17 @@ Deno.test("handleConnection answers 500 and closes when the app throws", async (
   assert.deepEqual(responses.map((r) => r.status), [200, 500]);
   assert.equal(headerValue(responses[1], "connection"), "close");
   assert.ok(result.closedByServer);
+  assert.deepEqual(seen, [[boom, "/boom"]]);
 });
 
-Deno.test("handleConnection answers 500 and closes when the app rejects", async () => {
+Deno.test("handleConnection answers 500 and closes when the app rejects, and gives the hook the reason", async () => {
+  const { seen, onError } = errorHook();
+  const boom = new RangeError("async boom");
   const handler = createConnectionHandler(async (request) => {
     await delay(1);
-    if (request.path === "/boom") throw new Error("boom");
+    if (request.path === "/boom") throw boom;
     return { status: 200, body: `async ${request.path}` };
-  });
+  }, { onError });
   const result = await serveChunks(
     [fromLatin1(get("/a") + get("/b") + get("/boom"))],
     {},
@@ -103,6 +118,89 @@ Deno.test("handleConnection answers 500 and closes when the app rejects", async 
     "async /b",
   ]);
   assert.ok(result.closedByServer);
+  assert.deepEqual(seen, [[boom, "/boom"]]);
+});
+
+Deno.test("handleConnection survives an onError hook that throws", async () => {
+  const handler = createConnectionHandler(() => {
+    throw new Error("app");
+  }, {
+    onError: () => {
+      throw new Error("hook");
+    },
+  });
+  const result = await serveChunks([fromLatin1(get("/"))], {}, handler);
+  assert.deepEqual(readResponses(result.output).map((r) => r.status), [500]);
+});
+
+Deno.test("handleConnection's default hook writes the error and its stack to stderr, one line", async () => {
+  const script = `
+    import { createConnectionHandler } from "./handler.ts";
+    import { ScriptedSocket } from "./testing/scripted_socket.ts";
+    const handler = createConnectionHandler(function failingApp() {
+      throw new TypeError("the app broke");
+    });
+    const request = new TextEncoder().encode("GET /x?y HTTP/1.1\\r\\nHost: h\\r\\n\\r\\n");
+    await handler(new ScriptedSocket([request]));
+  `;
+  const { code, stderr } = await runDeno(["eval", script]);
+  assert.equal(code, 0, stderr);
+  const lines = stderr.trimEnd().split("\n");
+  assert.equal(lines.length, 1, stderr);
+  assert.match(
+    lines[0],
+    /^internal error answering GET \/x\?y: TypeError: the app broke \| at .*failingApp.* \| at answerRequests \(/,
+  );
+});
+
+Deno.test("every request is the app's own object: an app that writes to its requests answers 1,000 identical pipelined ones", async () => {
+  for (const memo of [true, false]) {
+    const seen = new Set<object>();
+    const handler = createConnectionHandler((request) => {
+      const writable = request as unknown as {
+        path: string;
+        headers: [string, string][];
+      };
+      // What an app may do to its own object, on every path alike.
+      writable.path = "/changed";
+      writable.headers.push(["X-Added", "1"]);
+      writable.headers[0][1] = "changed";
+      seen.add(request);
+      seen.add(request.headers);
+      return {
+        status: 200,
+        body: `${request.target} ${request.headers.length}`,
+      };
+    }, { memo });
+    const result = await serveChunks(
+      [fromLatin1(get("/same").repeat(1000))],
+      {},
+      handler,
+    );
+    const bodies = readResponses(result.output).map(bodyText);
+    assert.equal(bodies.length, 1000, `memo ${memo}`);
+    assert.ok(bodies.every((b) => b === "/same 2"), `memo ${memo}`);
+    assert.equal(seen.size, 2000, "no request or field list is shared");
+  }
+});
+
+Deno.test("hello answers OPTIONS, on a path or *, with an empty 200 and Allow, and keeps the connection", async () => {
+  const result = await serveChunks([
+    fromLatin1(
+      "OPTIONS * HTTP/1.1\r\nHost: h\r\n\r\n" +
+        "OPTIONS /a HTTP/1.1\r\nHost: h\r\n\r\n" +
+        "PUT /a HTTP/1.1\r\nHost: h\r\nContent-Length: 0\r\n\r\n" +
+        get("/after"),
+    ),
+  ]);
+  const responses = readResponses(result.output);
+  assert.deepEqual(responses.map((r) => r.status), [200, 200, 405, 200]);
+  for (const r of responses.slice(0, 3)) {
+    assert.equal(headerValue(r, "allow"), "GET, HEAD, POST, OPTIONS");
+    assert.equal(headerValue(r, "connection"), undefined);
+  }
+  assert.equal(headerValue(responses[0], "content-length"), "0");
+  assert.equal(bodyText(responses[3]), "hello, /after");
 });
 
 const malformed: Array<[string, HttpResponse]> = [
@@ -126,11 +224,14 @@ const malformed: Array<[string, HttpResponse]> = [
   }],
 ];
 for (const [name, response] of malformed) {
-  Deno.test(`handleConnection answers 500 to an app response with ${name}`, async () => {
-    const handler = createConnectionHandler(() => response);
+  Deno.test(`handleConnection answers 500 to an app response with ${name}, and reports why`, async () => {
+    const { seen, onError } = errorHook();
+    const handler = createConnectionHandler(() => response, { onError });
     const result = await serveChunks([fromLatin1(get("/"))], {}, handler);
     assert.deepEqual(readResponses(result.output).map((r) => r.status), [500]);
     assert.ok(result.closedByServer);
+    assert.equal(seen.length, 1);
+    assert.ok(seen[0][0] instanceof TypeError, String(seen[0][0]));
   });
 }
 
