@@ -47,6 +47,8 @@ export interface ClientRecord {
   readonly startedAt: number;
   /** When its connection was made; absent when it was refused. */
   readonly connectedAt?: number;
+  /** Its own port, as the server sees it (`peer=127.0.0.1:<port>` in a trace). */
+  readonly localPort?: number;
   /** When the last byte of its request was written; absent when it never was. */
   readonly sentAt?: number;
   /** Bytes of its request written. */
@@ -136,6 +138,7 @@ class Client {
   readonly #clock: () => number;
   readonly startedAt: number;
   connectedAt?: number;
+  localPort?: number;
   sentAt?: number;
   bytesSent = 0;
   answeredAt?: number;
@@ -190,6 +193,7 @@ class Client {
     }
     this.#conn = conn;
     this.connectedAt = this.#clock();
+    this.localPort = conn.localAddr.port;
     conn.setNoDelay(true);
     // The writer may stop early (the connection closed under it); the reader decides the end.
     const sending = send(this, conn).catch(() => {});
@@ -252,6 +256,7 @@ class Client {
       role: this.role,
       startedAt: this.startedAt,
       connectedAt: this.connectedAt,
+      localPort: this.localPort,
       sentAt: this.sentAt,
       bytesSent: this.bytesSent,
       requestBytes: this.request.length,

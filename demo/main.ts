@@ -294,20 +294,17 @@ async function runWithProgress(
   }
 }
 
-/** Prints the timelines, the legend and the summaries on stdout. */
+/**
+ * Prints the timelines, the legend and the summaries on stdout; after each
+ * timeline, what its server wrote to stderr (the trace, with `--trace`),
+ * with each client's port so trace lines (`peer=127.0.0.1:<port>`) can be
+ * matched to rows.
+ */
 function printReport(results: readonly ServerResult[]): void {
   const palette = paletteFor(Deno.stdout);
   const axisMs = Math.max(...results.map((result) => result.run.durationMs));
   const blocks: string[] = [];
   for (const result of results) {
-    if (result.stderr.trim() !== "") {
-      blocks.push(
-        palette.heading(`${result.script} on stderr:`) + "\n" +
-          result.stderr.trimEnd().split("\n").map((line) => `  ${line}`).join(
-            "\n",
-          ),
-      );
-    }
     blocks.push(
       renderTimeline(
         `${result.label} on port ${result.port}: ${result.command}`,
@@ -315,6 +312,19 @@ function printReport(results: readonly ServerResult[]): void {
         { axisMs, palette },
       ),
     );
+    if (result.stderr.trim() !== "") {
+      const ports = result.run.clients
+        .filter((client) => client.localPort !== undefined)
+        .map((client) => `${client.name} ${client.localPort}`)
+        .join(", ");
+      blocks.push(
+        [
+          palette.heading(`${result.script} on stderr`) +
+          palette.muted(` (clients' ports: ${ports})`),
+          ...result.stderr.trimEnd().split("\n").map((line) => `  ${line}`),
+        ].join("\n"),
+      );
+    }
   }
   blocks.push(renderLegend(palette));
   blocks.push(
