@@ -10,7 +10,7 @@
 
 import { escapeXml } from "../bench/svg_chart.ts";
 import type { ClientRecord, CrowdRun } from "./crowd.ts";
-import { axisTicks, describeClient, MARKS } from "./timeline.ts";
+import { axisTicks, clientSpans, describeClient, MARKS } from "./timeline.ts";
 
 /** One server's panel. */
 export interface SvgPanel {
@@ -152,19 +152,10 @@ function drawRow(
   };
   const connected = client.connectedAt ?? client.startedAt;
   const answered = client.answeredAt;
-  const waitedUntil = answered ?? client.endedAt;
+  for (const span of clientSpans(client)) {
+    bar(span.from, span.to, COLOUR[span.kind]);
+  }
   if (client.end !== "refused") {
-    if (client.sentAt === undefined) {
-      bar(connected, waitedUntil, COLOUR.sending);
-    } else {
-      if (client.sentAt > connected) {
-        bar(connected, client.sentAt, COLOUR.sending);
-      }
-      bar(client.sentAt, waitedUntil, COLOUR.waiting);
-    }
-    if (answered !== undefined && client.endedAt > answered) {
-      bar(answered, client.endedAt, COLOUR.idle);
-    }
     out.push(
       `<circle cx="${px(x(connected))}" cy="${
         px(middle)

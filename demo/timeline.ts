@@ -79,6 +79,37 @@ export function describeClient(client: ClientRecord): string {
   return parts.join(", ");
 }
 
+/** A stretch of a client's row. */
+export interface Span {
+  /** What the client was doing: sending its head, waiting for its answer, or holding its connection open after it. */
+  readonly kind: "sending" | "waiting" | "idle";
+  /** From, in ms since the run began. */
+  readonly from: number;
+  /** To. */
+  readonly to: number;
+}
+
+/** The stretches of a client's row, in order; the text chart and the SVG draw the same ones. */
+export function clientSpans(client: ClientRecord): Span[] {
+  if (client.end === "refused") return [];
+  const connected = client.connectedAt ?? client.startedAt;
+  const waitedUntil = client.answeredAt ?? client.endedAt;
+  const spans: Span[] = [];
+  if (client.sentAt === undefined) {
+    // Still sending its head when it was answered or ended.
+    spans.push({ kind: "sending", from: connected, to: waitedUntil });
+  } else {
+    if (client.sentAt > connected) {
+      spans.push({ kind: "sending", from: connected, to: client.sentAt });
+    }
+    spans.push({ kind: "waiting", from: client.sentAt, to: waitedUntil });
+  }
+  if (client.answeredAt !== undefined && client.endedAt > client.answeredAt) {
+    spans.push({ kind: "idle", from: client.answeredAt, to: client.endedAt });
+  }
+  return spans;
+}
+
 /** The marks of one row, one per column. */
 function rowMarks(
   client: ClientRecord,
@@ -86,23 +117,13 @@ function rowMarks(
   columns: number,
 ): (Mark | undefined)[] {
   const cells: (Mark | undefined)[] = new Array(columns + 1).fill(undefined);
-  const fill = (from: number, to: number, mark: Mark) => {
-    for (let c = column(from); c <= column(to); c++) cells[c] = mark;
-  };
-  const connected = client.connectedAt ?? client.startedAt;
-  const answered = client.answeredAt;
-  const waitedUntil = answered ?? client.endedAt;
+  for (const span of clientSpans(client)) {
+    for (let c = column(span.from); c <= column(span.to); c++) {
+      cells[c] = MARKS[span.kind];
+    }
+  }
   if (client.end !== "refused") {
-    if (client.sentAt === undefined) {
-      fill(connected, waitedUntil, MARKS.sending);
-    } else {
-      fill(connected, client.sentAt, MARKS.sending);
-      fill(client.sentAt, waitedUntil, MARKS.waiting);
-    }
-    if (answered !== undefined && client.endedAt > answered) {
-      fill(answered, client.endedAt, MARKS.idle);
-    }
-    cells[column(connected)] = MARKS.connected;
+    cells[column(client.connectedAt ?? client.startedAt)] = MARKS.connected;
   }
   if (
     client.end === "server" || client.end === "reset" ||
@@ -112,10 +133,11 @@ function rowMarks(
   } else if (client.end === "demo") {
     cells[column(client.endedAt)] = MARKS.open;
   }
-  if (answered !== undefined) {
-    cells[column(answered)] = client.status !== undefined && client.status < 400
-      ? MARKS.answered
-      : MARKS.refused;
+  if (client.answeredAt !== undefined) {
+    cells[column(client.answeredAt)] =
+      client.status !== undefined && client.status < 400
+        ? MARKS.answered
+        : MARKS.refused;
   }
   return cells;
 }

@@ -4,36 +4,11 @@
  */
 
 import assert from "node:assert/strict";
-import { ROOT } from "./server_process.ts";
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** The environment without NO_COLOR, so plain output is down to the pipe alone. */
-function envWithoutNoColor(): Record<string, string> {
-  const env = Deno.env.toObject();
-  delete env.NO_COLOR;
-  return env;
-}
-
-async function runDeno(args: string[]): Promise<Run> {
-  const output = await new Deno.Command(Deno.execPath(), {
-    args,
-    cwd: ROOT,
-    stdin: "null",
-    clearEnv: true,
-    env: envWithoutNoColor(),
-  }).output();
-  const decoder = new TextDecoder();
-  return {
-    code: output.code,
-    stdout: decoder.decode(output.stdout),
-    stderr: decoder.decode(output.stderr),
-  };
-}
+import {
+  PROJECT_ROOT as ROOT,
+  type RenderRun as Run,
+  runDeno,
+} from "./render_cli.ts";
 
 /** `deno task -q demo ...args` (-q: without deno's own "Task demo" line). */
 function runTask(args: string[]): Promise<Run> {
@@ -93,7 +68,9 @@ Deno.test("deno task demo --quick: both servers answer every ordinary client, th
       svg,
     ]);
     assert.equal(result.code, 0, result.stderr);
-    // Not a terminal: no progress line, no colour, only the files it wrote.
+    // Not a terminal: no progress line, no colour (NO_COLOR is set too; that
+    // a pipe alone gets no colour is paletteFor's unit test), only the files
+    // it wrote.
     assert.equal(
       result.stderr,
       `demo: wrote ${svg}\ndemo: wrote ${json}\n`,
