@@ -92,7 +92,7 @@ export interface CrowdOptions {
   ordinaryDelayMs?: number;
   /** A number in [0, 1) for each trickle gap; default `Math.random`. */
   random?: () => number;
-  /** Called whenever a client ends, with how many have ended of how many. */
+  /** Called at the start and whenever a client ends, with how many have ended of how many. */
   onProgress?: (ended: number, total: number) => void;
 }
 
@@ -189,6 +189,11 @@ class Client {
       conn = await connect();
     } catch {
       this.finish("refused");
+      return;
+    }
+    if (this.end !== undefined) {
+      // The run ended while this client was still connecting.
+      closeQuietly(conn);
       return;
     }
     this.#conn = conn;
@@ -288,6 +293,7 @@ export async function runCrowd(options: CrowdOptions): Promise<CrowdRun> {
   const connect = () => Deno.connect({ hostname, port: options.port });
   const clients: Client[] = [];
   let ended = 0;
+  options.onProgress?.(0, total);
   const start = (
     name: string,
     role: ClientRole,

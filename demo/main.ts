@@ -272,23 +272,25 @@ async function runWithProgress(
   const began = performance.now();
   let ended = 0;
   let total = 0;
+  // runCrowd reports the count of clients before its first await.
+  const run = runCrowd({
+    port: server.port,
+    holdMs,
+    onProgress: (done, of) => {
+      ended = done;
+      total = of;
+    },
+  });
   const show = () =>
     progress.update(
-      `demo: ${server.server.label}: ${ended} of ${
-        total || "10"
-      } clients done, ${((performance.now() - began) / 1000).toFixed(1)} s`,
+      `demo: ${server.server.label}: ${ended} of ${total} clients done, ${
+        ((performance.now() - began) / 1000).toFixed(1)
+      } s`,
     );
   show();
   const ticker = setInterval(show, 100);
   try {
-    return await runCrowd({
-      port: server.port,
-      holdMs,
-      onProgress: (done, of) => {
-        ended = done;
-        total = of;
-      },
-    });
+    return await run;
   } finally {
     clearInterval(ticker);
   }

@@ -4,6 +4,8 @@
  */
 
 import assert from "node:assert/strict";
+import { runCrowd } from "../demo/crowd.ts";
+import { serve as serveNonBlocking } from "../webserve_nb.ts";
 import {
   PROJECT_ROOT as ROOT,
   type RenderRun as Run,
@@ -185,4 +187,37 @@ Deno.test("deno task demo asks for write access before it starts, and says how i
     /^demo: --svg needs write access to \/.*refused\.svg: answer Deno's prompt in a terminal, or run deno run .*--allow-write=.*\n$/,
   );
   await assert.rejects(Deno.stat(`${ROOT}refused.svg`));
+});
+
+Deno.test("runCrowd closes the clients still open at the end of its hold and leaves nothing running", async () => {
+  // In-process, so the test's sanitizers see every timer and socket the crowd uses.
+  const server = serveNonBlocking({
+    port: 0,
+    hostname: "127.0.0.1",
+    quiet: true,
+  });
+  try {
+    const run = await runCrowd({ port: server.addr.port, holdMs: 600 });
+    const [idle, trickling, ...ordinary] = run.clients;
+    assert.equal(ordinary.length, 8);
+    for (const client of ordinary) {
+      assert.equal(client.status, 200, client.name);
+      assert.equal(client.end, "client", client.name);
+    }
+    // The server's idle timeout (5 s) and head deadline (10 s) are far off: the demo ended both.
+    assert.equal(idle.status, 200);
+    assert.equal(idle.end, "demo");
+    assert.equal(trickling.answeredAt, undefined);
+    assert.equal(trickling.end, "demo");
+    assert.ok(
+      trickling.bytesSent > 0 && trickling.bytesSent < trickling.requestBytes,
+      `${trickling.bytesSent} of ${trickling.requestBytes} bytes`,
+    );
+    assert.ok(
+      run.durationMs >= 600 && run.durationMs < 2_000,
+      `${run.durationMs} ms`,
+    );
+  } finally {
+    await server.stop();
+  }
 });
