@@ -123,7 +123,7 @@ export function trickleHead(host: string): string {
   ].join("\r\n");
 }
 
-/** A one-line GET, as curl sends it (keep-alive, the client closes after the answer). */
+/** A plain GET, as curl sends it (keep-alive; the client closes after the answer). */
 function getRequest(path: string, host: string): string {
   return `GET ${path} HTTP/1.1\r\nHost: ${host}\r\nUser-Agent: demo\r\nAccept: */*\r\n\r\n`;
 }
