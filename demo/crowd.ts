@@ -18,11 +18,8 @@
 
 import { closeQuietly } from "../server/listen.ts";
 import { delay, raceTimeout, TIMED_OUT } from "../server/timers.ts";
-import { writeAll } from "../robustness/peers.ts";
-import {
-  parseResponseStream,
-  saysClose,
-} from "../robustness/response_parser.ts";
+import { writeAll } from "../testing/raw_client.ts";
+import { parseResponseStream, saysClose } from "../testing/response_parser.ts";
 
 /** The part a client plays in the crowd. */
 export type ClientRole = "idle" | "trickling" | "ordinary";

@@ -7,7 +7,7 @@
  */
 
 import { raceTimeout, TIMED_OUT } from "../server/timers.ts";
-import { ServerProcess } from "../tests/server_process.ts";
+import { ServerProcess, ServerStartError } from "../testing/server_launcher.ts";
 
 /** How long a server may take to stop after SIGTERM before it is killed. */
 const STOP_GRACE_MS = 3_000;
@@ -82,8 +82,11 @@ export async function startServer(
 
 /** The reason in a failed start: the server's first line on stderr, without its name. */
 function startFailure(server: DemoServer, error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  const stderr = message.replace(/^server did not start: ?/, "");
+  const stderr = error instanceof ServerStartError
+    ? error.stderr
+    : error instanceof Error
+    ? error.message
+    : String(error);
   const first = stderr.split("\n").map((line) => line.trim()).find((line) =>
     line !== ""
   );

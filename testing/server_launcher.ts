@@ -81,6 +81,22 @@ export async function startProjectServer(
   return { port: server.addr.port, stop: () => server.stop() };
 }
 
+/** A server process that exited, or stayed silent, before printing where it listens. */
+export class ServerStartError extends Error {
+  /** What it wrote on stderr. */
+  readonly stderr: string;
+
+  /**
+   * @param script the script that was started
+   * @param stderr what it wrote on stderr
+   */
+  constructor(script: string, stderr: string) {
+    super(`${script} did not start: ${stderr}`);
+    this.name = "ServerStartError";
+    this.stderr = stderr;
+  }
+}
+
 /** A server running in a child process, its output collected as it comes. */
 export class ServerProcess {
   /** The child process. */
@@ -147,7 +163,7 @@ export class ServerProcess {
     if (line === undefined) {
       server.#kill("SIGKILL");
       await server.finish();
-      throw new Error(`${script} did not start: ${server.stderr}`);
+      throw new ServerStartError(script, server.stderr);
     }
     server.startLine = line[0].trim();
     server.port = Number(line[1]);

@@ -7,10 +7,10 @@ import assert from "node:assert/strict";
 import { runCrowd } from "../demo/crowd.ts";
 import { serve as serveNonBlocking } from "../webserve_nb.ts";
 import {
-  PROJECT_ROOT as ROOT,
-  type RenderRun as Run,
+  type CommandResult as Run,
+  ROOT,
   runDeno,
-} from "./render_cli.ts";
+} from "../testing/commands.ts";
 
 /** `deno task -q demo ...args` (-q: without deno's own "Task demo" line). */
 function runTask(args: string[]): Promise<Run> {
