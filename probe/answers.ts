@@ -12,7 +12,12 @@
  * @module
  */
 
-import { fromLatin1, latin1, type ParsedResponse, parseResponseStream } from "./kit.ts";
+import {
+  fromLatin1,
+  latin1,
+  type ParsedResponse,
+  parseResponseStream,
+} from "./kit.ts";
 
 /** One response, with what the adaptation found. */
 export interface Answer extends ParsedResponse {
@@ -68,7 +73,9 @@ export function parseAnswers(
     });
     const error = parsed.error;
     if (error === undefined) return { answers, end: at };
-    if (error.startsWith("bad status line") && startsWith(work, at, "HTTP/1.0 ")) {
+    if (
+      error.startsWith("bad status line") && startsWith(work, at, "HTTP/1.0 ")
+    ) {
       work = patched(work, at, "HTTP/1.1");
       http10.add(at);
       continue;
@@ -86,8 +93,15 @@ export function parseAnswers(
       continue;
     }
     const rest = latin1(work.subarray(at, at + 60));
-    if (!STATUS_START.startsWith(rest.slice(0, 7)) && !rest.startsWith(STATUS_START)) {
-      return { answers, end: at, error: `not an HTTP response: ${JSON.stringify(rest)}` };
+    if (
+      !STATUS_START.startsWith(rest.slice(0, 7)) &&
+      !rest.startsWith(STATUS_START)
+    ) {
+      return {
+        answers,
+        end: at,
+        error: `not an HTTP response: ${JSON.stringify(rest)}`,
+      };
     }
     if (error.startsWith("truncated")) {
       return { answers, end: at, partial: error };
@@ -119,6 +133,7 @@ function withLengthToEnd(bytes: Uint8Array, at: number): Uint8Array {
   const headEnd = text.indexOf("\r\n\r\n", at);
   const length = text.length - (headEnd + 4);
   return fromLatin1(
-    text.slice(0, headEnd) + `\r\nContent-Length: ${length}` + text.slice(headEnd),
+    text.slice(0, headEnd) + `\r\nContent-Length: ${length}` +
+      text.slice(headEnd),
   );
 }

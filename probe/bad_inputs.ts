@@ -58,18 +58,34 @@ export interface UnusualInput {
 
 /** The corpus's bad requests the probe uses: class and reason, by case name. */
 const PICKED: Record<string, { class: BadInputClass; why: string }> = {
-  "missing target": { class: "request-line", why: "two words: no request-target (RFC 9112 section 3)" },
+  "missing target": {
+    class: "request-line",
+    why: "two words: no request-target (RFC 9112 section 3)",
+  },
   "HTTP/0.9 request line without version": {
     class: "request-line",
     why: "no HTTP-version: HTTP/0.9 is not HTTP/1.x",
   },
-  "empty request line then garbage": { class: "request-line", why: "one word, not a request line" },
-  "wrong protocol name": { class: "request-line", why: 'the version is not "HTTP/" (RFC 9112 section 2.3)' },
-  "version with letters": { class: "request-line", why: "HTTP-version is HTTP/DIGIT.DIGIT" },
-  "line without colon": { class: "header", why: "a field line must have a colon (RFC 9112 section 5)" },
+  "empty request line then garbage": {
+    class: "request-line",
+    why: "one word, not a request line",
+  },
+  "wrong protocol name": {
+    class: "request-line",
+    why: 'the version is not "HTTP/" (RFC 9112 section 2.3)',
+  },
+  "version with letters": {
+    class: "request-line",
+    why: "HTTP-version is HTTP/DIGIT.DIGIT",
+  },
+  "line without colon": {
+    class: "header",
+    why: "a field line must have a colon (RFC 9112 section 5)",
+  },
   "space before colon": {
     class: "header",
-    why: "whitespace before the colon: a server MUST answer 400 (RFC 9112 section 5.1)",
+    why:
+      "whitespace before the colon: a server MUST answer 400 (RFC 9112 section 5.1)",
   },
   "Content-Length with letter": {
     class: "framing",
@@ -81,10 +97,17 @@ const PICKED: Record<string, { class: BadInputClass; why: string }> = {
   },
   "two different Content-Lengths": {
     class: "framing",
-    why: "two lengths: the body's end is unknowable, MUST answer 400 (RFC 9112 section 6.3)",
+    why:
+      "two lengths: the body's end is unknowable, MUST answer 400 (RFC 9112 section 6.3)",
   },
-  "chunk size not hex": { class: "framing", why: "a chunk size is hex digits (RFC 9112 section 7.1)" },
-  "empty chunk size": { class: "framing", why: "a chunk size is at least one hex digit" },
+  "chunk size not hex": {
+    class: "framing",
+    why: "a chunk size is hex digits (RFC 9112 section 7.1)",
+  },
+  "empty chunk size": {
+    class: "framing",
+    why: "a chunk size is at least one hex digit",
+  },
   "binary junk": {
     class: "garbage",
     why: "a TLS ClientHello's first bytes: not HTTP (closing is allowed too)",
@@ -121,15 +144,25 @@ function randomGarbage(): string {
 export function badInputs(): BadInput[] {
   const picked = Object.entries(PICKED).map(([name, pick]): BadInput => {
     const found = BAD_REQUESTS.find((c) => c.name === name);
-    if (!found) throw new Error(`probe: corpus case ${JSON.stringify(name)} is gone`);
-    return { name, ...pick, request: found.request, closeAllowed: pick.class === "garbage" };
+    if (!found) {
+      throw new Error(`probe: corpus case ${JSON.stringify(name)} is gone`);
+    }
+    return {
+      name,
+      ...pick,
+      request: found.request,
+      closeAllowed: pick.class === "garbage",
+    };
   });
   const derived: BadInput[] = [
     {
       name: "head of 1 MiB in one field",
       class: "oversized",
-      request: head("GET / HTTP/1.1", [`X-A: ${"b".repeat(OVERSIZED_HEAD_BYTES)}`]),
-      why: 'the corpus\'s "head over 16 KiB" scaled to 1 MiB: a server must bound what it buffers (431)',
+      request: head("GET / HTTP/1.1", [
+        `X-A: ${"b".repeat(OVERSIZED_HEAD_BYTES)}`,
+      ]),
+      why:
+        'the corpus\'s "head over 16 KiB" scaled to 1 MiB: a server must bound what it buffers (431)',
       closeAllowed: false,
     },
     {
@@ -137,7 +170,10 @@ export function badInputs(): BadInput[] {
       class: "oversized",
       request: head(
         "GET / HTTP/1.1",
-        Array.from({ length: OVERSIZED_HEAD_BYTES / 64 }, (_, i) => `X-${i}: ${"v".repeat(56)}`),
+        Array.from(
+          { length: OVERSIZED_HEAD_BYTES / 64 },
+          (_, i) => `X-${i}: ${"v".repeat(56)}`,
+        ),
       ),
       why: 'the corpus\'s "many fields over 16 KiB" scaled to 1 MiB',
       closeAllowed: false,
@@ -146,26 +182,33 @@ export function badInputs(): BadInput[] {
       name: "random bytes",
       class: "garbage",
       request: randomGarbage(),
-      why: "512 seeded random bytes and a blank line: not HTTP (closing is allowed too)",
+      why:
+        "512 seeded random bytes and a blank line: not HTTP (closing is allowed too)",
       closeAllowed: true,
     },
   ];
   const all = [...picked, ...derived];
-  return BAD_INPUT_CLASSES.flatMap((c) => all.filter((input) => input.class === c));
+  return BAD_INPUT_CLASSES.flatMap((c) =>
+    all.filter((input) => input.class === c)
+  );
 }
 
 /** The unusual but valid inputs, in order. Throws if a picked corpus case has been renamed. */
 export function unusualInputs(): UnusualInput[] {
   const picked = PICKED_VALID.map((name): UnusualInput => {
     const found = VALID_EDGE_CASES.find((c) => c.name === name);
-    if (!found) throw new Error(`probe: corpus case ${JSON.stringify(name)} is gone`);
+    if (!found) {
+      throw new Error(`probe: corpus case ${JSON.stringify(name)} is gone`);
+    }
     return { name, request: found.request, path: found.paths[0] };
   });
   return [
     ...picked,
     {
       name: "header line of 4 KiB",
-      request: head("GET /long-field HTTP/1.1", [`Cookie: session=${"c".repeat(4096)}`]),
+      request: head("GET /long-field HTTP/1.1", [
+        `Cookie: session=${"c".repeat(4096)}`,
+      ]),
       path: "/long-field",
     },
   ];

@@ -8,7 +8,7 @@
  * @module
  */
 
-import { type Target, ProbeConn } from "./probe_conn.ts";
+import { ProbeConn, type Target } from "./probe_conn.ts";
 
 /** The check groups, in the order they run. */
 export const GROUPS = [
@@ -89,7 +89,9 @@ export class CheckContext {
   /** A context for checks of `target`. */
   constructor(target: Target) {
     this.target = target;
-    const name = target.hostname.includes(":") ? `[${target.hostname}]` : target.hostname;
+    const name = target.hostname.includes(":")
+      ? `[${target.hostname}]`
+      : target.hostname;
     this.host = `${name}:${target.port}`;
   }
 

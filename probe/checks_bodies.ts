@@ -45,7 +45,11 @@ async function thenNext(
   if (steps[0].pass) {
     const next = get(nextPath, context.host);
     const answer = await ask(context, conn, next);
-    steps.push({ sent: describeRequest(next), exchange: answer, pass: saysHello(answer, [nextPath]) });
+    steps.push({
+      sent: describeRequest(next),
+      exchange: answer,
+      pass: saysHello(answer, [nextPath]),
+    });
   }
   return verdictOf(steps);
 }
@@ -72,7 +76,10 @@ export const BODY_CHECKS: readonly Check[] = [
     "content-length",
     "POST /form with a Content-Length body, then GET /after-form on the same connection",
     (host) => ({
-      text: request("POST", "/form", { host, body: "firstname=Ada&lastname=Lovelace" }),
+      text: request("POST", "/form", {
+        host,
+        body: "firstname=Ada&lastname=Lovelace",
+      }),
       path: "/form",
     }),
     "/after-form",
@@ -94,7 +101,10 @@ export const BODY_CHECKS: readonly Check[] = [
     "body-in-pieces",
     "POST /pieces: the head, then a 3,000-byte body in three writes 150 ms apart; then GET /after-pieces",
     (host) => ({
-      text: request("POST", "/pieces", { host, fields: ["Content-Length: 3000"] }),
+      text: request("POST", "/pieces", {
+        host,
+        fields: ["Content-Length: 3000"],
+      }),
       path: "/pieces",
       pieces: ["a".repeat(1000), "b".repeat(1000), "c".repeat(1000)],
     }),
@@ -102,9 +112,14 @@ export const BODY_CHECKS: readonly Check[] = [
   ),
   bodyCheck(
     "large-body",
-    `POST /large with a ${LARGE_BODY_BYTES / 1024} KiB body in one write, then GET /after-large`,
+    `POST /large with a ${
+      LARGE_BODY_BYTES / 1024
+    } KiB body in one write, then GET /after-large`,
     (host) => ({
-      text: request("POST", "/large", { host, body: "x".repeat(LARGE_BODY_BYTES) }),
+      text: request("POST", "/large", {
+        host,
+        body: "x".repeat(LARGE_BODY_BYTES),
+      }),
       path: "/large",
     }),
     "/after-large",

@@ -72,14 +72,25 @@ function idleNeighbour(kind: Kind | undefined): Check {
     name: "idle-neighbour",
     group: "concurrency",
     title: nb
-      ? `a second client is answered within ${seconds(bound)} while a first idles (keep-alive)`
-      : `a second client is answered within ${seconds(bound)} behind a first that idles (blocking: it waits)`,
+      ? `a second client is answered within ${
+        seconds(bound)
+      } while a first idles (keep-alive)`
+      : `a second client is answered within ${
+        seconds(bound)
+      } behind a first that idles (blocking: it waits)`,
     expected: `200 "hello, /second" within ${seconds(bound)}`,
     timeoutMs: wait + 4000,
     run: async (context) => {
       const first = await idleFirst(context);
-      if (typeof first === "string") return { pass: false, sent: "GET /first", got: first };
-      return secondClient(context, bound, wait, "while a first client idles after GET /first");
+      if (typeof first === "string") {
+        return { pass: false, sent: "GET /first", got: first };
+      }
+      return secondClient(
+        context,
+        bound,
+        wait,
+        "while a first client idles after GET /first",
+      );
     },
   };
 }
@@ -88,12 +99,16 @@ function trickler(): Check {
   return {
     name: "trickling-neighbour",
     group: "concurrency",
-    title: `a second client is answered within ${seconds(NB_SECOND_CLIENT_MS)} while a first trickles its head a byte at a time`,
+    title: `a second client is answered within ${
+      seconds(NB_SECOND_CLIENT_MS)
+    } while a first trickles its head a byte at a time`,
     expected: `200 "hello, /second" within ${seconds(NB_SECOND_CLIENT_MS)}`,
     timeoutMs: 6000,
     run: async (context) => {
       const first = await context.connect();
-      const head = fromLatin1(get("/trickle", context.host, [`X-Slow: ${"s".repeat(200)}`]));
+      const head = fromLatin1(
+        get("/trickle", context.host, [`X-Slow: ${"s".repeat(200)}`]),
+      );
       let stop = false;
       const trickling = (async () => {
         for (let i = 0; i < head.length && !stop && !context.closed; i++) {
@@ -119,7 +134,9 @@ function flooder(): Check {
   return {
     name: "flooding-neighbour",
     group: "concurrency",
-    title: `a second client is answered within ${seconds(NB_SECOND_CLIENT_MS)} while a first pipelines 1 MiB of requests and reads nothing`,
+    title: `a second client is answered within ${
+      seconds(NB_SECOND_CLIENT_MS)
+    } while a first pipelines 1 MiB of requests and reads nothing`,
     expected: `200 "hello, /second" within ${seconds(NB_SECOND_CLIENT_MS)}`,
     timeoutMs: 6000,
     run: async (context) => {
@@ -143,7 +160,9 @@ function flooder(): Check {
 
 /** Why a non-blocking-only check does not run for `kind` (a blocking server is not listed them at all). */
 function nbOnly(kind: Kind | undefined): string | undefined {
-  return kind === "nb" ? undefined : "for a non-blocking server: give --kind nb to run it";
+  return kind === "nb"
+    ? undefined
+    : "for a non-blocking server: give --kind nb to run it";
 }
 
 /**

@@ -20,7 +20,11 @@ function getCheck(name: string, path: string, title: string): Check {
     title,
     expected: `200 ${JSON.stringify(hello(path))}`,
     timeoutMs: CHECK_MS,
-    run: (context) => helloSequence(context, [{ text: get(path, context.host), paths: [path] }]),
+    run: (context) =>
+      helloSequence(context, [{
+        text: get(path, context.host),
+        paths: [path],
+      }]),
   };
 }
 
@@ -30,7 +34,8 @@ async function percentEncoded(context: CheckContext): Promise<Verdict> {
   const conn = await context.connect();
   const text = get(path, context.host);
   const exchange = await ask(context, conn, text);
-  const pass = saysHello(exchange, [path]) || saysHello(exchange, [decodeURIComponent(path)]);
+  const pass = saysHello(exchange, [path]) ||
+    saysHello(exchange, [decodeURIComponent(path)]);
   return { pass, sent: describeRequest(text), got: describeExchange(exchange) };
 }
 
@@ -42,10 +47,13 @@ async function head(context: CheckContext): Promise<Verdict> {
   let got = describeExchange(exchange);
   let pass = exchange.stop === undefined && exchange.finals[0].status === 200;
   if (pass) {
-    const extra = latin1(exchange.rest) + latin1(await conn.bytesWithin(NO_BODY_WAIT_MS));
+    const extra = latin1(exchange.rest) +
+      latin1(await conn.bytesWithin(NO_BODY_WAIT_MS));
     if (extra.length > 0) {
       pass = false;
-      got += `, then ${extra.length} bytes of body: ${JSON.stringify(extra.slice(0, 40))}`;
+      got += `, then ${extra.length} bytes of body: ${
+        JSON.stringify(extra.slice(0, 40))
+      }`;
     }
   }
   return { pass, sent: describeRequest(text), got };
@@ -62,7 +70,8 @@ export const HELLO_CHECKS: readonly Check[] = [
   {
     name: "get-percent-encoded",
     group: "hello",
-    title: 'GET /a%20b/%7Euser answers "hello, /a%20b/%7Euser" (as sent, or decoded)',
+    title:
+      'GET /a%20b/%7Euser answers "hello, /a%20b/%7Euser" (as sent, or decoded)',
     expected: '200 "hello, /a%20b/%7Euser" (or "hello, /a b/~user")',
     timeoutMs: CHECK_MS,
     run: percentEncoded,
@@ -70,7 +79,8 @@ export const HELLO_CHECKS: readonly Check[] = [
   {
     name: "post",
     group: "hello",
-    title: 'POST /process_form with a form body answers 200 "hello, /process_form"',
+    title:
+      'POST /process_form with a form body answers 200 "hello, /process_form"',
     expected: '200 "hello, /process_form"',
     timeoutMs: CHECK_MS,
     run: (context) =>
@@ -86,7 +96,8 @@ export const HELLO_CHECKS: readonly Check[] = [
   {
     name: "query-ignored",
     group: "hello",
-    title: 'GET /search?q=hello&page=2 answers "hello, /search" (the query string ignored)',
+    title:
+      'GET /search?q=hello&page=2 answers "hello, /search" (the query string ignored)',
     expected: '200 "hello, /search"',
     timeoutMs: CHECK_MS,
     run: (context) =>

@@ -28,12 +28,16 @@ const CASE_MS = ANSWER_MS;
 function refused(exchange: Exchange, closeAllowed: boolean): boolean {
   const first = exchange.finals[0];
   if (first) return first.status >= 400 && first.status <= 599;
-  return closeAllowed && exchange.stop === "closed" && exchange.rest.length === 0 &&
+  return closeAllowed && exchange.stop === "closed" &&
+    exchange.rest.length === 0 &&
     exchange.interim.length === 0;
 }
 
 /** Sends one input on a new connection and reads one answer, writing and reading at once. */
-async function tryInput(context: CheckContext, text: string): Promise<Exchange> {
+async function tryInput(
+  context: CheckContext,
+  text: string,
+): Promise<Exchange> {
   const conn = await context.connect();
   context.sent = describeRequest(text);
   const writing = conn.write(text);
@@ -53,13 +57,22 @@ function fromCases(cases: CaseVerdict[], allPassed: string): Verdict {
       ? `${first.name}: ${first.sent}`
       : `${cases.length} requests: ${cases.map((c) => c.name).join(", ")}`,
     got: first
-      ? `${first.got}${failed.length > 1 ? ` (and ${failed.length - 1} more of ${cases.length} failed: ${failed.slice(1).map((c) => c.name).join(", ")})` : ""}`
+      ? `${first.got}${
+        failed.length > 1
+          ? ` (and ${failed.length - 1} more of ${cases.length} failed: ${
+            failed.slice(1).map((c) => c.name).join(", ")
+          })`
+          : ""
+      }`
       : allPassed,
     cases,
   };
 }
 
-async function refusals(context: CheckContext, inputs: BadInput[]): Promise<Verdict> {
+async function refusals(
+  context: CheckContext,
+  inputs: BadInput[],
+): Promise<Verdict> {
   const cases: CaseVerdict[] = [];
   for (const input of inputs) {
     const exchange = await tryInput(context, input.request);
@@ -67,7 +80,9 @@ async function refusals(context: CheckContext, inputs: BadInput[]): Promise<Verd
       name: input.name,
       pass: refused(exchange, input.closeAllowed),
       sent: describeRequest(input.request),
-      expected: `a complete 4xx or 5xx response${input.closeAllowed ? ", or a close" : ""}: ${input.why}`,
+      expected: `a complete 4xx or 5xx response${
+        input.closeAllowed ? ", or a close" : ""
+      }: ${input.why}`,
       got: describeExchange(exchange),
     });
   }
@@ -88,10 +103,14 @@ function classCheck(badClass: BadInputClass): Check {
   return {
     name: `bad-${badClass}`,
     group: "responses",
-    title: `${CLASS_TITLES[badClass]} (${inputs.length}) each get a complete 4xx/5xx answer${
+    title: `${
+      CLASS_TITLES[badClass]
+    } (${inputs.length}) each get a complete 4xx/5xx answer${
       closeAllowed ? " (or a close)" : ""
     }`,
-    expected: `a complete HTTP/1.x response with a 4xx or 5xx status${closeAllowed ? ", or a clean close" : ""}`,
+    expected: `a complete HTTP/1.x response with a 4xx or 5xx status${
+      closeAllowed ? ", or a clean close" : ""
+    }`,
     timeoutMs: inputs.length * (CASE_MS + 500) + CHECK_MS,
     run: (context) => refusals(context, inputs),
   };
@@ -105,7 +124,9 @@ async function unusual(context: CheckContext): Promise<Verdict> {
       name: input.name,
       pass: saysHello(exchange, [input.path]),
       sent: describeRequest(input.request),
-      expected: `200 "hello, ${input.path.length > 30 ? input.path.slice(0, 30) + "..." : input.path}"`,
+      expected: `200 "hello, ${
+        input.path.length > 30 ? input.path.slice(0, 30) + "..." : input.path
+      }"`,
       got: describeExchange(exchange),
     });
   }
@@ -118,7 +139,8 @@ export const RESPONSE_CHECKS: readonly Check[] = [
   {
     name: "unusual-but-valid",
     group: "responses",
-    title: "non-ASCII in a field value, 100 fields, an 8,000-byte path, a 4 KiB field: each answered hello",
+    title:
+      "non-ASCII in a field value, 100 fields, an 8,000-byte path, a 4 KiB field: each answered hello",
     expected: '200 "hello, <path>" for each',
     timeoutMs: 4 * (CASE_MS + 500) + CHECK_MS,
     run: unusual,
@@ -126,10 +148,14 @@ export const RESPONSE_CHECKS: readonly Check[] = [
   {
     name: "still-serving",
     group: "responses",
-    title: 'after all that, GET /still-serving answers 200 "hello, /still-serving"',
+    title:
+      'after all that, GET /still-serving answers 200 "hello, /still-serving"',
     expected: '200 "hello, /still-serving"',
     timeoutMs: CHECK_MS,
     run: (context) =>
-      helloSequence(context, [{ text: get("/still-serving", context.host), paths: ["/still-serving"] }]),
+      helloSequence(context, [{
+        text: get("/still-serving", context.host),
+        paths: ["/still-serving"],
+      }]),
   },
 ];

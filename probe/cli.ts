@@ -10,7 +10,7 @@
 import { parseArgs } from "node:util";
 import { type Check, type Group, GROUPS, type Kind } from "./check.ts";
 import { serverChecks } from "./checks.ts";
-import { type Launched, launch, LaunchError } from "./launch.ts";
+import { launch, type Launched, LaunchError } from "./launch.ts";
 import type { Target } from "./probe_conn.ts";
 import {
   groupHeading,
@@ -27,7 +27,8 @@ import { shellWords } from "./shell_words.ts";
 import { structureChecks } from "./structure.ts";
 
 /** The usage text of `--help`. */
-export const USAGE = `usage: deno task probe URL | --start "CMD {port}" | --submission DIR [options]
+export const USAGE =
+  `usage: deno task probe URL | --start "CMD {port}" | --submission DIR [options]
 
 Grades an implementation of the brief (hello, <path> servers), in any language.
 
@@ -89,22 +90,38 @@ export function parsePlan(args: string[]): Plan | "help" {
   }
   const { values, positionals } = parsed;
   if (values.help) return "help";
-  const given = [positionals.length > 0, values.start !== undefined, values.submission !== undefined]
+  const given = [
+    positionals.length > 0,
+    values.start !== undefined,
+    values.submission !== undefined,
+  ]
     .filter(Boolean).length;
-  if (positionals.length > 1) throw new UsageError(`one URL at a time (got ${positionals.join(" ")})`);
-  if (given !== 1) throw new UsageError("give one of: a URL, --start \"CMD {port}\", --submission DIR");
+  if (positionals.length > 1) {
+    throw new UsageError(`one URL at a time (got ${positionals.join(" ")})`);
+  }
+  if (given !== 1) {
+    throw new UsageError(
+      'give one of: a URL, --start "CMD {port}", --submission DIR',
+    );
+  }
 
   let kind: Kind | undefined;
   if (values.kind !== undefined) {
     if (values.kind !== "blocking" && values.kind !== "nb") {
-      throw new UsageError(`--kind is blocking or nb, not ${JSON.stringify(values.kind)}`);
+      throw new UsageError(
+        `--kind is blocking or nb, not ${JSON.stringify(values.kind)}`,
+      );
     }
     kind = values.kind;
   }
   let only: Group | undefined;
   if (values.only !== undefined) {
     if (!(GROUPS as readonly string[]).includes(values.only)) {
-      throw new UsageError(`--only takes one of ${GROUPS.join(", ")}, not ${JSON.stringify(values.only)}`);
+      throw new UsageError(
+        `--only takes one of ${GROUPS.join(", ")}, not ${
+          JSON.stringify(values.only)
+        }`,
+      );
     }
     only = values.only as Group;
   }
@@ -115,11 +132,15 @@ export function parsePlan(args: string[]): Plan | "help" {
   };
   if (values.submission !== undefined) {
     if (kind !== undefined) {
-      throw new UsageError("--kind is for a URL or --start: a submission's webserve.py is blocking, webserve_nb.py nb");
+      throw new UsageError(
+        "--kind is for a URL or --start: a submission's webserve.py is blocking, webserve_nb.py nb",
+      );
     }
     return { ...common, mode: "submission", dir: values.submission };
   }
-  if (only === "structure") throw new UsageError("--only structure needs --submission DIR");
+  if (only === "structure") {
+    throw new UsageError("--only structure needs --submission DIR");
+  }
   if (values.start !== undefined) {
     let command: string[];
     try {
@@ -129,11 +150,25 @@ export function parsePlan(args: string[]): Plan | "help" {
     }
     if (command.length === 0) throw new UsageError("--start needs a command");
     if (!command.some((word) => word.includes("{port}"))) {
-      throw new UsageError('--start needs {port} in the command, where the port goes, e.g. --start "python3 webserve.py {port}"');
+      throw new UsageError(
+        '--start needs {port} in the command, where the port goes, e.g. --start "python3 webserve.py {port}"',
+      );
     }
-    return { ...common, mode: "start", command, line: values.start, ...(kind ? { kind } : {}) };
+    return {
+      ...common,
+      mode: "start",
+      command,
+      line: values.start,
+      ...(kind ? { kind } : {}),
+    };
   }
-  return { ...common, mode: "url", url: positionals[0], target: parseTarget(positionals[0]), ...(kind ? { kind } : {}) };
+  return {
+    ...common,
+    mode: "url",
+    url: positionals[0],
+    target: parseTarget(positionals[0]),
+    ...(kind ? { kind } : {}),
+  };
 }
 
 /** The host and port of an `http://host:port` URL; throws {@link UsageError} for anything else. */
@@ -142,11 +177,22 @@ export function parseTarget(text: string): Target {
   try {
     url = new URL(text);
   } catch {
-    throw new UsageError(`not a URL: ${JSON.stringify(text)} (e.g. http://127.0.0.1:8080)`);
+    throw new UsageError(
+      `not a URL: ${JSON.stringify(text)} (e.g. http://127.0.0.1:8080)`,
+    );
   }
-  if (url.protocol !== "http:") throw new UsageError(`only http:// URLs can be probed, not ${url.protocol}//`);
-  if (url.pathname !== "/" || url.search || url.hash || url.username || url.password) {
-    throw new UsageError(`give the server's address alone, e.g. http://${url.host} (the probe picks the paths)`);
+  if (url.protocol !== "http:") {
+    throw new UsageError(
+      `only http:// URLs can be probed, not ${url.protocol}//`,
+    );
+  }
+  if (
+    url.pathname !== "/" || url.search || url.hash || url.username ||
+    url.password
+  ) {
+    throw new UsageError(
+      `give the server's address alone, e.g. http://${url.host} (the probe picks the paths)`,
+    );
   }
   return {
     hostname: url.hostname.replace(/^\[(.*)\]$/, "$1"),
@@ -174,16 +220,27 @@ const PYTHON = "python3";
 const PYTHON_ENV = { PYTHONDONTWRITEBYTECODE: "1", PYTHONUNBUFFERED: "1" };
 
 /** The sections of a plan, after the checks a usage error needs (folder, python3). */
-async function sectionsOf(plan: Plan): Promise<{ sections: Section[]; preface: string }> {
+async function sectionsOf(
+  plan: Plan,
+): Promise<{ sections: Section[]; preface: string }> {
   if (plan.mode === "url") {
-    const kind = plan.kind ? ` (kind: ${plan.kind})` : " (kind not given: the non-blocking checks are skipped)";
+    const kind = plan.kind
+      ? ` (kind: ${plan.kind})`
+      : " (kind not given: the non-blocking checks are skipped)";
     return {
       preface: `deno task probe: ${plan.url}${kind}`,
-      sections: [{ heading: plan.url, kind: plan.kind, target: plan.target, checks: serverChecks(plan.kind, plan.only) }],
+      sections: [{
+        heading: plan.url,
+        kind: plan.kind,
+        target: plan.target,
+        checks: serverChecks(plan.kind, plan.only),
+      }],
     };
   }
   if (plan.mode === "start") {
-    const kind = plan.kind ? ` (kind: ${plan.kind})` : " (kind not given: the non-blocking checks are skipped)";
+    const kind = plan.kind
+      ? ` (kind: ${plan.kind})`
+      : " (kind not given: the non-blocking checks are skipped)";
     return {
       preface: `deno task probe: ${plan.line}${kind}`,
       sections: [{
@@ -196,7 +253,9 @@ async function sectionsOf(plan: Plan): Promise<{ sections: Section[]; preface: s
   }
   const dir = plan.dir;
   try {
-    if (!(await Deno.stat(dir)).isDirectory) throw new UsageError(`--submission ${dir}: not a folder`);
+    if (!(await Deno.stat(dir)).isDirectory) {
+      throw new UsageError(`--submission ${dir}: not a folder`);
+    }
   } catch (error) {
     if (error instanceof UsageError) throw error;
     throw new UsageError(`--submission ${dir}: no such folder`);
@@ -205,11 +264,15 @@ async function sectionsOf(plan: Plan): Promise<{ sections: Section[]; preface: s
     try {
       await Deno.stat(`${dir}/${file}`);
     } catch {
-      throw new UsageError(`--submission ${dir}: no ${file} there (a submission holds webserve.py and webserve_nb.py)`);
+      throw new UsageError(
+        `--submission ${dir}: no ${file} there (a submission holds webserve.py and webserve_nb.py)`,
+      );
     }
   }
   const version = await pythonVersion();
-  if (version === undefined) throw new UsageError(`--submission needs ${PYTHON} on PATH`);
+  if (version === undefined) {
+    throw new UsageError(`--submission needs ${PYTHON} on PATH`);
+  }
   const server = (file: string, kind: Kind): Section => ({
     heading: `${file} (${kind === "nb" ? "non-blocking" : "blocking"})`,
     server: file,
@@ -217,18 +280,31 @@ async function sectionsOf(plan: Plan): Promise<{ sections: Section[]; preface: s
     start: { command: [PYTHON, file, "{port}"], cwd: dir, env: PYTHON_ENV },
     checks: serverChecks(kind, plan.only),
   });
-  const sections = plan.only === "structure" ? [] : [server("webserve.py", "blocking"), server("webserve_nb.py", "nb")];
+  const sections = plan.only === "structure"
+    ? []
+    : [server("webserve.py", "blocking"), server("webserve_nb.py", "nb")];
   if (plan.only === undefined || plan.only === "structure") {
-    sections.push({ heading: "structure", checks: structureChecks(dir, PYTHON) });
+    sections.push({
+      heading: "structure",
+      checks: structureChecks(dir, PYTHON),
+    });
   }
-  return { preface: `deno task probe: the submission in ${dir} (${version})`, sections };
+  return {
+    preface: `deno task probe: the submission in ${dir} (${version})`,
+    sections,
+  };
 }
 
 async function pythonVersion(): Promise<string | undefined> {
   try {
-    const output = await new Deno.Command(PYTHON, { args: ["--version"], stdout: "piped", stderr: "piped" }).output();
+    const output = await new Deno.Command(PYTHON, {
+      args: ["--version"],
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
     if (!output.success) return undefined;
-    return new TextDecoder().decode(output.stdout).trim() || new TextDecoder().decode(output.stderr).trim();
+    return new TextDecoder().decode(output.stdout).trim() ||
+      new TextDecoder().decode(output.stderr).trim();
   } catch {
     return undefined;
   }
@@ -277,10 +353,14 @@ export async function main(args: string[]): Promise<number> {
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
     console.error(`probe: ${error.message}`);
-    console.error(`usage: deno task probe URL | --start "CMD {port}" | --submission DIR [--kind blocking|nb] [--only GROUP] [--json FILE] [-q]`);
+    console.error(
+      `usage: deno task probe URL | --start "CMD {port}" | --submission DIR [--kind blocking|nb] [--only GROUP] [--json FILE] [-q]`,
+    );
     return 2;
   }
-  const style: Style = { color: wantsColor(Deno.stdout.isTerminal(), Deno.env.get("NO_COLOR")) };
+  const style: Style = {
+    color: wantsColor(Deno.stdout.isTerminal(), Deno.env.get("NO_COLOR")),
+  };
   const out = terminalOutput();
   const total = sections.reduce((sum, s) => sum + s.checks.length, 0);
   const results: CheckResult[] = [];
@@ -289,20 +369,28 @@ export async function main(args: string[]): Promise<number> {
   const onInterrupt = () => {
     out.clearProgress();
     console.error("probe: interrupted; stopping the server");
-    Promise.all([...running].map((server) => server.stop())).finally(() => Deno.exit(130));
+    Promise.all([...running].map((server) => server.stop())).finally(() =>
+      Deno.exit(130)
+    );
   };
   Deno.addSignalListener("SIGINT", onInterrupt);
   try {
     if (!plan.quiet) out.line(preface);
     for (const section of sections) {
-      const report: ServerReport = { label: section.heading, ...(section.kind ? { kind: section.kind } : {}) };
+      const report: ServerReport = {
+        label: section.heading,
+        ...(section.kind ? { kind: section.kind } : {}),
+      };
       servers.push(report);
       let target = section.target;
       let launched: Launched | undefined;
       let launchError: string | undefined;
       if (section.start) {
         try {
-          launched = await launch(section.start.command, { cwd: section.start.cwd, env: section.start.env });
+          launched = await launch(section.start.command, {
+            cwd: section.start.cwd,
+            env: section.start.env,
+          });
           running.add(launched);
           target = { hostname: "127.0.0.1", port: launched.port };
           report.command = launched.command.join(" ");
@@ -322,25 +410,50 @@ export async function main(args: string[]): Promise<number> {
         if (launchError) out.line(`  could not start: ${launchError}`);
       }
       const sectionResults = launchError !== undefined
-        ? section.checks.map((check) => notStarted(check, section.server, launchError))
-        : await runChecks(section.checks, target ?? { hostname: "127.0.0.1", port: 0 }, {
-          onStart: (check) =>
-            out.progress(progressLine(results.length + 1, total, `${section.server ?? ""} ${check.group}.${check.name}`.trim())),
-        }, section.server);
+        ? section.checks.map((check) =>
+          notStarted(check, section.server, launchError)
+        )
+        : await runChecks(
+          section.checks,
+          target ?? { hostname: "127.0.0.1", port: 0 },
+          {
+            onStart: (check) =>
+              out.progress(
+                progressLine(
+                  results.length + 1,
+                  total,
+                  `${section.server ?? ""} ${check.group}.${check.name}`.trim(),
+                ),
+              ),
+          },
+          section.server,
+        );
       let group: Group | undefined;
       for (const result of sectionResults) {
         results.push(result);
         if (plan.quiet) {
           if (result.verdict === "fail") {
             for (const line of resultLines(result, style, "")) {
-              out.line(`${section.server ? section.server + " " : ""}${result.group}: ${line.trimStart()}`);
+              out.line(
+                `${
+                  section.server ? section.server + " " : ""
+                }${result.group}: ${line.trimStart()}`,
+              );
             }
           }
           continue;
         }
-        if (result.group !== group && section.heading !== "structure") out.line(groupHeading(result.group, style));
+        if (result.group !== group && section.heading !== "structure") {
+          out.line(groupHeading(result.group, style));
+        }
         group = result.group;
-        for (const line of resultLines(result, style, section.heading === "structure" ? "  " : "    ")) {
+        for (
+          const line of resultLines(
+            result,
+            style,
+            section.heading === "structure" ? "  " : "    ",
+          )
+        ) {
           out.line(line);
         }
       }
@@ -350,20 +463,35 @@ export async function main(args: string[]): Promise<number> {
         report.stopped = stopped;
         const crashed = launched.stderrTail();
         if (!plan.quiet || !stopped.clean) {
-          out.line(`  ${section.server ?? "server"}: ${stopped.how}${
-            !stopped.clean && crashed.length ? `; its last stderr lines: ${crashed.join(" | ")}` : ""
-          }`);
+          out.line(
+            `  ${section.server ?? "server"}: ${stopped.how}${
+              !stopped.clean && crashed.length
+                ? `; its last stderr lines: ${crashed.join(" | ")}`
+                : ""
+            }`,
+          );
         }
       }
     }
     out.line("");
     for (const line of summaryLines(results, style)) out.line(line);
     if (plan.json !== undefined) {
-      const target = plan.mode === "url" ? plan.url : plan.mode === "start" ? plan.line : plan.dir;
+      const target = plan.mode === "url"
+        ? plan.url
+        : plan.mode === "start"
+        ? plan.line
+        : plan.dir;
       try {
-        await Deno.writeTextFile(plan.json, jsonReport({ mode: plan.mode, target, servers, results }));
+        await Deno.writeTextFile(
+          plan.json,
+          jsonReport({ mode: plan.mode, target, servers, results }),
+        );
       } catch (error) {
-        console.error(`probe: cannot write ${plan.json}: ${error instanceof Error ? error.message : error}`);
+        console.error(
+          `probe: cannot write ${plan.json}: ${
+            error instanceof Error ? error.message : error
+          }`,
+        );
         return 2;
       }
     }
@@ -375,13 +503,21 @@ export async function main(args: string[]): Promise<number> {
   }
 }
 
-function paintHeading(section: Section, report: ServerReport, style: Style): string {
+function paintHeading(
+  section: Section,
+  report: ServerReport,
+  style: Style,
+): string {
   const started = report.command ? `, started as: ${report.command}` : "";
   const text = `${section.heading}${started}`;
   return style.color ? `\x1b[1m${text}\x1b[0m` : text;
 }
 
-function notStarted(check: Check, server: string | undefined, why: string): CheckResult {
+function notStarted(
+  check: Check,
+  server: string | undefined,
+  why: string,
+): CheckResult {
   return {
     id: `${check.group}.${check.name}`,
     group: check.group,

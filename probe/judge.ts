@@ -21,7 +21,10 @@ export function hello(path: string): string {
 }
 
 /** True when `exchange` holds exactly the hello answers for `paths`, in order, and nothing went wrong. */
-export function saysHello(exchange: Exchange, paths: readonly string[]): boolean {
+export function saysHello(
+  exchange: Exchange,
+  paths: readonly string[],
+): boolean {
   return exchange.stop === undefined &&
     exchange.finals.length === paths.length &&
     exchange.finals.every((answer, i) =>
@@ -40,13 +43,18 @@ export async function ask(
   context.sent = describeRequest(text);
   // Read while writing: a server may answer (or close) before it has read a large request.
   const writing = conn.write(text);
-  const exchange = await conn.readAnswers(count, { heads, withinMs: ANSWER_MS });
+  const exchange = await conn.readAnswers(count, {
+    heads,
+    withinMs: ANSWER_MS,
+  });
   await raceTimeout(writing, ANSWER_MS);
   return exchange;
 }
 
 /** A check's verdict from the steps it took: passes when every step did; `got` tells every step. */
-export function verdictOf(steps: { sent: string; exchange: Exchange; pass: boolean }[]): Verdict {
+export function verdictOf(
+  steps: { sent: string; exchange: Exchange; pass: boolean }[],
+): Verdict {
   return {
     pass: steps.every((step) => step.pass),
     sent: steps.map((step) => step.sent).join("; then "),

@@ -59,7 +59,10 @@ export function withPort(template: string[], port: number): string[] {
 }
 
 /** Keeps the last lines of a stream of text. */
-function tail(stream: ReadableStream<Uint8Array>, lines: string[]): Promise<void> {
+function tail(
+  stream: ReadableStream<Uint8Array>,
+  lines: string[],
+): Promise<void> {
   return stream.pipeThrough(new TextDecoderStream()).pipeTo(
     new WritableStream({
       write(text) {
@@ -72,13 +75,16 @@ function tail(stream: ReadableStream<Uint8Array>, lines: string[]): Promise<void
 }
 
 function describeStatus(status: Deno.CommandStatus): string {
-  return status.signal ? `killed by ${status.signal}` : `exit code ${status.code}`;
+  return status.signal
+    ? `killed by ${status.signal}`
+    : `exit code ${status.code}`;
 }
 
 /** Starts `template` (with a free port for `{port}`) and waits until it accepts connections on 127.0.0.1. */
 export async function launch(
   template: string[],
-  options: { cwd?: string; env?: Record<string, string>; readyMs?: number } = {},
+  options: { cwd?: string; env?: Record<string, string>; readyMs?: number } =
+    {},
 ): Promise<Launched> {
   const port = freePort();
   const command = withPort(template, port);
@@ -95,15 +101,23 @@ export async function launch(
     }).spawn();
   } catch (error) {
     throw new LaunchError(
-      `cannot start ${command[0]}: ${error instanceof Deno.errors.NotFound ? "no such program" : String(error)}`,
+      `cannot start ${command[0]}: ${
+        error instanceof Deno.errors.NotFound
+          ? "no such program"
+          : String(error)
+      }`,
     );
   }
   const stdout: string[] = [];
   const stderr: string[] = [];
-  const draining = Promise.all([tail(child.stdout, stdout), tail(child.stderr, stderr)]);
+  const draining = Promise.all([
+    tail(child.stdout, stdout),
+    tail(child.stderr, stderr),
+  ]);
   let status: Deno.CommandStatus | undefined;
   const ended = child.status.then((s) => (status = s));
-  const stderrTail = () => stderr.filter((line) => line.trim() !== "").slice(-TAIL_LINES);
+  const stderrTail = () =>
+    stderr.filter((line) => line.trim() !== "").slice(-TAIL_LINES);
 
   const readyMs = options.readyMs ?? READY_MS;
   const deadline = performance.now() + readyMs;
@@ -114,12 +128,16 @@ export async function launch(
       const final = await ended;
       await draining;
       const lines = stderrTail();
-      const said = lines.length ? `; its last stderr lines: ${lines.join(" | ")}` : "";
+      const said = lines.length
+        ? `; its last stderr lines: ${lines.join(" | ")}`
+        : "";
       throw new LaunchError(
         `${command.join(" ")} ${
           late
             ? `did not listen on port ${port} within ${readyMs / 1000} s`
-            : `exited (${describeStatus(final)}) before it listened on port ${port}`
+            : `exited (${
+              describeStatus(final)
+            }) before it listened on port ${port}`
         }${said}`,
       );
     }
@@ -133,7 +151,12 @@ export async function launch(
     async stop(): Promise<Stopped> {
       if (status !== undefined) {
         await draining;
-        return { clean: false, how: `it had already exited during the probe (${describeStatus(status)})` };
+        return {
+          clean: false,
+          how: `it had already exited during the probe (${
+            describeStatus(status)
+          })`,
+        };
       }
       killGroup(child.pid, "SIGTERM");
       const timer = setTimeout(() => killGroup(child.pid, "SIGKILL"), STOP_MS);
@@ -142,11 +165,18 @@ export async function launch(
       killGroup(child.pid, "SIGKILL"); // anything it left behind in its group
       await draining;
       if (final.signal === "SIGKILL") {
-        return { clean: false, how: `it did not stop within ${STOP_MS / 1000} s of SIGTERM, so it was killed` };
+        return {
+          clean: false,
+          how: `it did not stop within ${
+            STOP_MS / 1000
+          } s of SIGTERM, so it was killed`,
+        };
       }
       return {
         clean: true,
-        how: final.signal ? `stopped by ${final.signal}` : `stopped on SIGTERM (exit code ${final.code})`,
+        how: final.signal
+          ? `stopped by ${final.signal}`
+          : `stopped on SIGTERM (exit code ${final.code})`,
       };
     },
   };

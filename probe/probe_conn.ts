@@ -9,7 +9,13 @@
  */
 
 import { type Answer, parseAnswers } from "./answers.ts";
-import { closeQuietly, fromLatin1, raceTimeout, TIMED_OUT, writeAll } from "./kit.ts";
+import {
+  closeQuietly,
+  fromLatin1,
+  raceTimeout,
+  TIMED_OUT,
+  writeAll,
+} from "./kit.ts";
 
 /** Where the probe connects. */
 export interface Target {
@@ -65,7 +71,10 @@ export class ProbeConn {
 
   /** Connects to `target`, giving up after `withinMs`. */
   static async open(target: Target, withinMs = 3000): Promise<ProbeConn> {
-    const connecting = Deno.connect({ hostname: target.hostname, port: target.port });
+    const connecting = Deno.connect({
+      hostname: target.hostname,
+      port: target.port,
+    });
     const conn = await raceTimeout(connecting, withinMs);
     if (conn === TIMED_OUT) {
       connecting.then(closeQuietly, () => {});
@@ -77,7 +86,10 @@ export class ProbeConn {
   /** Writes all of `data` (a latin1 string or bytes); false when the server has closed or reset meanwhile. */
   async write(data: string | Uint8Array): Promise<boolean> {
     try {
-      await writeAll(this.#conn, typeof data === "string" ? fromLatin1(data) : data);
+      await writeAll(
+        this.#conn,
+        typeof data === "string" ? fromLatin1(data) : data,
+      );
       return true;
     } catch {
       return false;
@@ -109,34 +121,28 @@ export class ProbeConn {
       }
       const done = finals.length === count ||
         (options.orInterim === true && interim.length > 0);
-      const stop: Stop | undefined = done
-        ? undefined
-        : parsed.error !== undefined
-        ? "not-http"
-        : this.#ended;
-      if (done || stop !== undefined) {
-        if (this.#ended && !done) consumed = this.#buffer.length;
-        const rest = this.#buffer.subarray(parsed.error ? 0 : consumed);
-        this.#buffer = this.#buffer.slice(consumed);
-        return {
-          finals,
-          interim,
-          stop,
-          error: parsed.error ?? (stop === undefined ? undefined : parsed.partial),
-          rest,
-          ms: performance.now() - started,
-        };
+      let stop: Stop | undefined;
+      if (!done) {
+        stop = parsed.error !== undefined ? "not-http" : this.#ended;
+        if (stop === undefined && !(await this.#fill(deadline))) {
+          stop = "timeout";
+        }
+        if (stop === undefined) continue;
       }
-      if (!(await this.#fill(deadline))) {
-        return {
-          finals,
-          interim,
-          stop: "timeout",
-          error: parsed.partial,
-          rest: this.#buffer,
-          ms: performance.now() - started,
-        };
-      }
+      const rest = this.#buffer.subarray(consumed);
+      // Whole answers are used up; after a failure nothing more is read from this connection.
+      this.#buffer = stop === undefined
+        ? this.#buffer.slice(consumed)
+        : new Uint8Array(0);
+      return {
+        finals,
+        interim,
+        stop,
+        error: parsed.error ??
+          (stop === undefined ? undefined : parsed.partial),
+        rest,
+        ms: performance.now() - started,
+      };
     }
   }
 
@@ -154,7 +160,9 @@ export class ProbeConn {
   /** Collects whatever arrives within `ms` (for "nothing more should come"). */
   async bytesWithin(ms: number): Promise<Uint8Array> {
     const deadline = performance.now() + ms;
-    while (this.#ended === undefined && await this.#fill(deadline)) { /* keep reading */ }
+    while (
+      this.#ended === undefined && await this.#fill(deadline)
+    ) { /* keep reading */ }
     const bytes = this.#buffer;
     this.#buffer = new Uint8Array(0);
     return bytes;
@@ -174,11 +182,16 @@ export class ProbeConn {
       (n) => ({ n }),
       (error) => ({ error }),
     );
-    const outcome = await raceTimeout(this.#pending, deadline - performance.now());
+    const outcome = await raceTimeout(
+      this.#pending,
+      deadline - performance.now(),
+    );
     if (outcome === TIMED_OUT) return false;
     this.#pending = undefined;
     if ("error" in outcome) {
-      this.#ended = outcome.error instanceof Deno.errors.ConnectionReset ? "reset" : "closed";
+      this.#ended = outcome.error instanceof Deno.errors.ConnectionReset
+        ? "reset"
+        : "closed";
     } else if (outcome.n === null) {
       this.#ended = "closed";
     } else {

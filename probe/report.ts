@@ -18,11 +18,20 @@ export interface Style {
 }
 
 /** True when colour is wanted: `stream` is a terminal and `NO_COLOR` is unset or empty. */
-export function wantsColor(isTerminal: boolean, noColor: string | undefined): boolean {
+export function wantsColor(
+  isTerminal: boolean,
+  noColor: string | undefined,
+): boolean {
   return isTerminal && (noColor === undefined || noColor === "");
 }
 
-const CODES = { pass: "32", fail: "31", skip: "33", bold: "1", dim: "2" } as const;
+const CODES = {
+  pass: "32",
+  fail: "31",
+  skip: "33",
+  bold: "1",
+  dim: "2",
+} as const;
 
 function paint(style: Style, code: keyof typeof CODES, text: string): string {
   return style.color ? `\x1b[${CODES[code]}m${text}\x1b[0m` : text;
@@ -34,17 +43,32 @@ const TAGS = { pass: "PASS", fail: "FAIL", skip: "SKIP" } as const;
 const NAME_WIDTH = 30;
 
 /** One check as it stands on the card: its line, and for a failure, what was sent and what came back. */
-export function resultLines(result: CheckResult, style: Style, indent = "    "): string[] {
+export function resultLines(
+  result: CheckResult,
+  style: Style,
+  indent = "    ",
+): string[] {
   const tag = paint(style, result.verdict, TAGS[result.verdict]);
-  const line = `${indent}${tag}  ${result.name.padEnd(NAME_WIDTH)} ${result.title}`;
+  const line = `${indent}${tag}  ${
+    result.name.padEnd(NAME_WIDTH)
+  } ${result.title}`;
   if (result.verdict === "pass") return [line];
-  if (result.verdict === "skip") return [`${line}: ${paint(style, "dim", result.got)}`];
+  if (result.verdict === "skip") {
+    return [`${line}: ${paint(style, "dim", result.got)}`];
+  }
   const sent = result.sent ? `sent ${result.sent}; ` : "";
-  return [line, `${indent}      ${paint(style, "dim", `${sent}got ${result.got}`)}`];
+  return [
+    line,
+    `${indent}      ${paint(style, "dim", `${sent}got ${result.got}`)}`,
+  ];
 }
 
 /** A group's heading on the card. */
-export function groupHeading(group: Group, style: Style, indent = "  "): string {
+export function groupHeading(
+  group: Group,
+  style: Style,
+  indent = "  ",
+): string {
   return `${indent}${paint(style, "bold", group)}`;
 }
 
@@ -54,6 +78,8 @@ export interface RubricLine {
   title: string;
   /** True for the checks that speak to it. */
   covers(result: { group: Group; name: string }): boolean;
+  /** Said when none of its checks ran. */
+  notRun?: string;
 }
 
 /** The brief's rubric, as the summary groups it. */
@@ -64,19 +90,33 @@ export const RUBRIC: readonly RubricLine[] = [
   },
   {
     title: "Query strings and POST data read and ignored",
-    covers: (r) => r.group === "bodies" || (r.group === "hello" && r.name === "query-ignored"),
+    covers: (r) =>
+      r.group === "bodies" ||
+      (r.group === "hello" && r.name === "query-ignored"),
   },
-  { title: "Firefox can talk to it (HTTP/1.1 as clients send it)", covers: (r) => r.group === "framing" },
-  { title: "A proper HTTP response, whatever comes in", covers: (r) => r.group === "responses" },
-  { title: "Blocking and non-blocking, each as it should", covers: (r) => r.group === "concurrency" },
+  {
+    title: "Firefox can talk to it (HTTP/1.1 as clients send it)",
+    covers: (r) => r.group === "framing",
+  },
+  {
+    title: "A proper HTTP response, whatever comes in",
+    covers: (r) => r.group === "responses",
+  },
+  {
+    title: "Blocking and non-blocking, each as it should",
+    covers: (r) => r.group === "concurrency",
+  },
   {
     title: "Importable scripts, one shared handle_connection",
     covers: (r) => r.group === "structure",
+    notRun: "not run (--submission DIR checks it)",
   },
 ];
 
 /** Passed, failed and skipped counts of `results`. */
-export function tally(results: readonly CheckResult[]): { passed: number; failed: number; skipped: number } {
+export function tally(
+  results: readonly CheckResult[],
+): { passed: number; failed: number; skipped: number } {
   return {
     passed: results.filter((r) => r.verdict === "pass").length,
     failed: results.filter((r) => r.verdict === "fail").length,
@@ -85,23 +125,33 @@ export function tally(results: readonly CheckResult[]): { passed: number; failed
 }
 
 /** The last line: `27/30 checks passed, 2 skipped`. */
-export function countLine(results: readonly CheckResult[], style: Style): string {
+export function countLine(
+  results: readonly CheckResult[],
+  style: Style,
+): string {
   const { passed, failed, skipped } = tally(results);
-  const text = `${passed}/${passed + failed} checks passed${skipped ? `, ${skipped} skipped` : ""}`;
+  const text = `${passed}/${passed + failed} checks passed${
+    skipped ? `, ${skipped} skipped` : ""
+  }`;
   return paint(style, "bold", paint(style, failed ? "fail" : "pass", text));
 }
 
 /** The summary, one line per rubric line, then the count. */
-export function summaryLines(results: readonly CheckResult[], style: Style): string[] {
+export function summaryLines(
+  results: readonly CheckResult[],
+  style: Style,
+): string[] {
   const width = Math.max(...RUBRIC.map((line) => line.title.length));
   const lines = [paint(style, "bold", "Summary, by the brief's rubric")];
   for (const rubric of RUBRIC) {
     const covered = results.filter((r) => rubric.covers(r));
     const { passed, failed, skipped } = tally(covered);
     const verdict = failed ? "fail" : passed ? "pass" : "skip";
-    const tag = passed + failed === 0 ? paint(style, "dim", "----") : paint(style, verdict, TAGS[verdict]);
+    const tag = passed + failed === 0
+      ? paint(style, "dim", "----")
+      : paint(style, verdict, TAGS[verdict]);
     const count = passed + failed === 0
-      ? skipped ? `skipped (${skipped})` : "not run"
+      ? skipped ? `skipped (${skipped})` : rubric.notRun ?? "not run"
       : `${passed}/${passed + failed}${skipped ? `, ${skipped} skipped` : ""}`;
     lines.push(`  ${tag}  ${rubric.title.padEnd(width)}  ${count}`);
   }
@@ -110,7 +160,11 @@ export function summaryLines(results: readonly CheckResult[], style: Style): str
 }
 
 /** The count shown on stderr while checks run. */
-export function progressLine(done: number, total: number, what: string): string {
+export function progressLine(
+  done: number,
+  total: number,
+  what: string,
+): string {
   return `[${done}/${total}] ${what}`;
 }
 

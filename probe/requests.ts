@@ -22,17 +22,30 @@ export interface RequestParts {
 }
 
 /** A request head and body, CRLF-terminated. */
-export function request(method: string, target: string, parts: RequestParts): string {
-  const fields = [...(parts.host === false ? [] : [`Host: ${parts.host}`]), ...(parts.fields ?? [])];
+export function request(
+  method: string,
+  target: string,
+  parts: RequestParts,
+): string {
+  const fields = [
+    ...(parts.host === false ? [] : [`Host: ${parts.host}`]),
+    ...(parts.fields ?? []),
+  ];
   const body = parts.body ?? "";
-  const framed = fields.some((f) => /^(content-length|transfer-encoding):/i.test(f));
+  const framed = fields.some((f) =>
+    /^(content-length|transfer-encoding):/i.test(f)
+  );
   if (body !== "" && !framed) fields.push(`Content-Length: ${body.length}`);
   return `${method} ${target} ${parts.version ?? "HTTP/1.1"}\r\n` +
     fields.map((f) => f + "\r\n").join("") + "\r\n" + body;
 }
 
 /** `GET target` with a Host field and any extra `fields`. */
-export function get(target: string, host: string, fields: string[] = []): string {
+export function get(
+  target: string,
+  host: string,
+  fields: string[] = [],
+): string {
   return request("GET", target, { host, fields });
 }
 
@@ -82,14 +95,17 @@ export function firefoxFavicon(host: string): string {
 /** A latin1 string as a short quoted preview: JSON escapes, cut at `max` chars. */
 export function quote(text: string, max = 60): string {
   const cut = text.length > max ? text.slice(0, max) : text;
-  return JSON.stringify(cut) + (text.length > max ? `... (${text.length} bytes)` : "");
+  return JSON.stringify(cut) +
+    (text.length > max ? `... (${text.length} bytes)` : "");
 }
 
 /** A request as one line: its request line (or first bytes) and its size. */
 export function describeRequest(text: string): string {
   const lineEnd = text.search(/\r?\n/);
   const line = lineEnd < 0 ? text : text.slice(0, lineEnd);
-  return `${quote(line, 70)}${line.length === text.length ? "" : `, ${text.length} bytes`}`;
+  return `${quote(line, 70)}${
+    line.length === text.length ? "" : `, ${text.length} bytes`
+  }`;
 }
 
 /** What came back, as one line: each whole response, then how reading stopped. */
@@ -108,14 +124,22 @@ export function describeExchange(exchange: Exchange): string {
       return seen;
     case "closed":
       return `${seen}${then}the connection closed${
-        exchange.error ? ` mid-response (${exchange.error})` : parts.length ? "" : " with no answer"
+        exchange.error
+          ? ` mid-response (${exchange.error})`
+          : parts.length
+          ? ""
+          : " with no answer"
       }`;
     case "reset":
-      return `${seen}${then}the connection was reset${parts.length ? "" : " with no answer"}`;
+      return `${seen}${then}the connection was reset${
+        parts.length ? "" : " with no answer"
+      }`;
     case "timeout":
-      return `${seen}${then}${parts.length ? "nothing more" : "no answer"} within ${
-        seconds(exchange.ms)
-      }${exchange.rest.length ? ` (had ${quote(latin1(exchange.rest), 40)})` : ""}`;
+      return `${seen}${then}${
+        parts.length ? "nothing more" : "no answer"
+      } within ${seconds(exchange.ms)}${
+        exchange.rest.length ? ` (had ${quote(latin1(exchange.rest), 40)})` : ""
+      }`;
     case "not-http":
       return `${seen}${then}${exchange.error}`;
   }

@@ -5,7 +5,13 @@
  * @module
  */
 
-import { type Check, CheckContext, checkId, type Group, type Verdict } from "./check.ts";
+import {
+  type Check,
+  CheckContext,
+  checkId,
+  type Group,
+  type Verdict,
+} from "./check.ts";
 import { raceTimeout, TIMED_OUT } from "./kit.ts";
 import type { Target } from "./probe_conn.ts";
 import { seconds } from "./requests.ts";
@@ -86,7 +92,9 @@ export async function runOne(
   const running = check.run(context).catch((error): Verdict => ({
     pass: false,
     sent: "",
-    got: `the check could not go on: ${error instanceof Error ? error.message : String(error)}`,
+    got: `the check could not go on: ${
+      error instanceof Error ? error.message : String(error)
+    }`,
   }));
   const verdict = await raceTimeout(running, check.timeoutMs);
   const ms = performance.now() - started;
@@ -97,7 +105,9 @@ export async function runOne(
       ...base,
       verdict: "fail",
       sent: context.sent,
-      got: `no verdict within ${seconds(check.timeoutMs)} (the check's time limit)`,
+      got: `no verdict within ${
+        seconds(check.timeoutMs)
+      } (the check's time limit)`,
       ms,
     };
   }

@@ -19,7 +19,9 @@ export function shellWords(line: string): string[] {
       else word += c;
     } else if (quote === '"') {
       if (c === '"') quote = undefined;
-      else if (c === "\\" && i + 1 < line.length && '"\\$`'.includes(line[i + 1])) word += line[++i];
+      else if (
+        c === "\\" && i + 1 < line.length && '"\\$`'.includes(line[i + 1])
+      ) word += line[++i];
       else word += c;
     } else if (c === " " || c === "\t" || c === "\n") {
       if (word !== undefined) words.push(word);
@@ -33,7 +35,9 @@ export function shellWords(line: string): string[] {
       word = (word ?? "") + c;
     }
   }
-  if (quote !== undefined) throw new SyntaxError(`unclosed ${quote} in the command`);
+  if (quote !== undefined) {
+    throw new SyntaxError(`unclosed ${quote} in the command`);
+  }
   if (word !== undefined) words.push(word);
   return words;
 }

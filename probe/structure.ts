@@ -45,7 +45,10 @@ interface SharedAnswer {
 }
 
 /** Runs the structure script with `args`; resolves to its JSON answer or to why there is none. */
-async function runScript<T>(python: string, args: string[]): Promise<T | string> {
+async function runScript<T>(
+  python: string,
+  args: string[],
+): Promise<T | string> {
   const child = new Deno.Command(python, {
     args: [decodeURIComponent(SCRIPT.pathname), ...args],
     stdin: "null",
@@ -62,26 +65,43 @@ async function runScript<T>(python: string, args: string[]): Promise<T | string>
   const stdout = new TextDecoder().decode(output.stdout);
   const line = stdout.split("\n").findLast((l) => l.startsWith(MARKER));
   if (line === undefined) {
-    const stderr = new TextDecoder().decode(output.stderr).trim().split("\n").slice(-2).join(" | ");
+    const stderr = new TextDecoder().decode(output.stderr).trim().split("\n")
+      .slice(-2).join(" | ");
     return `python3 gave no answer (exit ${output.code}): ${stderr}`;
   }
   return JSON.parse(line.slice(MARKER.length)) as T;
 }
 
-function handlerVerdict(module: string, info: HandlerInfo | null, why: string): Verdict {
+function handlerVerdict(
+  module: string,
+  info: HandlerInfo | null,
+  why: string,
+): Verdict {
   const sent = `inspect.signature(${module}.handle_connection)`;
   if (info === null) return { pass: false, sent, got: `cannot look: ${why}` };
-  if (!info.found) return { pass: false, sent, got: `${module} has no handle_connection` };
-  if (!info.callable) return { pass: false, sent, got: `${module}.handle_connection is not a function` };
-  if (info.signature_error) return { pass: false, sent, got: info.signature_error };
+  if (!info.found) {
+    return { pass: false, sent, got: `${module} has no handle_connection` };
+  }
+  if (!info.callable) {
+    return {
+      pass: false,
+      sent,
+      got: `${module}.handle_connection is not a function`,
+    };
+  }
+  if (info.signature_error) {
+    return { pass: false, sent, got: info.signature_error };
+  }
   const where = info.defined_at ? `, defined at ${info.defined_at}` : "";
-  const takes = [info.takes_1 ? "one" : "", info.takes_2 ? "two" : ""].filter(Boolean);
+  const takes = [info.takes_1 ? "one" : "", info.takes_2 ? "two" : ""].filter(
+    Boolean,
+  );
   return {
     pass: info.takes_1 === true && info.takes_2 === true,
     sent,
-    got: `${info.signature}${where}: takes ${takes.length ? takes.join(" and ") : "neither one nor two"} argument${
-      takes.length === 1 && takes[0] === "one" ? "" : "s"
-    }`,
+    got: `${info.signature}${where}: takes ${
+      takes.length ? takes.join(" and ") : "neither one nor two"
+    } argument${takes.length === 1 && takes[0] === "one" ? "" : "s"}`,
   };
 }
 
@@ -95,27 +115,39 @@ function importVerdict(module: string, answer: ImportAnswer | string): Verdict {
     return {
       pass: false,
       sent,
-      got: `${answer.error}${listens}: the code that starts the server belongs under if __name__ == '__main__'`,
+      got:
+        `${answer.error}${listens}: the code that starts the server belongs under if __name__ == '__main__'`,
     };
   }
-  if (answer.error) return { pass: false, sent, got: `the import raised ${answer.error}${listens}` };
-  if (listens) return { pass: false, sent, got: `the import returned${listens}` };
+  if (answer.error) {
+    return {
+      pass: false,
+      sent,
+      got: `the import raised ${answer.error}${listens}`,
+    };
+  }
+  if (listens) {
+    return { pass: false, sent, got: `the import returned${listens}` };
+  }
   return { pass: true, sent, got: "returned at once; nothing listens" };
 }
 
 function sharedVerdict(answer: SharedAnswer | string): Verdict {
   const sent = "webserve_nb.handle_connection is webserve.handle_connection";
   if (typeof answer === "string") return { pass: false, sent, got: answer };
-  if (answer.error) return { pass: false, sent, got: `cannot compare: ${answer.error}` };
-  const at = (info?: HandlerInfo) => info?.found ? `${info.module}, ${info.defined_at}` : "none";
+  if (answer.error) {
+    return { pass: false, sent, got: `cannot compare: ${answer.error}` };
+  }
+  const at = (info?: HandlerInfo) =>
+    info?.found ? `${info.module}, ${info.defined_at}` : "none";
   return answer.same
     ? { pass: true, sent, got: `the same function (${at(answer.webserve)})` }
     : {
       pass: false,
       sent,
-      got: `not the same function: webserve's is ${at(answer.webserve)}, webserve_nb's is ${
-        at(answer.webserve_nb)
-      }`,
+      got: `not the same function: webserve's is ${
+        at(answer.webserve)
+      }, webserve_nb's is ${at(answer.webserve_nb)}`,
     };
 }
 
@@ -129,11 +161,25 @@ function unusedPort(): number {
 
 /** The checks of group `structure` for the submission in `dir`, run with `python`. */
 export function structureChecks(dir: string, python: string): Check[] {
-  let runs: Promise<[ImportAnswer | string, ImportAnswer | string, SharedAnswer | string]> | undefined;
+  let runs:
+    | Promise<
+      [ImportAnswer | string, ImportAnswer | string, SharedAnswer | string]
+    >
+    | undefined;
   const results = () =>
     runs ??= Promise.all([
-      runScript<ImportAnswer>(python, [dir, String(unusedPort()), "import", "webserve"]),
-      runScript<ImportAnswer>(python, [dir, String(unusedPort()), "import", "webserve_nb"]),
+      runScript<ImportAnswer>(python, [
+        dir,
+        String(unusedPort()),
+        "import",
+        "webserve",
+      ]),
+      runScript<ImportAnswer>(python, [
+        dir,
+        String(unusedPort()),
+        "import",
+        "webserve_nb",
+      ]),
       runScript<SharedAnswer>(python, [dir, String(unusedPort()), "shared"]),
     ]);
   const check = (
@@ -163,7 +209,11 @@ export function structureChecks(dir: string, python: string): Check[] {
       "webserve.handle_connection takes (client_sock) and (client_sock, stuff)",
       "handle_connection(client_sock, stuff=None)",
       ([blocking]) =>
-        handlerVerdict("webserve", typeof blocking === "string" ? null : blocking.handler, whyNot(blocking)),
+        handlerVerdict(
+          "webserve",
+          typeof blocking === "string" ? null : blocking.handler,
+          whyNot(blocking),
+        ),
     ),
     check(
       "webserve_nb-importable",
@@ -175,7 +225,12 @@ export function structureChecks(dir: string, python: string): Check[] {
       "webserve_nb-handle-connection",
       "webserve_nb.handle_connection takes (client_sock) and (client_sock, stuff)",
       "handle_connection(client_sock, stuff=None)",
-      ([, nb]) => handlerVerdict("webserve_nb", typeof nb === "string" ? null : nb.handler, whyNot(nb)),
+      ([, nb]) =>
+        handlerVerdict(
+          "webserve_nb",
+          typeof nb === "string" ? null : nb.handler,
+          whyNot(nb),
+        ),
     ),
     check(
       "one-shared-handle-connection",
