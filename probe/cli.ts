@@ -244,7 +244,7 @@ async function sectionsOf(
     return {
       preface: `deno task probe: ${plan.line}${kind}`,
       sections: [{
-        heading: plan.line,
+        heading: "the server",
         kind: plan.kind,
         start: { command: plan.command },
         checks: serverChecks(plan.kind, plan.only),
