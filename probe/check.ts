@@ -48,6 +48,8 @@ export interface Verdict {
   sent: string;
   /** What came back, in one line. */
   got: string;
+  /** A figure worth showing even on a pass, e.g. how long a second client waited. */
+  note?: string;
   /** The cases tried, for checks that try several. */
   cases?: CaseVerdict[];
 }

@@ -223,33 +223,27 @@ const PYTHON_ENV = { PYTHONDONTWRITEBYTECODE: "1", PYTHONUNBUFFERED: "1" };
 async function sectionsOf(
   plan: Plan,
 ): Promise<{ sections: Section[]; preface: string }> {
-  if (plan.mode === "url") {
+  if (plan.mode !== "submission") {
     const kind = plan.kind
       ? ` (kind: ${plan.kind})`
       : " (kind not given: the non-blocking checks are skipped)";
-    return {
-      preface: `deno task probe: ${plan.url}${kind}`,
-      sections: [{
-        heading: plan.url,
-        kind: plan.kind,
-        target: plan.target,
-        checks: serverChecks(plan.kind, plan.only),
-      }],
+    const server = {
+      kind: plan.kind,
+      checks: serverChecks(plan.kind, plan.only),
     };
-  }
-  if (plan.mode === "start") {
-    const kind = plan.kind
-      ? ` (kind: ${plan.kind})`
-      : " (kind not given: the non-blocking checks are skipped)";
-    return {
-      preface: `deno task probe: ${plan.line}${kind}`,
-      sections: [{
-        heading: "the server",
-        kind: plan.kind,
-        start: { command: plan.command },
-        checks: serverChecks(plan.kind, plan.only),
-      }],
-    };
+    return plan.mode === "url"
+      ? {
+        preface: `deno task probe: ${plan.url}${kind}`,
+        sections: [{ heading: plan.url, target: plan.target, ...server }],
+      }
+      : {
+        preface: `deno task probe: ${plan.line}${kind}`,
+        sections: [{
+          heading: "the server",
+          start: { command: plan.command },
+          ...server,
+        }],
+      };
   }
   const dir = plan.dir;
   try {

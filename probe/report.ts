@@ -52,7 +52,11 @@ export function resultLines(
   const line = `${indent}${tag}  ${
     result.name.padEnd(NAME_WIDTH)
   } ${result.title}`;
-  if (result.verdict === "pass") return [line];
+  if (result.verdict === "pass") {
+    return [
+      result.note ? `${line}: ${paint(style, "dim", result.note)}` : line,
+    ];
+  }
   if (result.verdict === "skip") {
     return [`${line}: ${paint(style, "dim", result.got)}`];
   }

@@ -52,6 +52,15 @@ Deno.test("resultLines prints a pass on one line, a failure with what was sent a
     resultLines(result("concurrency.flooding-neighbour", "skip"), PLAIN)[0],
     /SKIP .*: give --kind nb/,
   );
+  assert.match(
+    resultLines(
+      result("concurrency.idle-neighbour", "pass", {
+        note: "answered after 2.0 s",
+      }),
+      PLAIN,
+    )[0],
+    /PASS {2}idle-neighbour +the idle-neighbour check: answered after 2\.0 s$/,
+  );
 });
 
 Deno.test("resultLines colours only when asked; wantsColor honours a terminal and NO_COLOR", () => {

@@ -38,6 +38,8 @@ export interface CheckResult {
   got: string;
   /** Milliseconds it took. */
   ms: number;
+  /** A figure shown even on a pass (e.g. how long a second client waited). */
+  note?: string;
   /** Per-case verdicts, for checks that try several inputs. */
   cases?: Verdict["cases"];
 }
@@ -117,6 +119,7 @@ export async function runOne(
     sent: verdict.sent,
     got: verdict.got,
     ms,
+    ...(verdict.note ? { note: verdict.note } : {}),
     ...(verdict.cases ? { cases: verdict.cases } : {}),
   };
 }
