@@ -307,6 +307,8 @@ async function pythonVersion(): Promise<string | undefined> {
 /** Where the card goes: stdout, with the running count on stderr when it is a terminal. */
 interface Output {
   line(text: string): void;
+  /** Stops all output (after an interrupt, what follows is noise). */
+  mute(): void;
   progress(text: string): void;
   clearProgress(): void;
 }
@@ -315,13 +317,19 @@ function terminalOutput(): Output {
   const encoder = new TextEncoder();
   const progressShown = Deno.stderr.isTerminal();
   let shown = false;
+  let muted = false;
   return {
     line(text) {
+      if (muted) return;
       this.clearProgress();
       Deno.stdout.writeSync(encoder.encode(text + "\n"));
     },
+    mute() {
+      this.clearProgress();
+      muted = true;
+    },
     progress(text) {
-      if (!progressShown) return;
+      if (!progressShown || muted) return;
       Deno.stderr.writeSync(encoder.encode(`\r\x1b[K${text}`));
       shown = true;
     },
@@ -360,8 +368,9 @@ export async function main(args: string[]): Promise<number> {
   const results: CheckResult[] = [];
   const servers: ServerReport[] = [];
   const running = new Set<Launched>();
+  // The servers run in their own process groups, so Ctrl-C does not reach them: stop them here.
   const onInterrupt = () => {
-    out.clearProgress();
+    out.mute();
     console.error("probe: interrupted; stopping the server");
     Promise.all([...running].map((server) => server.stop())).finally(() =>
       Deno.exit(130)
@@ -403,53 +412,43 @@ export async function main(args: string[]): Promise<number> {
         out.line(paintHeading(section, report, style));
         if (launchError) out.line(`  could not start: ${launchError}`);
       }
-      const sectionResults = launchError !== undefined
-        ? section.checks.map((check) =>
-          notStarted(check, section.server, launchError)
-        )
-        : await runChecks(
-          section.checks,
-          target ?? { hostname: "127.0.0.1", port: 0 },
-          {
-            onStart: (check) =>
-              out.progress(
-                progressLine(
-                  results.length + 1,
-                  total,
-                  `${section.server ?? ""} ${check.group}.${check.name}`.trim(),
-                ),
-              ),
-          },
-          section.server,
-        );
       let group: Group | undefined;
-      for (const result of sectionResults) {
+      const show = (result: CheckResult) => {
         results.push(result);
         if (plan.quiet) {
-          if (result.verdict === "fail") {
-            for (const line of resultLines(result, style, "")) {
-              out.line(
-                `${
-                  section.server ? section.server + " " : ""
-                }${result.group}: ${line.trimStart()}`,
-              );
-            }
+          if (result.verdict !== "fail") return;
+          const where = section.server ? `${section.server} ` : "";
+          for (const line of resultLines(result, style, "")) {
+            out.line(`${where}${result.group}: ${line.trimStart()}`);
           }
-          continue;
+          return;
         }
         if (result.group !== group && section.heading !== "structure") {
           out.line(groupHeading(result.group, style));
         }
         group = result.group;
-        for (
-          const line of resultLines(
-            result,
-            style,
-            section.heading === "structure" ? "  " : "    ",
-          )
-        ) {
-          out.line(line);
+        const indent = section.heading === "structure" ? "  " : "    ";
+        for (const line of resultLines(result, style, indent)) out.line(line);
+      };
+      if (launchError !== undefined) {
+        for (const check of section.checks) {
+          show(notStarted(check, section.server, launchError));
         }
+      } else {
+        await runChecks(
+          section.checks,
+          target ?? { hostname: "127.0.0.1", port: 0 },
+          {
+            onStart: (check) =>
+              out.progress(progressLine(
+                results.length + 1,
+                total,
+                `${section.server ?? ""} ${check.group}.${check.name}`.trim(),
+              )),
+            onResult: show,
+          },
+          section.server,
+        );
       }
       if (launched) {
         const stopped = await launched.stop();
