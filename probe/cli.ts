@@ -216,6 +216,20 @@ interface Section {
   checks: Check[];
 }
 
+/**
+ * The folder the user ran the command in: `deno task` runs in the project's
+ * root but says where it was started in `INIT_CWD`. Relative paths and
+ * `--start` commands are taken from there.
+ */
+function userDir(): string {
+  return Deno.env.get("INIT_CWD") ?? Deno.cwd();
+}
+
+/** `path` taken from the user's folder unless it is absolute. */
+function fromUserDir(path: string): string {
+  return path.startsWith("/") ? path : `${userDir()}/${path}`;
+}
+
 const PYTHON = "python3";
 const PYTHON_ENV = { PYTHONDONTWRITEBYTECODE: "1", PYTHONUNBUFFERED: "1" };
 
@@ -240,26 +254,26 @@ async function sectionsOf(
         preface: `deno task probe: ${plan.line}${kind}`,
         sections: [{
           heading: "the server",
-          start: { command: plan.command },
+          start: { command: plan.command, cwd: userDir() },
           ...server,
         }],
       };
   }
-  const dir = plan.dir;
+  const dir = fromUserDir(plan.dir);
   try {
     if (!(await Deno.stat(dir)).isDirectory) {
-      throw new UsageError(`--submission ${dir}: not a folder`);
+      throw new UsageError(`--submission ${plan.dir}: not a folder`);
     }
   } catch (error) {
     if (error instanceof UsageError) throw error;
-    throw new UsageError(`--submission ${dir}: no such folder`);
+    throw new UsageError(`--submission ${plan.dir}: no such folder`);
   }
   for (const file of ["webserve.py", "webserve_nb.py"]) {
     try {
       await Deno.stat(`${dir}/${file}`);
     } catch {
       throw new UsageError(
-        `--submission ${dir}: no ${file} there (a submission holds webserve.py and webserve_nb.py)`,
+        `--submission ${plan.dir}: no ${file} there (a submission holds webserve.py and webserve_nb.py)`,
       );
     }
   }
@@ -284,7 +298,7 @@ async function sectionsOf(
     });
   }
   return {
-    preface: `deno task probe: the submission in ${dir} (${version})`,
+    preface: `deno task probe: the submission in ${plan.dir} (${version})`,
     sections,
   };
 }
@@ -476,7 +490,7 @@ export async function main(args: string[]): Promise<number> {
         : plan.dir;
       try {
         await Deno.writeTextFile(
-          plan.json,
+          fromUserDir(plan.json),
           jsonReport({ mode: plan.mode, target, servers, results }),
         );
       } catch (error) {
