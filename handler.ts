@@ -29,6 +29,7 @@ import { Output } from "./http/output.ts";
 import { writeErrorResponse } from "./http/response.ts";
 import type {
   App,
+  CallReport,
   ConnectionOptions,
   ConnectionPhase,
   HttpRequest,
@@ -58,6 +59,7 @@ export {
 export type {
   AccessLogEntry,
   App,
+  CallReport,
   ConnectionOptions,
   ConnectionPhase,
   HeaderField,
@@ -129,45 +131,73 @@ export function createConnectionHandler(
 
   return async function handleConnection(sock, state) {
     const conn = state instanceof Connection ? state : new Connection();
-    if (conn.closed) return [true, conn];
-    let ended = false;
-    if (!conn.hasPendingInput) {
-      let n: number | null = null;
+    // Traced connections only: the trace's clock and counts.
+    const onCall = conn.onCall;
+    const started = onCall ? performance.now() : 0;
+    const before = onCall ? conn.phase : "idle";
+    const responses = conn.responses;
+
+    let read: CallReport["read"] = "none";
+    if (!conn.closed && !conn.hasPendingInput) {
       try {
-        n = await sock.read(conn.readBuffer());
+        const n = await sock.read(conn.readBuffer());
+        if (n === null) read = "eof";
+        else {
+          read = n;
+          conn.received(n);
+        }
       } catch {
+        read = "error";
         conn.close(); // reset, or closed by the server's timer
       }
-      if (conn.closed) return [true, conn];
-      if (n === null) ended = true;
-      else conn.received(n);
     }
+    // The server's timer may have closed the connection while it read.
+    if (!conn.closed) await answerAndWrite(engine, conn, sock, read === "eof");
 
-    const out = Output.take();
-    try {
-      if (ended) conn.endOfStream(out);
-      else {
-        const answering = answerRequests(engine, conn, out);
-        if (answering !== undefined) await answering;
-      }
-      if (out.committedLength > 0) {
-        conn.writing = true;
-        try {
-          // Usually one write takes everything: spare the hot path a call.
-          const bytes = out.committedBytes();
-          const n = await sock.write(bytes);
-          if (n < bytes.length) await writeAll(sock, bytes, n);
-        } finally {
-          conn.writing = false;
-        }
-      }
-    } catch {
-      conn.close(); // the write failed: the peer is gone
-    } finally {
-      out.release();
+    if (onCall) {
+      onCall({
+        read,
+        before,
+        after: conn.phase,
+        responses: conn.responses - responses,
+        close: conn.closed,
+        us: (performance.now() - started) * 1000,
+      });
     }
     return [conn.closed, conn];
   };
+}
+
+/** Answers what has arrived (or the end of the stream) and writes the answers in one write. */
+async function answerAndWrite(
+  engine: Engine,
+  conn: Connection,
+  sock: Socket,
+  ended: boolean,
+): Promise<void> {
+  const out = Output.take();
+  try {
+    if (ended) conn.endOfStream(out);
+    else {
+      const answering = answerRequests(engine, conn, out);
+      if (answering !== undefined) await answering;
+    }
+    if (out.committedLength > 0) {
+      conn.writing = true;
+      try {
+        // Usually one write takes everything: spare the hot path a call.
+        const bytes = out.committedBytes();
+        const n = await sock.write(bytes);
+        if (n < bytes.length) await writeAll(sock, bytes, n);
+      } finally {
+        conn.writing = false;
+      }
+    }
+  } catch {
+    conn.close(); // the write failed: the peer is gone
+  } finally {
+    out.release();
+  }
 }
 
 /**

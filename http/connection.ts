@@ -86,12 +86,21 @@ export class Connection implements ConnectionState {
   #closeAfterResponse = false;
   #writing = false;
   readonly #onResponse: ConnectionOptions["onResponse"];
+  /** The trace's hook, called by `handler.ts` after each call. */
+  readonly onCall: ConnectionOptions["onCall"];
+  #responses = 0;
   /** The time (given by the caller) when the current request's first byte was read. */
   #messageStart = 0;
 
   /** @param options per-connection hooks, such as the access log */
   constructor(options: ConnectionOptions = {}) {
     this.#onResponse = options.onResponse;
+    this.onCall = options.onCall;
+  }
+
+  /** Responses written so far (final ones, and the engine's errors). */
+  get responses(): number {
+    return this.#responses;
   }
 
   /** Where the connection is, for a server's timers. */
@@ -307,6 +316,7 @@ export class Connection implements ConnectionState {
       request.method === "HEAD",
     );
     out.commit();
+    this.#responses++;
     this.#log(request.method, request.target, response.status, bytes, now);
     this.#request = null;
     this.#message = close ? Message.Closed : Message.Head;
@@ -335,6 +345,7 @@ export class Connection implements ConnectionState {
     const method = line?.method || "-";
     const bytes = writeErrorResponse(out, error, method === "HEAD");
     out.commit();
+    this.#responses++;
     this.#log(method, line?.target || "-", error.status, bytes, now);
     this.#message = Message.Closed;
   }
