@@ -17,15 +17,25 @@
  * }
  * ```
  *
- * @example Another app on the same engine
+ * @example Another app on the same engine, with its own error hook
  * ```ts
  * import { createConnectionHandler } from "./mod.ts";
  *
- * const handle = createConnectionHandler((request) => ({
- *   status: 200,
- *   body: JSON.stringify({ method: request.method, path: request.path }),
- *   headers: { "Content-Type": "application/json" },
- * }));
+ * const handle = createConnectionHandler(
+ *   (request) => ({
+ *     status: 200,
+ *     body: JSON.stringify({ method: request.method, path: request.path }),
+ *     headers: { "Content-Type": "application/json" },
+ *   }),
+ *   { onError: (error, request) => console.error(request?.target, error) },
+ * );
+ * ```
+ *
+ * @example The plain engine, without the speed layer (same bytes, slower)
+ * ```ts
+ * import { createConnectionHandler, helloApp } from "./mod.ts";
+ *
+ * const plain = createConnectionHandler(helloApp, { memo: false });
  * ```
  *
  * @module

@@ -9,12 +9,18 @@
  */
 
 import {
+  type ConnectionHandler,
   type ConnectionState,
+  createConnectionHandler,
   handleConnection,
+  helloApp,
   holdDateClock,
+  type Memo,
   newConnectionState,
   type Socket,
 } from "../handler.ts";
+import { NO_MEMO } from "../http/memo.ts";
+import { MEMO } from "../http/memo/mod.ts";
 
 // As the servers do while they serve: the Date value comes from a timer.
 holdDateClock();
@@ -163,6 +169,7 @@ const SAMPLE_CALLS = 64;
  */
 async function prepare(
   c: Case,
+  handleConnection: ConnectionHandler,
 ): Promise<{ sock: ScriptedSocket; state: ConnectionState; perCall: number }> {
   const sock = new ScriptedSocket(c.request.repeat(c.depth), c.maxRead);
   let logged = 0;
@@ -196,7 +203,7 @@ async function prepare(
 }
 
 for (const c of CASES) {
-  const { sock, state, perCall } = await prepare(c);
+  const { sock, state, perCall } = await prepare(c, handleConnection);
   Deno.bench({
     name: c.depth === 1
       ? c.name
@@ -209,4 +216,35 @@ for (const c of CASES) {
       await handleConnection(sock, state);
     },
   });
+}
+
+/**
+ * What each memo of the speed layer buys: the engine with all of them (as
+ * the servers run), with one left out at a time, and with none.
+ */
+const ENGINES: [string, Memo][] = [
+  ["speed layer on", MEMO],
+  ["without the last head", { ...MEMO, recallHead: NO_MEMO.recallHead }],
+  ["without interned strings", { ...MEMO, text: NO_MEMO.text }],
+  ["without the hello app's last answer", { ...MEMO, app: NO_MEMO.app }],
+  ["without the last response", {
+    ...MEMO,
+    writeResponse: NO_MEMO.writeResponse,
+  }],
+  ["plain engine (memo: false)", NO_MEMO],
+];
+
+for (const c of CASES.filter((c) => !c.logged && !c.maxRead)) {
+  for (const [engine, memo] of ENGINES) {
+    const handler = createConnectionHandler(helloApp, { memo });
+    const { sock, state } = await prepare(c, handler);
+    Deno.bench({
+      name: `${c.name}: ${engine}`,
+      group: `speed layer: ${c.name}`,
+      baseline: memo === MEMO,
+      async fn() {
+        await handler(sock, state);
+      },
+    });
+  }
 }

@@ -5,6 +5,7 @@
  * @module
  */
 
+import { delay } from "../server/timers.ts";
 import { residentBytes, track } from "./processes.ts";
 
 /** What one idle-memory measurement found. */
@@ -35,7 +36,7 @@ export async function measureIdleMemory(
 ): Promise<IdleMemoryResult> {
   const script = new URL("./idle_client.ts", import.meta.url).pathname;
   // Let start-up garbage settle so the baseline is not inflated.
-  await sleep(settleMs);
+  await delay(settleMs);
   const rssBefore = await residentBytes(serverPid);
   const child = new Deno.Command("taskset", {
     args: [
@@ -70,7 +71,7 @@ export async function measureIdleMemory(
         `idle client failed: ${problem.split("\n")[0] || "no output"}`,
       );
     }
-    await sleep(settleMs);
+    await delay(settleMs);
     const rssAfter = await residentBytes(serverPid);
     await stdin.write(new TextEncoder().encode("check\n"));
     const check = await lines.next();
@@ -106,8 +107,4 @@ async function* readLines(
       pending = pending.slice(newline + 1);
     }
   }
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -4,6 +4,8 @@
  * @module
  */
 
+import { delay } from "../server/timers.ts";
+
 /** A server process started by {@link startPinned}. */
 export interface PinnedProcess {
   /** The process id of the server itself (`taskset` execs it). */
@@ -115,7 +117,7 @@ export async function waitUntilServing(
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline && !exited) {
     if (await answersHello(port)) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await delay(100);
   }
   const log = await Deno.readTextFile(process.logPath).catch(() => "");
   const tail = log.trim().split("\n").slice(-3).join(" | ");

@@ -15,6 +15,7 @@
  */
 
 import { parseArgs } from "node:util";
+import { commandSucceeds } from "../testing/commands.ts";
 import { measureIdleMemory } from "./idle_memory.ts";
 import {
   answersHello,
@@ -167,22 +168,6 @@ function parseOptions(args: string[]): Options {
     baselineDir: v.baseline,
     outDir: v.out ?? new URL("./results/", import.meta.url).pathname,
   };
-}
-
-async function commandSucceeds(
-  program: string,
-  args: string[],
-): Promise<boolean> {
-  try {
-    const { success } = await new Deno.Command(program, {
-      args,
-      stdout: "null",
-      stderr: "null",
-    }).output();
-    return success;
-  } catch {
-    return false;
-  }
 }
 
 async function firstLine(program: string, args: string[]): Promise<string> {

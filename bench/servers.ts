@@ -8,6 +8,7 @@
  */
 
 import { NON_BLOCKING_V8_FLAGS, v8FlagsArgument } from "../server/v8_flags.ts";
+import { commandSucceeds } from "../testing/commands.ts";
 
 /** One server the bench can start. */
 export interface ServerSpec {
@@ -58,17 +59,8 @@ async function exists(path: string): Promise<boolean> {
   }
 }
 
-async function onPath(program: string): Promise<boolean> {
-  try {
-    const { success } = await new Deno.Command("sh", {
-      args: ["-c", `command -v ${program}`],
-      stdout: "null",
-      stderr: "null",
-    }).output();
-    return success;
-  } catch {
-    return false;
-  }
+function onPath(program: string): Promise<boolean> {
+  return commandSucceeds("sh", ["-c", `command -v ${program}`]);
 }
 
 /** How a project server is launched, beyond its script and port. */

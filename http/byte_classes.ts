@@ -24,11 +24,15 @@ function isOneOf(chars: string): (b: number) => boolean {
 export const TOKEN = table((b) => isAlnum(b) || isOneOf("!#$%&'*+-.^_`|~")(b));
 
 /**
- * Bytes allowed in a request target: visible ASCII. Stricter URI grammar
- * (RFC 3986) would also refuse `{`, `|`, `}` and `^`, which browsers send
- * unescaped; nginx and llhttp accept them too.
+ * Bytes allowed in a request target: visible ASCII but `#` and `\`. A
+ * fragment never goes on the wire (RFC 9112 section 3.2: origin-form has no
+ * `#`), and RFC 3986 allows `\` nowhere. Stricter URI grammar would also
+ * refuse `{`, `|`, `}` and `^`, which browsers send unescaped; nginx and
+ * llhttp accept them too.
  */
-export const TARGET = table((b) => b >= 0x21 && b <= 0x7e);
+export const TARGET = table((b) =>
+  b >= 0x21 && b <= 0x7e && b !== 0x23 && b !== 0x5c
+);
 
 /** `field-vchar`, SP and HTAB (RFC 9110 section 5.5): obs-text allowed, controls and DEL refused. */
 export const FIELD_VALUE = table((b) =>

@@ -3,6 +3,38 @@
  * the data as it streams through, keeping only counters: it consumes every
  * byte it is given, so nothing of the body is ever buffered.
  *
+ * ```text
+ *  one chunk:
+ *    SIZE_START --hex--> SIZE --CR--> SIZE_LF --LF, size > 0--> DATA
+ *                         |  |           ^                        | size bytes
+ *                   SP/HTAB  ";"         CR                       v
+ *                         v  v           |                     DATA_CR --CR--> DATA_LF
+ *                    SIZE_WS -";"-> extensions                                  | LF
+ *                                                                          SIZE_START
+ *
+ *  the last chunk (size 0), then the trailer section:
+ *    SIZE_LF --LF, size 0--> TRAILER_START --CR--> END_LF --LF--> DONE
+ *                              |      ^
+ *                            tchar    '-------------------LF-------------+
+ *                              v                                         |
+ *                          TRAILER_NAME --":"--> TRAILER_VALUE --CR--> TRAILER_LF
+ *
+ *  extensions: chunk-ext = *( BWS ";" BWS name [ BWS "=" BWS value ] )
+ *    EXT_NAME_START --tchar--> EXT_NAME --"="--> EXT_VALUE_START --tchar--> EXT_TOKEN
+ *                                 |  ^                 |
+ *                           SP/HTAB  "="              '"'
+ *                                 v  |                 v
+ *                             EXT_NAME_WS         EXT_QUOTED <--"\"--> EXT_QUOTED_PAIR
+ *                                                      | '"'
+ *                                                      v
+ *                                                EXT_AFTER_QUOTE
+ *    From EXT_NAME, EXT_TOKEN and EXT_AFTER_QUOTE: ";" starts the next
+ *    extension, CR ends the line, SP/HTAB leads to whitespace (EXT_NAME_WS,
+ *    EXT_VALUE_WS) that only ";" (or "=" after a name) may follow.
+ * ```
+ *
+ * Any byte no arrow allows is a 400 and the connection closes.
+ *
  * @module
  */
 
@@ -20,30 +52,101 @@ import {
 import { HttpError } from "./http_error.ts";
 import type { Limits } from "./limits.ts";
 
-const SIZE_START = 0, // first hex digit of a chunk size
-  SIZE = 1,
-  SIZE_WS = 2, // BWS after the size, before ";"
-  EXTENSION = 3,
-  SIZE_LF = 4,
-  DATA = 5,
-  DATA_CR = 6,
-  DATA_LF = 7,
-  TRAILER_START = 8,
-  TRAILER_NAME = 9,
-  TRAILER_VALUE = 10,
-  TRAILER_LF = 11,
-  END_LF = 12,
-  DONE = 13;
+/** The reader's states; each names what the next byte continues. */
+const enum State {
+  /** The first hex digit of a chunk size. */
+  SizeStart,
+  Size,
+  /** Whitespace after the size, before `;`. */
+  SizeWs,
+  /** After `;`: whitespace, then an extension's name. */
+  ExtNameStart,
+  ExtName,
+  /** Whitespace after a name, before `=` or `;`. */
+  ExtNameWs,
+  /** After `=`: whitespace, then a token or a quoted string. */
+  ExtValueStart,
+  ExtToken,
+  ExtQuoted,
+  /** After a backslash in a quoted string. */
+  ExtQuotedPair,
+  /** After a quoted string's closing quote. */
+  ExtAfterQuote,
+  /** Whitespace after a value, before `;`. */
+  ExtValueWs,
+  /** After the size line's CR. */
+  SizeLf,
+  Data,
+  DataCr,
+  DataLf,
+  TrailerStart,
+  TrailerName,
+  TrailerValue,
+  TrailerLf,
+  /** After the CR of the empty line that ends the trailer section. */
+  EndLf,
+  Done,
+}
+
+/** Which limit a byte in each state counts toward: its chunk-size line, or the trailer section. */
+const enum Section {
+  None,
+  SizeLine,
+  Trailers,
+}
+
+const SECTION_OF: Section[] = [];
+for (
+  const s of [
+    State.SizeStart,
+    State.Size,
+    State.SizeWs,
+    State.ExtNameStart,
+    State.ExtName,
+    State.ExtNameWs,
+    State.ExtValueStart,
+    State.ExtToken,
+    State.ExtQuoted,
+    State.ExtQuotedPair,
+    State.ExtAfterQuote,
+    State.ExtValueWs,
+    State.SizeLf,
+  ]
+) SECTION_OF[s] = Section.SizeLine;
+for (
+  const s of [
+    State.TrailerStart,
+    State.TrailerName,
+    State.TrailerValue,
+    State.TrailerLf,
+    State.EndLf,
+  ]
+) SECTION_OF[s] = Section.Trailers;
 
 /** Chunk sizes stop growing here: a larger size can't be a real upload, and the arithmetic stays exact. */
 const MAX_CHUNK_SIZE = Number.MAX_SAFE_INTEGER;
 
+const EQUALS = 0x3d, QUOTE = 0x22, BACKSLASH = 0x5c;
+
+/** `qdtext` of RFC 9110 section 5.6.4: HTAB, SP, visible ASCII but `"` and `\`, obs-text. */
+function isQdtext(b: number): boolean {
+  return b === HTAB || b === SP || b === 0x21 ||
+    (b >= 0x23 && b <= 0x5b) || (b >= 0x5d && b <= 0x7e) || b >= 0x80;
+}
+
+/** What may follow a backslash in a quoted string: HTAB, SP, VCHAR, obs-text. */
+function isQuotedPairByte(b: number): boolean {
+  return b === HTAB || (b >= 0x20 && b !== 0x7f);
+}
+
 /** Consumes one chunked body, validating its framing. */
 export class ChunkedReader {
-  #limits: Limits;
-  #state = SIZE_START;
-  #size = 0; // chunk size being read, then data bytes left in the chunk
-  #lineBytes = 0; // bytes of the chunk-size line so far
+  readonly #limits: Limits;
+  #state = State.SizeStart;
+  /** The chunk size being read, then the data bytes left in the chunk. */
+  #size = 0;
+  /** Bytes of the chunk-size line so far. */
+  #lineBytes = 0;
   #trailerBytes = 0;
   #trailerFields = 0;
 
@@ -54,7 +157,7 @@ export class ChunkedReader {
 
   /** Whether the last chunk and the trailer section have been read. */
   get done(): boolean {
-    return this.#state === DONE;
+    return this.#state === State.Done;
   }
 
   /**
@@ -66,102 +169,145 @@ export class ChunkedReader {
   consume(buf: Uint8Array, start: number, end: number): number {
     let i = start;
     let state = this.#state;
-    while (i < end && state !== DONE) {
+    while (i < end && state !== State.Done) {
+      if (state === State.Data) {
+        const n = Math.min(this.#size, end - i);
+        this.#size -= n;
+        i += n;
+        if (this.#size === 0) state = State.DataCr;
+        continue;
+      }
       // Each byte counts toward the line it arrived in.
-      if (state <= SIZE_LF) {
+      const section = SECTION_OF[state];
+      if (section === Section.SizeLine) {
         if (++this.#lineBytes > this.#limits.maxChunkLineBytes) {
           throw bad("Chunk size line too long");
         }
       } else if (
-        state >= TRAILER_START &&
+        section === Section.Trailers &&
         ++this.#trailerBytes > this.#limits.maxHeadBytes
       ) {
         throw new HttpError(431, "Trailer section too large");
       }
-      const b = buf[i];
-      switch (state) {
-        case DATA: {
-          const n = Math.min(this.#size, end - i);
-          this.#size -= n;
-          i += n;
-          if (this.#size === 0) state = DATA_CR;
-          continue;
-        }
-        case SIZE_START:
-        case SIZE: {
-          const digit = HEX_VALUE[b];
-          if (digit >= 0) {
-            if (this.#size > (MAX_CHUNK_SIZE - digit) / 16) {
-              throw bad("Chunk size too large");
-            }
-            this.#size = this.#size * 16 + digit;
-            state = SIZE;
-          } else if (state === SIZE_START) {
-            throw bad("Invalid chunk size");
-          } else if (b === CR) state = SIZE_LF;
-          else if (b === SEMICOLON) state = EXTENSION;
-          else if (b === SP || b === HTAB) state = SIZE_WS;
-          else throw bad("Invalid chunk size");
-          break;
-        }
-        case SIZE_WS:
-          if (b === SEMICOLON) state = EXTENSION;
-          else if (b !== SP && b !== HTAB) throw bad("Invalid chunk extension");
-          break;
-        case EXTENSION:
-          // Extensions are ignored; only their bytes are checked, so a bare
-          // CR or LF can't hide a line break.
-          if (b === CR) state = SIZE_LF;
-          else if (FIELD_VALUE[b] === 0) throw bad("Invalid chunk extension");
-          break;
-        case SIZE_LF:
-          if (b !== LF) throw bad("Chunk size line not ended by CRLF");
-          this.#lineBytes = 0;
-          state = this.#size === 0 ? TRAILER_START : DATA;
-          break;
-        case DATA_CR:
-          if (b !== CR) throw bad("Chunk data not followed by CRLF");
-          state = DATA_LF;
-          break;
-        case DATA_LF:
-          if (b !== LF) throw bad("Chunk data not followed by CRLF");
-          state = SIZE_START;
-          break;
-        case TRAILER_START:
-          if (b === CR) state = END_LF;
-          else if (TOKEN[b] === 1) {
-            if (++this.#trailerFields > this.#limits.maxHeaderFields) {
-              throw new HttpError(431, "Too many trailer fields");
-            }
-            state = TRAILER_NAME;
-          } else throw bad("Invalid trailer field");
-          break;
-        case TRAILER_NAME:
-          if (b === COLON) state = TRAILER_VALUE;
-          else if (TOKEN[b] === 0) throw bad("Invalid trailer field name");
-          break;
-        case TRAILER_VALUE:
-          if (b === CR) state = TRAILER_LF;
-          else if (FIELD_VALUE[b] === 0) {
-            throw bad("Invalid trailer field value");
-          }
-          break;
-        case TRAILER_LF:
-          if (b !== LF) throw bad("Trailer field not ended by CRLF");
-          state = TRAILER_START;
-          break;
-        case END_LF:
-          if (b !== LF) throw bad("Trailer section not ended by CRLF");
-          state = DONE;
-          break;
-      }
+      state = this.#next(state, buf[i]);
       i++;
     }
     this.#state = state;
     return i;
   }
+
+  /** The state after byte `b` in `state` (any state but Data and Done). */
+  #next(state: State, b: number): State {
+    const blank = b === SP || b === HTAB;
+    switch (state) {
+      case State.SizeStart:
+      case State.Size: {
+        const digit = HEX_VALUE[b];
+        if (digit >= 0) {
+          if (this.#size > (MAX_CHUNK_SIZE - digit) / 16) {
+            throw bad("Chunk size too large");
+          }
+          this.#size = this.#size * 16 + digit;
+          return State.Size;
+        }
+        if (state === State.SizeStart) throw bad("Invalid chunk size");
+        if (b === CR) return State.SizeLf;
+        if (b === SEMICOLON) return State.ExtNameStart;
+        if (blank) return State.SizeWs;
+        throw bad("Invalid chunk size");
+      }
+      case State.SizeWs:
+        if (b === SEMICOLON) return State.ExtNameStart;
+        if (blank) return state;
+        throw badExtension();
+      case State.ExtNameStart:
+        if (TOKEN[b] === 1) return State.ExtName;
+        if (blank) return state;
+        throw badExtension();
+      case State.ExtName:
+        if (TOKEN[b] === 1) return state;
+        if (b === EQUALS) return State.ExtValueStart;
+        if (b === SEMICOLON) return State.ExtNameStart;
+        if (b === CR) return State.SizeLf;
+        if (blank) return State.ExtNameWs;
+        throw badExtension();
+      case State.ExtNameWs:
+        if (b === EQUALS) return State.ExtValueStart;
+        if (b === SEMICOLON) return State.ExtNameStart;
+        if (blank) return state;
+        throw badExtension();
+      case State.ExtValueStart:
+        if (TOKEN[b] === 1) return State.ExtToken;
+        if (b === QUOTE) return State.ExtQuoted;
+        if (blank) return state;
+        throw badExtension();
+      case State.ExtToken:
+        if (TOKEN[b] === 1) return state;
+        if (b === SEMICOLON) return State.ExtNameStart;
+        if (b === CR) return State.SizeLf;
+        if (blank) return State.ExtValueWs;
+        throw badExtension();
+      case State.ExtQuoted:
+        if (b === QUOTE) return State.ExtAfterQuote;
+        if (b === BACKSLASH) return State.ExtQuotedPair;
+        if (isQdtext(b)) return state;
+        throw badExtension();
+      case State.ExtQuotedPair:
+        if (isQuotedPairByte(b)) return State.ExtQuoted;
+        throw badExtension();
+      case State.ExtAfterQuote:
+        if (b === SEMICOLON) return State.ExtNameStart;
+        if (b === CR) return State.SizeLf;
+        if (blank) return State.ExtValueWs;
+        throw badExtension();
+      case State.ExtValueWs:
+        if (b === SEMICOLON) return State.ExtNameStart;
+        if (blank) return state;
+        throw badExtension();
+      case State.SizeLf:
+        if (b !== LF) throw bad("Chunk size line not ended by CRLF");
+        this.#lineBytes = 0;
+        return this.#size === 0 ? State.TrailerStart : State.Data;
+      case State.DataCr:
+        if (b !== CR) throw bad("Chunk data not followed by CRLF");
+        return State.DataLf;
+      case State.DataLf:
+        if (b !== LF) throw bad("Chunk data not followed by CRLF");
+        return State.SizeStart;
+      case State.TrailerStart:
+        if (b === CR) return State.EndLf;
+        if (TOKEN[b] === 1) {
+          if (++this.#trailerFields > this.#limits.maxHeaderFields) {
+            throw new HttpError(431, "Too many trailer fields");
+          }
+          return State.TrailerName;
+        }
+        throw bad("Invalid trailer field");
+      case State.TrailerName:
+        if (b === COLON) return State.TrailerValue;
+        if (TOKEN[b] === 1) return state;
+        throw bad("Invalid trailer field name");
+      case State.TrailerValue:
+        if (b === CR) return State.TrailerLf;
+        if (FIELD_VALUE[b] === 1) return state;
+        throw bad("Invalid trailer field value");
+      case State.TrailerLf:
+        if (b !== LF) throw bad("Trailer field not ended by CRLF");
+        return State.TrailerStart;
+      case State.EndLf:
+        if (b !== LF) throw bad("Trailer section not ended by CRLF");
+        return State.Done;
+      default:
+        // Data and Done are handled by the caller.
+        throw new Error(`ChunkedReader: no transition from state ${state}`);
+    }
+  }
 }
 
 function bad(message: string): HttpError {
   return new HttpError(400, message);
+}
+
+function badExtension(): HttpError {
+  return bad("Invalid chunk extension");
 }

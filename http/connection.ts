@@ -1,80 +1,128 @@
 /**
- * The state of one connection, and the pure step that advances it: bytes in,
- * whole responses out. Nothing here touches a socket; `handler.ts` does the
- * reading and writing around it.
+ * The state of one connection, and the message machine that advances it:
+ * bytes in, requests out; responses in, bytes out. Nothing here touches a
+ * socket, a clock or an app: `handler.ts` reads and writes around it, calls
+ * the app, and passes the time in.
+ *
+ * ```text
+ *        +------------------ response sent, connection kept ------------------+
+ *        v                                                                    |
+ *      HEAD --head read, Content-Length > 0--> LENGTH_BODY --body read--+     |
+ *       | | \                                                           v     |
+ *       | |  +-head read, chunked--> CHUNKED_BODY --last chunk---> ANSWERING -+
+ *       | +----head read, no body----------------------------------^     |
+ *       |                                                                | response sent,
+ *       +--bad input (HttpError), end of stream, timeout--> CLOSED <-----+ Connection: close
+ * ```
+ *
+ * In ANSWERING the request has been handed out ({@linkcode Connection.nextRequest})
+ * and the machine waits for its response ({@linkcode Connection.respond}).
  *
  * @module
  */
 
 import { ChunkedReader } from "./chunked_reader.ts";
-import { HeadParser, type RequestHead } from "./head_parser.ts";
+import { frameRequest, type Framing } from "./framing.ts";
+import { HeadParser, type ParsedHead } from "./head_parser.ts";
 import { HttpError } from "./http_error.ts";
-import { LastHead } from "./last_head.ts";
 import type { Limits } from "./limits.ts";
+import type { Memo } from "./memo.ts";
 import type { Output } from "./output.ts";
-import { CONTINUE, writeErrorResponse, writeResponse } from "./response.ts";
+import { ReadBuffer } from "./read_buffer.ts";
+import { CONTINUE, writeErrorResponse } from "./response.ts";
 import type {
-  App,
   ConnectionOptions,
   ConnectionPhase,
+  HeaderField,
+  HttpRequest,
   HttpResponse,
 } from "./types.ts";
 
 /** Where the message being read is. */
-const HEAD = 0, LENGTH_BODY = 1, CHUNKED_BODY = 2, COMPLETE = 3, CLOSED = 4;
+const enum Message {
+  Head,
+  LengthBody,
+  ChunkedBody,
+  Answering,
+  Closed,
+}
 
-/** First read size: a browser's request head (400 to 900 bytes) fits, and an idle connection holds little. */
-const READ_SIZE_MIN = 1024;
-/** Largest read size, reached by clients that fill every read (uploads, deep pipelines). */
-const READ_SIZE_MAX = 64 * 1024;
 /** Response bytes after which a batch is written before more input is processed: bounds memory when a client pipelines thousands of requests. */
 const BATCH_LIMIT = 64 * 1024;
 
-/** Shared by every connection: clients of a load test send the same head on all of them. */
-const lastHead = new LastHead();
+/** What the engine runs with: the same for every connection of one handler. */
+export interface EngineConfig {
+  /** The limits on what a client may send. */
+  readonly limits: Limits;
+  /** The speed layer, or `NO_MEMO`. */
+  readonly memo: Memo;
+}
+
+/** The brand only this module can name. */
+declare const opaque: unique symbol;
 
 /**
- * Everything one connection carries between calls of `handleConnection`.
- * Opaque to callers: servers only create it, pass it back, and ask its phase.
+ * What a server holds for each connection between calls of
+ * `handleConnection`: the brief's black box. It has nothing to call; pass it
+ * back, or ask `handler.ts` about it (`connectionPhase`, ...).
  */
-export class ConnectionState {
-  #buf = new Uint8Array(READ_SIZE_MIN);
-  /** Unconsumed input is `#buf[#start, #end)`. */
-  #start = 0;
-  #end = 0;
-  #growNext = false;
-  #lastRead = 0;
-  #phase = HEAD;
-  #head: HeadParser | null = null;
+export interface ConnectionState {
+  /** Only a {@linkcode Connection} has it. */
+  readonly [opaque]: true;
+}
+
+/** Everything one connection carries between calls, and the machine that advances it. */
+export class Connection implements ConnectionState {
+  declare readonly [opaque]: true;
+  readonly #input = new ReadBuffer();
+  #message = Message.Head;
+  #parser: HeadParser | null = null;
   #chunked: ChunkedReader | null = null;
   #bodyLeft = 0;
-  #request: RequestHead | null = null;
+  #request: HttpRequest | null = null;
+  #keepAlive = false;
   /** Whole requests may still be buffered: process them before reading again. */
   #pendingInput = false;
   #closeAfterResponse = false;
   #writing = false;
-  #onResponse: ConnectionOptions["onResponse"];
+  readonly #onResponse: ConnectionOptions["onResponse"];
+  /** The trace's hook, called by `handler.ts` after each call. */
+  readonly onCall: ConnectionOptions["onCall"];
+  #responses = 0;
+  /** The time (given by the caller) when the current request's first byte was read. */
   #messageStart = 0;
-  /** The access log's clock, read at most once per batch: `performance.now()` is an op, costly at a million calls a second. */
-  #stamp = -1;
 
   /** @param options per-connection hooks, such as the access log */
   constructor(options: ConnectionOptions = {}) {
     this.#onResponse = options.onResponse;
+    this.onCall = options.onCall;
+  }
+
+  /** Responses written so far (final ones, and the engine's errors). */
+  get responses(): number {
+    return this.#responses;
   }
 
   /** Where the connection is, for a server's timers. */
   get phase(): ConnectionPhase {
-    if (this.#phase === CLOSED) return "closed";
-    if (this.#writing || this.#phase === COMPLETE) return "writing";
-    if (this.#phase !== HEAD) return "body";
-    const partial = this.#pendingInput || (this.#head?.started ?? false);
-    return partial ? "head" : "idle";
+    switch (this.#message) {
+      case Message.Closed:
+        return "closed";
+      case Message.Answering:
+        return "writing";
+      case Message.Head: {
+        if (this.#writing) return "writing";
+        const partial = this.#pendingInput || (this.#parser?.started ?? false);
+        return partial ? "head" : "idle";
+      }
+      default:
+        return this.#writing ? "writing" : "body";
+    }
   }
 
   /** Whether the connection is done. */
   get closed(): boolean {
-    return this.#phase === CLOSED;
+    return this.#message === Message.Closed;
   }
 
   /** Whether buffered input should be processed before the next read. */
@@ -82,9 +130,14 @@ export class ConnectionState {
     return this.#pendingInput;
   }
 
+  /** Whether responses are timed for the access log: then the caller passes the time in. */
+  get timed(): boolean {
+    return this.#onResponse !== undefined;
+  }
+
   /** Marks the connection done: the caller closes it. */
   close(): void {
-    this.#phase = CLOSED;
+    this.#message = Message.Closed;
   }
 
   /** Makes the next response carry `Connection: close` and end the connection. */
@@ -92,199 +145,181 @@ export class ConnectionState {
     this.#closeAfterResponse = true;
   }
 
-  /** Marks responses as being written, for {@linkcode ConnectionState.phase}. */
+  /** Marks responses as being written, for {@linkcode Connection.phase}. */
   set writing(value: boolean) {
     this.#writing = value;
   }
 
-  /** The free space to read into, compacting or resizing the buffer first. */
+  /** The free space to read into. */
   readBuffer(): Uint8Array {
-    if (this.#start === this.#end) this.#start = this.#end = 0;
-    const size = this.#buf.length;
-    // Grow while reads fill the buffer (uploads, deep pipelines); shrink
-    // once a read is small and nothing is buffered, so an idle connection
-    // holds only READ_SIZE_MIN.
-    if (this.#growNext) {
-      this.#resize(Math.min(size * 4, READ_SIZE_MAX));
-    } else if (
-      this.#end === 0 && size > READ_SIZE_MIN &&
-      this.#lastRead <= READ_SIZE_MIN / 2
-    ) {
-      this.#resize(READ_SIZE_MIN);
-    } else if (this.#end === size) {
-      if (this.#start > 0) {
-        this.#buf.copyWithin(0, this.#start, this.#end);
-        this.#end -= this.#start;
-        this.#start = 0;
-      } else {
-        // A partial line fills the buffer; the parser's limits bound it.
-        this.#resize(size * 2);
-      }
-    }
-    // The whole buffer needs no view of its own: one object less per idle connection.
-    return this.#end === 0 ? this.#buf : this.#buf.subarray(this.#end);
+    return this.#input.space();
   }
 
-  /** Records that `n` bytes were read into {@linkcode ConnectionState.readBuffer}. */
+  /** Records that `n` bytes were read into {@linkcode Connection.readBuffer}. */
   received(n: number): void {
-    this.#lastRead = n;
-    this.#growNext = this.#end + n === this.#buf.length &&
-      this.#buf.length < READ_SIZE_MAX;
-    this.#end += n;
-  }
-
-  #resize(size: number): void {
-    const buf = new Uint8Array(size);
-    buf.set(this.#buf.subarray(this.#start, this.#end));
-    this.#end -= this.#start;
-    this.#start = 0;
-    this.#buf = buf;
+    this.#input.received(n);
   }
 
   /**
-   * Turns the buffered input into responses appended to `out`, until more
-   * input is needed, the connection closes, or the batch is full. Bad input
-   * becomes an error response; an app that throws or rejects, or returns a
-   * malformed response, becomes a 500.
+   * Reads buffered input up to the end of the next whole request and hands
+   * it out; the caller answers it with {@linkcode Connection.respond}.
+   * Returns `null` when more input is needed, when the connection is
+   * closed, or when the batch in `out` is full (the rest stays buffered).
+   * Bad input becomes an error response in `out`, and the connection
+   * closes.
    *
-   * @returns a promise only when an app answered with one
+   * @param now the time, for the access log (any number when not {@linkcode Connection.timed})
    */
-  run(out: Output, app: App, limits: Limits): void | Promise<void> {
-    this.#stamp = -1;
-    while (this.#phase !== CLOSED) {
-      if (out.committedLength >= BATCH_LIMIT) {
-        this.#pendingInput = true;
-        return;
-      }
-      let request: RequestHead | null;
-      try {
-        request = this.#readMessage(out, limits);
-      } catch (error) {
-        if (!(error instanceof HttpError)) throw error;
-        this.fail(out, error);
-        return;
-      }
-      if (request === null) {
-        this.#pendingInput = false;
-        return;
-      }
-      let response: HttpResponse | Promise<HttpResponse>;
-      try {
-        response = app(request);
-      } catch (error) {
-        this.failInternally(out, error);
-        return;
-      }
-      if (response instanceof Promise) {
-        const complete = request;
-        return response.then(
-          (r) => {
-            this.#stamp = -1;
-            this.#respond(out, complete, r);
-            return this.run(out, app, limits);
-          },
-          (error) => this.failInternally(out, error),
-        );
-      }
-      this.#respond(out, request, response);
+  nextRequest(
+    out: Output,
+    config: EngineConfig,
+    now: number,
+  ): HttpRequest | null {
+    if (this.#message === Message.Closed) return null;
+    if (out.committedLength >= BATCH_LIMIT) {
+      this.#pendingInput = true;
+      return null;
+    }
+    try {
+      const request = this.#readMessage(out, config, now);
+      this.#pendingInput = request !== null;
+      return request;
+    } catch (error) {
+      if (!(error instanceof HttpError)) throw error;
+      this.fail(out, error);
+      return null;
     }
   }
 
   /** Reads input up to the end of one message; `null` when more input is needed. */
-  #readMessage(out: Output, limits: Limits): RequestHead | null {
+  #readMessage(out: Output, config: EngineConfig, now: number) {
+    const input = this.#input;
     for (;;) {
-      switch (this.#phase) {
-        case HEAD: {
-          const start = this.#start;
-          if (start === this.#end) return null;
-          // No head begun yet: a repeat of the last one skips the parser.
-          const fresh = this.#head === null;
-          let request = fresh
-            ? lastHead.match(this.#buf, start, this.#end, limits)
-            : null;
-          if (request !== null) {
-            if (this.#onResponse) this.#messageStart = this.#clock();
-            this.#start += lastHead.length;
-          } else {
-            // A parser per request: an idle connection holds none.
-            const head = this.#head ??= new HeadParser(limits);
-            if (this.#onResponse && !head.started) {
-              this.#messageStart = this.#clock();
-            }
-            this.#start += head.parse(this.#buf, start, this.#end);
-            request = head.head;
-            if (request === null) return null;
-            // Only a head parsed whole in this call has all its bytes here.
-            if (fresh) {
-              lastHead.remember(this.#buf, start, this.#start - start, limits);
+      switch (this.#message) {
+        case Message.Head: {
+          if (input.empty) return null;
+          const { limits, memo } = config;
+          if (this.#parser === null) {
+            // A head seen before, byte for byte, needs no parse (the speed
+            // layer; with the memo off this is always null).
+            const known = memo.recallHead(
+              input.bytes,
+              input.start,
+              input.end,
+              limits,
+            );
+            if (known !== null) {
+              this.#messageStart = now;
+              input.start += known.length;
+              const fields = ownFields(known.head.headers);
+              this.#beginBody(out, known.head, fields, known.framing, limits);
+              break;
             }
           }
-          this.#request = request;
-          if (request.chunked) {
-            this.#chunked = new ChunkedReader(limits);
-            this.#phase = CHUNKED_BODY;
-          } else if (request.contentLength > 0) {
-            this.#bodyLeft = request.contentLength;
-            this.#phase = LENGTH_BODY;
-          } else {
-            this.#phase = COMPLETE;
+          // A parser per request: an idle connection holds none.
+          const fresh = this.#parser === null;
+          const parser = this.#parser ??= new HeadParser(limits, memo.text);
+          if (!parser.started) this.#messageStart = now;
+          const start = input.start;
+          input.start += parser.parse(input.bytes, start, input.end);
+          const head = parser.head;
+          if (head === null) return null;
+          const framing = frameRequest(head);
+          // Only a head parsed whole in this call has all its bytes here.
+          if (fresh) {
+            memo.rememberHead(input.bytes, start, input.start - start, limits);
           }
-          // RFC 9110 section 10.1.1: a server that already has some of the
-          // body need not send 100 Continue.
-          if (
-            request.expectContinue && this.#phase !== COMPLETE &&
-            this.#start === this.#end
-          ) {
-            out.string(CONTINUE);
-            out.commit();
-          }
+          this.#beginBody(out, head, head.headers, framing, limits);
           break;
         }
-        case LENGTH_BODY: {
-          const n = Math.min(this.#bodyLeft, this.#end - this.#start);
-          this.#start += n;
+        case Message.LengthBody: {
+          const n = Math.min(this.#bodyLeft, input.end - input.start);
+          input.start += n;
           this.#bodyLeft -= n;
           if (this.#bodyLeft > 0) return null;
-          this.#phase = COMPLETE;
+          this.#message = Message.Answering;
           break;
         }
-        case CHUNKED_BODY: {
+        case Message.ChunkedBody: {
           const chunked = this.#chunked!;
-          this.#start = chunked.consume(this.#buf, this.#start, this.#end);
+          input.start = chunked.consume(input.bytes, input.start, input.end);
           if (!chunked.done) return null;
           this.#chunked = null;
-          this.#phase = COMPLETE;
+          this.#message = Message.Answering;
           break;
         }
-        default:
+        case Message.Answering:
           return this.#request;
+        case Message.Closed:
+          return null;
       }
     }
   }
 
-  #respond(out: Output, request: RequestHead, response: HttpResponse): void {
-    const close = !request.keepAlive || this.#closeAfterResponse;
-    let bytes: number;
-    try {
-      bytes = writeResponse(
-        out,
-        response,
-        close
-          ? "close"
-          : request.version === "HTTP/1.0"
-          ? "keep-alive"
-          : "none",
-        request.method === "HEAD",
-      );
-    } catch (error) {
-      this.failInternally(out, error);
-      return;
+  /** A head is read: the request it makes (with `fields` its own), and how its body is framed. */
+  #beginBody(
+    out: Output,
+    head: ParsedHead,
+    fields: HeaderField[],
+    framing: Framing,
+    limits: Limits,
+  ): void {
+    this.#parser = null;
+    this.#request = {
+      method: head.method,
+      target: head.target,
+      path: framing.path,
+      query: framing.query,
+      version: head.version,
+      headers: fields,
+    };
+    this.#keepAlive = framing.keepAlive;
+    if (framing.chunked) {
+      this.#chunked = new ChunkedReader(limits);
+      this.#message = Message.ChunkedBody;
+    } else if (framing.contentLength > 0) {
+      this.#bodyLeft = framing.contentLength;
+      this.#message = Message.LengthBody;
+    } else {
+      this.#message = Message.Answering;
     }
+    // RFC 9110 section 10.1.1: a server that already has some of the body
+    // need not send 100 Continue.
+    if (
+      framing.expectContinue && this.#message !== Message.Answering &&
+      this.#input.empty
+    ) {
+      out.string(CONTINUE);
+      out.commit();
+    }
+  }
+
+  /**
+   * Answers the request {@linkcode Connection.nextRequest} handed out.
+   *
+   * @param now the time, for the access log
+   * @throws {TypeError} when the response is malformed; nothing of it is
+   * committed, and the caller answers 500 instead
+   */
+  respond(
+    out: Output,
+    config: EngineConfig,
+    response: HttpResponse,
+    now: number,
+  ): void {
+    const request = this.#request!;
+    const close = !this.#keepAlive || this.#closeAfterResponse;
+    const bytes = config.memo.writeResponse(
+      out,
+      response,
+      close ? "close" : request.version === "HTTP/1.0" ? "keep-alive" : "none",
+      request.method === "HEAD",
+    );
     out.commit();
-    this.#log(request.method, request.target, response.status, bytes);
-    this.#head = null;
+    this.#responses++;
+    this.#log(request.method, request.target, response.status, bytes, now);
     this.#request = null;
-    this.#phase = close ? CLOSED : HEAD;
+    this.#message = close ? Message.Closed : Message.Head;
   }
 
   /**
@@ -299,44 +334,46 @@ export class ConnectionState {
         new HttpError(400, "The request ended before it was complete"),
       );
     }
-    this.#phase = CLOSED;
+    this.#message = Message.Closed;
   }
 
   /** Answers with `error` after the responses already committed, and closes. */
-  fail(out: Output, error: HttpError): void {
-    this.#stamp = -1;
+  fail(out: Output, error: HttpError, now = this.#messageStart): void {
     out.rollback();
     // The request line may have been read even when the head was not.
-    const line = this.#request ?? this.#head;
+    const line = this.#request ?? this.#parser;
     const method = line?.method || "-";
     const bytes = writeErrorResponse(out, error, method === "HEAD");
     out.commit();
-    this.#log(method, line?.target || "-", error.status, bytes);
-    this.#phase = CLOSED;
+    this.#responses++;
+    this.#log(method, line?.target || "-", error.status, bytes, now);
+    this.#message = Message.Closed;
   }
 
-  /** The last-resort boundary: anything unexpected becomes a 500 and a close. */
-  failInternally(out: Output, _error: unknown): void {
-    this.fail(out, new HttpError(500, "The server failed to answer"));
-  }
-
-  /**
-   * Milliseconds on the monotonic clock, as of the start of this batch (or
-   * of the app's answer, when it was asynchronous): requests answered in one
-   * batch share one reading.
-   */
-  #clock(): number {
-    if (this.#stamp < 0) this.#stamp = performance.now();
-    return this.#stamp;
-  }
-
-  #log(method: string, target: string, status: number, bytes: number): void {
+  #log(
+    method: string,
+    target: string,
+    status: number,
+    bytes: number,
+    now: number,
+  ): void {
     const onResponse = this.#onResponse;
     if (onResponse === undefined) return;
-    const durationMs = this.#messageStart === 0
-      ? 0
-      : this.#clock() - this.#messageStart;
-    this.#messageStart = 0;
-    onResponse({ method, target, status, bytes, durationMs });
+    onResponse({
+      method,
+      target,
+      status,
+      bytes,
+      durationMs: Math.max(0, now - this.#messageStart),
+    });
   }
+}
+
+/** A request's own list of fields: a recalled head's are shared by every repeat. */
+function ownFields(shared: readonly HeaderField[]): HeaderField[] {
+  const fields: HeaderField[] = new Array(shared.length);
+  for (let i = 0; i < shared.length; i++) {
+    fields[i] = [shared[i][0], shared[i][1]];
+  }
+  return fields;
 }

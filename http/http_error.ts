@@ -1,6 +1,8 @@
 /**
  * The one error the engine raises for bad input. It carries the status to
  * answer with; the connection turns it into an error response and closes.
+ * Any other exception inside the engine is a bug, answered 500 and reported
+ * through the handler's `onError`.
  *
  * @module
  */
@@ -13,9 +15,10 @@ export class HttpError extends Error {
   /**
    * @param status the status to answer with
    * @param message a short reason, sent in the response body
+   * @param options `cause`: the error behind this one, kept for the log
    */
-  constructor(status: number, message: string) {
-    super(message);
+  constructor(status: number, message: string, options?: ErrorOptions) {
+    super(message, options);
     this.name = "HttpError";
     this.status = status;
   }

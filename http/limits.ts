@@ -18,6 +18,8 @@ export interface Limits {
   maxTargetBytes: number;
   /** Longest chunk-size line, extensions included. Beyond it: 400. */
   maxChunkLineBytes: number;
+  /** Longest method token. Beyond it: 501, since no method that long is one the server knows. */
+  maxMethodBytes: number;
 }
 
 /** Node's default `--max-http-header-size`: large enough for big cookies, small enough to bound a slow sender. */
@@ -32,10 +34,18 @@ export const MAX_TARGET_BYTES = 8 * 1024;
 /** Bounds chunk extensions, which are ignored anyway (Node bounds them since CVE-2024-22019). */
 export const MAX_CHUNK_LINE_BYTES = 4 * 1024;
 
+/**
+ * The longest method in IANA's HTTP Method Registry is 17 bytes
+ * (`UPDATEREDIRECTREF`); a longer token can only be a method the server does
+ * not implement (RFC 9112 section 3: 501), however long it grows.
+ */
+export const MAX_METHOD_BYTES = 32;
+
 /** The limits the servers use unless told otherwise. */
 export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   maxHeadBytes: MAX_HEAD_BYTES,
   maxHeaderFields: MAX_HEADER_FIELDS,
   maxTargetBytes: MAX_TARGET_BYTES,
   maxChunkLineBytes: MAX_CHUNK_LINE_BYTES,
+  maxMethodBytes: MAX_METHOD_BYTES,
 });

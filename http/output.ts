@@ -59,6 +59,11 @@ export class Output {
     return this.#view;
   }
 
+  /** The bytes appended since the last commit, as a view (no copy). */
+  uncommitted(): Uint8Array {
+    return this.#buf.subarray(this.#committed, this.#length);
+  }
+
   /** Appends a string as UTF-8. */
   string(s: string): void {
     this.#reserve(s.length * 3);

@@ -8,7 +8,6 @@
 import { TOKEN } from "./byte_classes.ts";
 import { HttpError } from "./http_error.ts";
 import { httpDate } from "./http_date.ts";
-import { LastResponse } from "./last_response.ts";
 import type { Output } from "./output.ts";
 import { STATUS_TEXT, statusLine } from "./status.ts";
 import type { HttpResponse } from "./types.ts";
@@ -22,8 +21,6 @@ const CONNECTION_LINE: Record<ConnectionField, string> = {
   close: "Connection: close\r\n",
   "keep-alive": "Connection: keep-alive\r\n",
 };
-
-const lastResponse = new LastResponse();
 
 /**
  * Writes an app's response. Throws when the response is malformed (not a
@@ -46,15 +43,6 @@ export function writeResponse(
   if (!isString && !(body instanceof Uint8Array)) {
     throw new TypeError("Invalid response body: not a string or Uint8Array");
   }
-  const date = httpDate();
-  const plain = isString && response.headers === undefined;
-  if (plain) {
-    const kept = lastResponse.lookup(status, body, connection, headOnly, date);
-    if (kept !== null) {
-      out.bytes(kept);
-      return kept.length;
-    }
-  }
   // RFC 9110 sections 15.3.5 and 15.4.5: 204 and 304 carry no content.
   const bodyless = status === 204 || status === 304;
   const length = bodyless ? 0 : isString ? utf8Length(body) : body.length;
@@ -71,28 +59,21 @@ export function writeResponse(
   }
 
   let head = statusLine(status) + "Content-Type: " + contentType +
-    "\r\nDate: " + date + "\r\n";
+    "\r\nDate: " + httpDate() + "\r\n";
   if (status !== 204) head += "Content-Length: " + length + "\r\n";
   head += CONNECTION_LINE[connection] + extra + "\r\n";
 
   if (headOnly || bodyless) {
-    writeText(out, head, plain);
+    out.string(head);
     return head.length;
   }
   if (isString) {
-    writeText(out, head + body, plain);
+    out.string(head + body);
   } else {
     out.string(head);
     out.bytes(body);
   }
   return head.length + length;
-}
-
-/** Appends `text`, through {@linkcode lastResponse} when it is a plain response. */
-function writeText(out: Output, text: string, plain: boolean): void {
-  const kept = plain ? lastResponse.remember(text) : null;
-  if (kept !== null) out.bytes(kept);
-  else out.string(text);
 }
 
 const FRAMING_FIELDS = new Set([

@@ -23,8 +23,9 @@ export type HeaderField = readonly [name: string, value: string];
 
 /**
  * A parsed request head, as an app sees it. The body is read and discarded by
- * the engine. Read-only: a head that repeats the last one byte for byte is
- * one shared, frozen object.
+ * the engine. Every request is a new object with its own field list, on
+ * every path (the memo's too): what an app does with one never reaches
+ * another.
  */
 export interface HttpRequest {
   /** The method token, case as sent (methods are case-sensitive): `"GET"`. */
@@ -74,10 +75,33 @@ export interface AccessLogEntry {
   durationMs: number;
 }
 
+/** What one `handleConnection` call did, as a trace reports it. */
+export interface CallReport {
+  /**
+   * Bytes read; `"none"` when the call did not read (whole requests were
+   * already buffered, or the connection was closed); `"eof"` at end of
+   * stream; `"error"` when the read failed (a reset, or the server's timer
+   * closed the socket).
+   */
+  read: number | "none" | "eof" | "error";
+  /** The connection's phase before the call. */
+  before: ConnectionPhase;
+  /** Its phase after the call. */
+  after: ConnectionPhase;
+  /** Responses the call wrote (the engine's error responses too; `100 Continue` is not one). */
+  responses: number;
+  /** The close flag the call returned. */
+  close: boolean;
+  /** How long the call took, in microseconds. */
+  us: number;
+}
+
 /** Per-connection options, given when a server creates a connection's state. */
 export interface ConnectionOptions {
   /** Called once for every response the connection sends (the access log). */
   onResponse?: (entry: AccessLogEntry) => void;
+  /** Called after every `handleConnection` call on the connection (the trace). */
+  onCall?: (report: CallReport) => void;
 }
 
 /**

@@ -6,16 +6,16 @@
  * @module
  */
 
-import type { ConnectionHandler } from "./driver.ts";
+import { latin1 } from "../testing/bytes.ts";
+import { Prng } from "../testing/prng.ts";
+import type { SessionHandler } from "../testing/session.ts";
 import {
   type ExpectedAnswer,
   generateRequest,
   type GeneratorOptions,
 } from "./generator.ts";
 import { mutate } from "./mutator.ts";
-import { Prng } from "./prng.ts";
 import { checkInput } from "./properties.ts";
-import { latin1 } from "./response_parser.ts";
 import { failureKind, shrink } from "./shrink.ts";
 
 /** One fuzz case, rebuilt from its seed. */
@@ -98,7 +98,7 @@ export function caseFromSeed(
 
 /** Shrinks a failing case; valid cases shrink under the general properties only, so a failure only they show stays unshrunk. */
 export async function shrinkFailure(
-  handler: ConnectionHandler,
+  handler: SessionHandler,
   fuzzCase: FuzzCase,
   message: string,
 ): Promise<FuzzFailure> {
@@ -126,7 +126,7 @@ export async function shrinkFailure(
 
 /** Runs cases until the budget is spent. */
 export async function fuzz(
-  handler: ConnectionHandler,
+  handler: SessionHandler,
   options: FuzzOptions,
 ): Promise<FuzzReport> {
   const started = performance.now();

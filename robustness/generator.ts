@@ -6,9 +6,8 @@
  * @module
  */
 
-import type { Prng } from "./prng.ts";
-import { concat } from "./driver.ts";
-import { fromLatin1 } from "./response_parser.ts";
+import { concat, fromLatin1 } from "../testing/bytes.ts";
+import type { Prng } from "../testing/prng.ts";
 
 /** What one request of a pipeline must be answered with. */
 export interface ExpectedAnswer {

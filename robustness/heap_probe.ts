@@ -8,10 +8,10 @@
  */
 
 import { handleConnection } from "../handler.ts";
-import { type ConnectionHandler, runSession } from "./driver.ts";
+import { Prng } from "../testing/prng.ts";
+import { runSession } from "../testing/session.ts";
 import { generateRequest } from "./generator.ts";
 import { mutate } from "./mutator.ts";
-import { Prng } from "./prng.ts";
 
 const gc = (globalThis as { gc?: () => void }).gc;
 if (gc === undefined) {
@@ -24,7 +24,7 @@ const rng = new Prng(Number(Deno.args[1] ?? 1));
 async function round(): Promise<number> {
   for (let i = 0; i < sessions; i++) {
     const generated = generateRequest(rng);
-    await runSession(handleConnection as ConnectionHandler, [
+    await runSession(handleConnection, [
       rng.chance(0.3) ? mutate(rng, generated.bytes) : generated.bytes,
     ]);
   }

@@ -70,6 +70,27 @@ export const KNOWN_DIFFERENCES: Readonly<Record<string, KnownDifference>> = {
       "RFC 9112 section 2.3 and Appendix C.1: HTTP/0.9 is not supported; a request line must end in an HTTP-version.",
   },
   "HTTP/2.0 request line": { node: "200", why: HTTP2_LINE },
+  "100 KB method": {
+    node: "400",
+    why:
+      "RFC 9112 section 3 and RFC 9110 section 15.6.2: a method the server does not implement is 501, however long; llhttp " +
+      "knows a fixed list and calls anything else a syntax error.",
+  },
+  "method one byte over the longest known": {
+    node: "400",
+    why: "As for the 100 KB method: 501 (RFC 9110 section 15.6.2).",
+  },
+  "fragment in target": {
+    node: "200",
+    why:
+      'RFC 9112 section 3.2: origin-form is absolute-path [ "?" query ], with no fragment; a client never sends one ' +
+      "(RFC 9110 section 7.1), so `#` on the wire is malformed. Node passes it to the app.",
+  },
+  "backslash in target": {
+    node: "200",
+    why:
+      "RFC 3986 allows `\\` in no part of a URI, so a target holding one is malformed (RFC 9112 section 3.2); Node passes it on.",
+  },
   "asterisk-form on GET": {
     node: "200",
     why: "RFC 9112 section 3.2.4: asterisk-form is only for OPTIONS.",
@@ -77,6 +98,12 @@ export const KNOWN_DIFFERENCES: Readonly<Record<string, KnownDifference>> = {
   "asterisk-form on POST": {
     node: "200",
     why: "RFC 9112 section 3.2.4: asterisk-form is only for OPTIONS.",
+  },
+  "non-http absolute target": {
+    node: "200",
+    why:
+      "RFC 9110 sections 4.3.1 and 7.4: an origin server serves only the origins it is configured for, and an ftp URI is " +
+      "none of an http server's; ours refuses it (a 421 would also do), Node ignores the scheme and serves the path.",
   },
   "target over 8 KiB": {
     node: "200",
@@ -90,6 +117,12 @@ export const KNOWN_DIFFERENCES: Readonly<Record<string, KnownDifference>> = {
       "Our limit of 100 fields (Apache's) answers 431 (RFC 6585 section 5); Node keeps the first 2,000 and drops the rest silently.",
   },
   "two Host fields": { node: "200", why: HOST_RULE },
+  "empty Host on HTTP/1.1": {
+    node: "200",
+    why:
+      "RFC 9110 section 4.2.1: an http URI with an empty host is invalid and a recipient MUST reject it; the empty Host that " +
+      "RFC 9112 section 3.2 allows is for targets without an authority, which an http origin server never has.",
+  },
   "two identical Host fields": { node: "200", why: HOST_RULE },
   "Host with space": { node: "200", why: HOST_RULE },
   "Host with slash": { node: "200", why: HOST_RULE },
@@ -117,6 +150,11 @@ export const KNOWN_DIFFERENCES: Readonly<Record<string, KnownDifference>> = {
       "Our 4 KiB bound on a chunk-size line (extensions are ignored anyway; RFC 9112 section 7.1.1 lets a server limit them) " +
       "is tighter than Node's.",
   },
+  "chunk extension with an empty value": {
+    node: "200",
+    why:
+      'RFC 9112 section 7.1.1: after "=" comes chunk-ext-val, a token or quoted-string, never nothing; Node accepts it.',
+  },
   "good then garbage": { node: "400", why: PIPELINE },
   "good then two Content-Lengths": { node: "400", why: PIPELINE },
   "good then CL.TE": { node: "400", why: PIPELINE },
@@ -138,6 +176,12 @@ export const KNOWN_DIFFERENCES: Readonly<Record<string, KnownDifference>> = {
     why:
       "RFC 9110 section 2.5: a higher minor version of a major version we implement SHOULD be processed as the highest minor " +
       "version we conform to, 1.1.",
+  },
+  "chunk extensions with BWS around = and a quoted-pair": {
+    node: "400",
+    why:
+      'RFC 9112 section 7.1.1 allows BWS around "=" and a quoted-string value, whose quoted-pair RFC 9110 section 5.6.4 ' +
+      "defines; llhttp strict refuses the whitespace.",
   },
   "chunk extension after BWS": {
     node: "400",

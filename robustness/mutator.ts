@@ -6,8 +6,8 @@
  * @module
  */
 
-import type { Prng } from "./prng.ts";
-import { fromLatin1 } from "./response_parser.ts";
+import { fromLatin1 } from "../testing/bytes.ts";
+import type { Prng } from "../testing/prng.ts";
 
 /** Bytes a parser treats specially; mutations favour them. */
 export const SPECIAL_BYTES: readonly number[] = [

@@ -9,22 +9,21 @@
  * @module
  */
 
+import { latin1 } from "../testing/bytes.ts";
+import { Prng } from "../testing/prng.ts";
 import {
-  type ConnectionHandler,
-  randomCuts,
   runSession,
   type Session,
-  splitAt,
-} from "./driver.ts";
+  type SessionHandler,
+} from "../testing/session.ts";
+import { byteByByte, randomCuts, splitAt } from "../testing/splits.ts";
 import type { ExpectedAnswer } from "./generator.ts";
-import { Prng } from "./prng.ts";
 import {
   headerValue,
-  latin1,
   type ParsedResponse,
   parseResponseStream,
   saysClose,
-} from "./response_parser.ts";
+} from "../testing/response_parser.ts";
 
 /** Statuses the engine may send; anything else is a failure. */
 export const ENGINE_STATUSES: ReadonlySet<number> = new Set([
@@ -57,7 +56,7 @@ interface Split {
 
 function splits(bytes: Uint8Array, rng: Prng): Split[] {
   const perByte = bytes.length <= 4096
-    ? splitAt(bytes, Array.from(bytes, (_, i) => i))
+    ? byteByByte(bytes)
     : splitAt(bytes, randomCuts(rng, bytes.length, 2));
   return [
     { name: "whole", chunks: [bytes], shortWrites: false },
@@ -222,7 +221,7 @@ function checkSession(
  * "<kind>: <detail> (<split>)".
  */
 export async function checkInput(
-  handler: ConnectionHandler,
+  handler: SessionHandler,
   bytes: Uint8Array,
   expected: ExpectedAnswer[] | undefined,
   seed: number,

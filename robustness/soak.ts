@@ -8,21 +8,25 @@
  * @module
  */
 
+import { closeQuietly } from "../server/listen.ts";
+import { delay } from "../server/timers.ts";
+import { concat, fromLatin1 } from "../testing/bytes.ts";
+import { Prng } from "../testing/prng.ts";
 import {
-  closeQuietly,
   connect,
+  RawClient,
   readUntilClosed,
-  sleep,
-  waitFor,
   writeAll,
-} from "./clients.ts";
+} from "../testing/raw_client.ts";
+import { bodyText, parseResponseStream } from "../testing/response_parser.ts";
+import {
+  type ServerKind,
+  startServerProcess,
+  waitFor,
+} from "../testing/server_launcher.ts";
 import { BAD_REQUESTS } from "./corpus.ts";
 import { generateRequest } from "./generator.ts";
 import { mutate } from "./mutator.ts";
-import { Prng } from "./prng.ts";
-import type { ServerKind } from "./project_servers.ts";
-import { fromLatin1, latin1, parseResponseStream } from "./response_parser.ts";
-import { startServerProcess } from "./server_process.ts";
 
 /** How to run a soak. */
 export interface SoakOptions {
@@ -72,52 +76,27 @@ export interface SoakResult {
 const OP_TIMEOUT_MS = 10_000;
 const MAX_PROBLEMS = 10;
 
-/** Reads from `conn` until `count` final responses have arrived (or the server closes); returns them. */
-async function readResponses(
-  conn: Deno.Conn,
-  count: number,
+/**
+ * Reads one final response per entry of `heads` (true: it answers HEAD):
+ * each 200's body, or the status of anything else. Stops early, saying why,
+ * when the connection ends or breaks or `OP_TIMEOUT_MS` pass.
+ */
+async function readAnswers(
+  client: RawClient,
   heads: boolean[],
-): Promise<{ bodies: (string | null)[]; text: string }> {
-  let bytes = new Uint8Array(0);
-  const buffer = new Uint8Array(64 * 1024);
-  const deadline = setTimeout(() => closeQuietly(conn), OP_TIMEOUT_MS);
+): Promise<{ answers: string[]; stopped?: string }> {
+  const deadline = setTimeout(() => client.close(), OP_TIMEOUT_MS);
+  const answers: string[] = [];
   try {
-    while (true) {
-      const parsed = parseResponseStream(bytes, {
-        isHead: (i) => heads[i] ?? false,
-      });
-      const finals = parsed.responses.filter((r) => r.status !== 100);
-      if (finals.length >= count && !parsed.error) {
-        return {
-          bodies: finals.map((
-            r,
-          ) => (r.status === 200
-            ? new TextDecoder().decode(r.body)
-            : `${r.status}`)
-          ),
-          text: latin1(bytes),
-        };
-      }
-      let n: number | null = null;
-      try {
-        n = await conn.read(buffer);
-      } catch { /* reset or closed by the deadline */ }
-      if (n === null) {
-        return {
-          bodies: finals.map((
-            r,
-          ) => (r.status === 200
-            ? new TextDecoder().decode(r.body)
-            : `${r.status}`)
-          ),
-          text: latin1(bytes),
-        };
-      }
-      const next = new Uint8Array(bytes.length + n);
-      next.set(bytes);
-      next.set(buffer.subarray(0, n), bytes.length);
-      bytes = next;
+    for (const head of heads) {
+      const response = await client.readFinalResponse(head);
+      answers.push(
+        response.status === 200 ? bodyText(response) : `${response.status}`,
+      );
     }
+    return { answers };
+  } catch (error) {
+    return { answers, stopped: (error as Error).message.slice(0, 200) };
   } finally {
     clearTimeout(deadline);
   }
@@ -158,7 +137,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
 
   /** A keep-alive connection carrying 1 to 8 good requests, some pipelined. */
   async function goodSession(rng: Prng): Promise<void> {
-    const conn = await connect(server.port);
+    const client = await RawClient.connect(server.port);
     try {
       for (
         let left = rng.int(1, 8);
@@ -171,32 +150,26 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
         );
         const expected = sent.flatMap((r) => r.expected);
         result.good.sent += expected.length;
-        await writeAll(
-          conn,
-          Uint8Array.from(sent.flatMap((r) => [...r.bytes])),
-        );
-        const { bodies, text } = await readResponses(
-          conn,
-          expected.length,
+        await client.send(concat(sent.map((r) => r.bytes)));
+        const { answers, stopped } = await readAnswers(
+          client,
           expected.map((e) => e.head),
         );
         for (const [i, want] of expected.entries()) {
-          const body = bodies[i];
-          if (body === (want.head ? "" : `hello, ${want.path}`)) {
+          const answer = answers[i];
+          if (answer === (want.head ? "" : `hello, ${want.path}`)) {
             result.good.answered++;
           } else {problem(
               `good request answered ${
-                JSON.stringify(body ?? "nothing")
-              }, want hello, ${want.path}: ${
-                JSON.stringify(text.slice(0, 200))
-              }`,
+                JSON.stringify(answer ?? "nothing")
+              }, want hello, ${want.path}${stopped ? `: ${stopped}` : ""}`,
             );}
         }
-        if (bodies.length < expected.length) return;
+        if (stopped) return;
         left -= batch;
       }
     } finally {
-      closeQuietly(conn);
+      client.close();
     }
   }
 
@@ -230,7 +203,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     if (answer.end === "timeout") {
       problem("a fuzzed request left the connection open");
     }
-    const parsed = parseResponseStream(fromLatin1(answer.text));
+    const parsed = parseResponseStream(answer.bytes);
     if (parsed.error && answer.end === "closed") {
       problem(`malformed answer to a fuzzed request: ${parsed.error}`);
     }
@@ -251,7 +224,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
         conn,
         fromLatin1("GET /churn HTTP/1.1\r\nHost: s\r\n\r\nGET /ch"),
       ).catch(() => {});
-      await sleep(5);
+      await delay(5);
     }
     closeQuietly(conn);
   }
@@ -278,7 +251,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   const load = Promise.all(
     Array.from({ length: clients }, (_, i) => client(i)),
   );
-  await sleep(warmupMs);
+  await delay(warmupMs);
   result.openFiles.warm = await server.openFiles();
   result.rssKiB.warm = await server.rssKiB();
   await load;
@@ -289,7 +262,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     async () => (await server.openFiles()) <= result.openFiles.warm,
     6_000,
   );
-  await sleep(500);
+  await delay(500);
   result.openFiles.end = await server.openFiles();
   result.rssKiB.end = await server.rssKiB();
   const alive = server.alive();

@@ -6,16 +6,14 @@
  */
 
 import type { AccessLogEntry } from "../http/types.ts";
+import { LineBatch } from "./line_batch.ts";
 import type { LogWriter } from "./options.ts";
 
-/** How long a line may wait before its batch is written. */
-export const LOG_FLUSH_INTERVAL_MS = 100;
-
-/** A batch this large is written at once rather than waiting for the interval. */
-export const LOG_FLUSH_BYTES = 32 * 1024;
-
-/** Beyond this many bytes waiting behind a slow writer, new lines are dropped (and counted) rather than held. */
-export const LOG_MAX_PENDING_BYTES = 4 * 1024 * 1024;
+export {
+  LOG_FLUSH_BYTES,
+  LOG_FLUSH_INTERVAL_MS,
+  LOG_MAX_PENDING_BYTES,
+} from "./line_batch.ts";
 
 const encoder = new TextEncoder();
 
@@ -125,12 +123,10 @@ export function formatPeer(addr: Deno.Addr): string {
   return host;
 }
 
-/** Room for a full batch plus a typical line, so a batch rarely needs a second buffer. */
-const BATCH_CAPACITY = LOG_FLUSH_BYTES + 4 * 1024;
-
 /**
- * Batches access-log lines and writes them in order. Never throws: a failing
- * writer (a closed stdout) turns the log off rather than stopping the server.
+ * The access log: one line per response, through a {@linkcode LineBatch}.
+ * Never throws: a failing writer (a closed stdout) turns the log off rather
+ * than stopping the server.
  *
  * Each line is written into the batch's bytes as it comes, so no line's
  * string outlives its request: thousands of waiting strings would survive
@@ -138,17 +134,8 @@ const BATCH_CAPACITY = LOG_FLUSH_BYTES + 4 * 1024;
  * them did.
  */
 export class AccessLog {
-  #writer: LogWriter;
-  #batch = new Uint8Array(BATCH_CAPACITY);
-  #length = 0;
-  #timer: ReturnType<typeof setTimeout> | undefined;
-  #writing: Promise<void> = Promise.resolve();
-  #inFlightBytes = 0;
-  #dropped = 0;
-  #broken = false;
-  #closed = false;
-
-  #clock: () => number;
+  readonly #lines: LineBatch;
+  readonly #clock: () => number;
   /**
    * The encoded start of a line, up to its status: it stays the same while
    * the millisecond, the peer, the method and the target repeat, as they do
@@ -168,49 +155,21 @@ export class AccessLog {
     writer: LogWriter = Deno.stdout,
     clock: () => number = Date.now,
   ) {
-    this.#writer = writer;
+    this.#lines = new LineBatch(writer, "access log");
     this.#clock = clock;
   }
 
   /** Lines dropped because the writer could not keep up. */
   get dropped(): number {
-    return this.#dropped;
-  }
-
-  /** Adds one line for a response sent to `address`. */
-  add(address: string, entry: AccessLogEntry): void {
-    if (this.#closed || this.#broken) return;
-    if (this.#length + this.#inFlightBytes > LOG_MAX_PENDING_BYTES) {
-      this.#dropped++;
-      return;
-    }
-    this.#appendEntry(address, entry);
-    if (this.#length >= LOG_FLUSH_BYTES) {
-      this.#flushNow();
-    } else if (this.#timer === undefined) {
-      this.#timer = setTimeout(() => this.#flushNow(), LOG_FLUSH_INTERVAL_MS);
-      // A waiting batch must not keep a stopped server's process alive.
-      Deno.unrefTimer(this.#timer);
-    }
-  }
-
-  /** Writes every waiting line; resolves once they are written. */
-  flush(): Promise<void> {
-    this.#flushNow();
-    return this.#writing;
-  }
-
-  /** Flushes and stops accepting lines. */
-  async close(): Promise<void> {
-    await this.flush();
-    this.#closed = true;
+    return this.#lines.dropped;
   }
 
   /**
-   * Appends the line {@linkcode formatLogLine} would give, as bytes: the
-   * shared start is copied, the numbers are written digit by digit.
+   * Adds the line {@linkcode formatLogLine} would give for a response sent
+   * to `address`, as bytes: the shared start is copied, the numbers are
+   * written digit by digit.
    */
-  #appendEntry(address: string, entry: AccessLogEntry): void {
+  add(address: string, entry: AccessLogEntry): void {
     const nowMs = this.#clock();
     const { method, target } = entry;
     if (
@@ -226,10 +185,11 @@ export class AccessLog {
     const prefix = this.#prefix;
     const duration = formatDuration(entry.durationMs);
     // Two numbers (even ones printed oddly), the duration, spaces, "ms\n".
-    this.#reserve(prefix.length + duration.length + 64);
-    const batch = this.#batch;
-    batch.set(prefix, this.#length);
-    let at = writeDecimal(batch, this.#length + prefix.length, entry.status);
+    const batch = this.#lines.begin(prefix.length + duration.length + 64);
+    if (batch === null) return;
+    const start = this.#lines.length;
+    batch.set(prefix, start);
+    let at = writeDecimal(batch, start + prefix.length, entry.status);
     batch[at++] = SPACE;
     at = writeDecimal(batch, at, entry.bytes);
     batch[at++] = SPACE;
@@ -239,57 +199,16 @@ export class AccessLog {
     batch[at++] = 0x6d; // m
     batch[at++] = 0x73; // s
     batch[at++] = 0x0a;
-    this.#length = at;
+    this.#lines.end(at);
   }
 
-  /** Makes room for `most` more bytes, writing the batch out first if it is full. */
-  #reserve(most: number): void {
-    if (this.#length + most > this.#batch.length) {
-      this.#flushNow();
-      if (most > this.#batch.length) this.#batch = new Uint8Array(most);
-    }
+  /** Writes every waiting line; resolves once they are written. */
+  flush(): Promise<void> {
+    return this.#lines.flush();
   }
 
-  /** Appends `line` and a newline: for the rare lines that are not entries. */
-  #appendText(line: string): void {
-    this.#reserve(line.length * 3 + 1); // UTF-8: at most 3 bytes per UTF-16 unit
-    const tail = this.#batch.subarray(this.#length);
-    this.#length += encoder.encodeInto(line, tail).written;
-    this.#batch[this.#length++] = 0x0a;
-  }
-
-  #flushNow(): void {
-    if (this.#timer !== undefined) {
-      clearTimeout(this.#timer);
-      this.#timer = undefined;
-    }
-    if (this.#dropped > 0) {
-      const dropped = this.#dropped;
-      this.#dropped = 0;
-      this.#appendText(
-        `access log: ${dropped} lines dropped (output too slow)`,
-      );
-    }
-    if (this.#length === 0) return;
-    // The writer takes this batch's buffer; the next lines go to a new one.
-    const bytes = this.#batch.subarray(0, this.#length);
-    this.#batch = new Uint8Array(BATCH_CAPACITY);
-    this.#length = 0;
-    this.#inFlightBytes += bytes.length;
-    this.#writing = this.#writing.then(() => this.#writeAll(bytes));
-  }
-
-  async #writeAll(bytes: Uint8Array): Promise<void> {
-    try {
-      let offset = 0;
-      while (offset < bytes.length && !this.#broken) {
-        offset += await this.#writer.write(bytes.subarray(offset));
-      }
-    } catch {
-      this.#broken = true;
-      this.#length = 0;
-    } finally {
-      this.#inFlightBytes -= bytes.length;
-    }
+  /** Flushes and stops accepting lines. */
+  close(): Promise<void> {
+    return this.#lines.close();
   }
 }

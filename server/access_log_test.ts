@@ -3,6 +3,7 @@ import type { AccessLogEntry } from "../http/types.ts";
 import {
   AccessLog,
   formatLogLine,
+  formatPeer,
   LOG_FLUSH_BYTES,
   LOG_MAX_PENDING_BYTES,
 } from "./access_log.ts";
@@ -138,4 +139,37 @@ Deno.test("AccessLog writes exactly the lines formatLogLine formats", async () =
   }
   await log.close();
   assert.deepEqual(writer.text.split("\n").slice(0, -1), expected);
+});
+
+Deno.test("formatLogLine escapes quotes and control characters and formatPeer unmaps IPv4", () => {
+  const line = formatLogLine(
+    "10.0.0.1",
+    {
+      method: "GET",
+      target: '/a"b\r\nc',
+      status: 400,
+      bytes: 120,
+      durationMs: 1.234,
+    },
+    0,
+  );
+  assert.equal(
+    line,
+    '1970-01-01T00:00:00.000Z 10.0.0.1 "GET /a\\x22b\\x0d\\x0ac" 400 120 1.2ms',
+  );
+  // The next line's time, method and target are its own, not the last line's.
+  const next = formatLogLine(
+    "::1",
+    { method: "POST", target: "/d", status: 200, bytes: 9, durationMs: 12.6 },
+    1_500,
+  );
+  assert.equal(next, '1970-01-01T00:00:01.500Z ::1 "POST /d" 200 9 13ms');
+  assert.equal(
+    formatPeer({ transport: "tcp", hostname: "::ffff:127.0.0.1", port: 1 }),
+    "127.0.0.1",
+  );
+  assert.equal(
+    formatPeer({ transport: "tcp", hostname: "::1", port: 1 }),
+    "::1",
+  );
 });

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { type PollWaiter, TurnBudget } from "./turn_budget.ts";
+import { delay } from "./timers.ts";
 
 /** A poll the test completes by hand, counting how often it was waited on. */
 class ManualPoll implements PollWaiter {
@@ -20,7 +21,7 @@ class ManualPoll implements PollWaiter {
     assert.ok(finish, "nothing is waiting for a poll");
     this.#finish = null;
     finish(broken);
-    await new Promise((resolve) => setTimeout(resolve, 0));
+    await delay(0);
   }
 }
 

@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
 import { compileArgs, TARGETS } from "../scripts/compile.ts";
-import { ServerProcess } from "../tests/server_process.ts";
 import { NON_BLOCKING_V8_FLAGS, v8FlagsArgument } from "./v8_flags.ts";
 
 const config = JSON.parse(
@@ -26,26 +25,5 @@ Deno.test("deno task compile bakes the V8 flags into webserve_nb only", () => {
     } else {
       assert.equal(at, -1, args.join(" "));
     }
-  }
-});
-
-Deno.test("the start:nb task's command starts a webserve_nb that serves hello", async () => {
-  // The task's own words, but on a free port: V8 refuses a flag it does not
-  // know, so this fails if the flags stop being valid.
-  const words = config.tasks["start:nb"].split(" ");
-  assert.equal(words[0], "deno");
-  const command = [Deno.execPath(), ...words.slice(1, -1)];
-  const server = await ServerProcess.start("webserve_nb.ts", [
-    "0",
-    "--host",
-    "127.0.0.1",
-    "--quiet",
-  ], command);
-  try {
-    const response = await fetch(`http://127.0.0.1:${server.port}/flags`);
-    assert.equal(await response.text(), "hello, /flags");
-  } finally {
-    server.child.kill("SIGTERM");
-    await server.finish();
   }
 });

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { ROOT, ServerProcess } from "../tests/server_process.ts";
+import { ROOT } from "../testing/commands.ts";
+import { ServerProcess } from "../testing/server_launcher.ts";
 import { closeQuietly } from "./listen.ts";
 import { delay } from "./timers.ts";
 import { RESTARTS_PER_MINUTE, serveWithWorkers } from "./workers.ts";

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { ROOT, ServerProcess } from "./server_process.ts";
+import { ROOT } from "../testing/commands.ts";
+import { ServerProcess } from "../testing/server_launcher.ts";
 
 /**
  * Builds both executables once, into a temporary folder, with a short

@@ -1,22 +1,33 @@
 /**
  * The bad-request corpus and the valid edge cases, each sent whole to the
  * engine (then again under every split by `checkInput`): the status, the
- * close, and the general properties must all hold.
+ * reason, the close, and the general properties must all hold. Each bad
+ * request is also sent after a good one, which must be answered first.
  */
 
 import assert from "node:assert/strict";
 import { handleConnection } from "../handler.ts";
-import { BAD_REQUESTS, VALID_EDGE_CASES } from "../robustness/corpus.ts";
-import { type ConnectionHandler, runSession } from "../robustness/driver.ts";
-import { checkInput } from "../robustness/properties.ts";
+import { STATUS_TEXT } from "../http/status.ts";
 import {
-  fromLatin1,
+  BAD_REQUESTS,
+  type BadRequestCase,
+  VALID_EDGE_CASES,
+} from "../robustness/corpus.ts";
+import { checkInput } from "../robustness/properties.ts";
+import { fromLatin1 } from "../testing/bytes.ts";
+import {
+  bodyText,
   headerValue,
+  type ParsedResponse,
   parseResponseStream,
   saysClose,
-} from "../robustness/response_parser.ts";
+} from "../testing/response_parser.ts";
+import { runSession, type SessionHandler } from "../testing/session.ts";
 
-const handler = handleConnection as ConnectionHandler;
+const handler = handleConnection as SessionHandler;
+
+/** A request the engine answers `hello, /first`, keeping the connection. */
+const GOOD = "GET /first HTTP/1.1\r\nHost: a\r\n\r\n";
 
 /** Sends `request` whole; returns the parsed responses and whether the call that wrote the last one returned close. */
 async function sendWhole(request: string, isHead?: (i: number) => boolean) {
@@ -33,30 +44,67 @@ async function sendWhole(request: string, isHead?: (i: number) => boolean) {
   };
 }
 
+/**
+ * Asserts that `response` gives the case's reason as the engine's error body
+ * does, `<status> <status text>: <reason>\n`; an answer to HEAD has no body,
+ * so there its Content-Length must be that body's.
+ */
+function assertReason(response: ParsedResponse, badCase: BadRequestCase) {
+  const body = `${badCase.status} ${
+    STATUS_TEXT[badCase.status]
+  }: ${badCase.reason}\n`;
+  if (badCase.head) {
+    assert.ok(response.bodiless, "no body in an answer to HEAD");
+    assert.equal(
+      Number(headerValue(response, "content-length")),
+      new TextEncoder().encode(body).length,
+      `Content-Length of ${JSON.stringify(body)}`,
+    );
+  } else {
+    assert.equal(bodyText(response), body, "the reason in the body");
+  }
+}
+
+/** Sends `prefix` (good requests) then the case; checks every answer, the reason and the close, then every split. */
+async function checkBadCase(
+  badCase: BadRequestCase,
+  prefix = "",
+): Promise<void> {
+  const good = prefix === "" ? [] : [200];
+  const before = [...good, ...(badCase.before ?? [])];
+  const request = prefix + badCase.request;
+  const { responses, closedAfterLast } = await sendWhole(
+    request,
+    (i) => badCase.head === true && i === before.length,
+  );
+  assert.deepEqual(responses.map((r) => r.status), [
+    ...before,
+    badCase.status,
+  ]);
+  if (prefix !== "") assert.equal(bodyText(responses[0]), "hello, /first");
+  const last = responses.at(-1)!;
+  assertReason(last, badCase);
+  assert.equal(
+    saysClose(last),
+    badCase.close,
+    "Connection: close on the last response",
+  );
+  assert.equal(
+    closedAfterLast,
+    badCase.close,
+    "the call that wrote it returned close",
+  );
+  assert.equal(
+    await checkInput(handler, fromLatin1(request), undefined, 1),
+    undefined,
+  );
+}
+
 for (const badCase of BAD_REQUESTS) {
-  Deno.test(`handleConnection answers ${badCase.name} with ${badCase.status}${badCase.close ? " and closes" : ""}`, async () => {
-    const { responses, closedAfterLast } = await sendWhole(badCase.request);
-    assert.deepEqual(responses.map((r) => r.status), [
-      ...(badCase.before ?? []),
-      badCase.status,
-    ]);
-    const last = responses.at(-1)!;
-    if (badCase.head) assert.ok(last.bodiless, "no body in an answer to HEAD");
-    assert.equal(
-      saysClose(last),
-      badCase.close,
-      "Connection: close on the last response",
-    );
-    assert.equal(
-      closedAfterLast,
-      badCase.close,
-      "the call that wrote it returned close",
-    );
-    assert.equal(
-      await checkInput(handler, fromLatin1(badCase.request), undefined, 1),
-      undefined,
-    );
-  });
+  Deno.test(`handleConnection answers ${badCase.name} with ${badCase.status}${badCase.close ? " and closes" : ""}`, () =>
+    checkBadCase(badCase));
+  Deno.test(`handleConnection answers a good request, then ${badCase.name} with ${badCase.status}`, () =>
+    checkBadCase(badCase, GOOD));
 }
 
 for (const edge of VALID_EDGE_CASES) {
@@ -69,7 +117,7 @@ for (const edge of VALID_EDGE_CASES) {
     assert.deepEqual(finals.map((r) => r.status), edge.paths.map(() => 200));
     for (const [i, path] of edge.paths.entries()) {
       const body = edge.head ? "" : `hello, ${path}`;
-      assert.equal(new TextDecoder().decode(finals[i].body), body);
+      assert.equal(bodyText(finals[i]), body);
       assert.equal(
         Number(headerValue(finals[i], "content-length")),
         new TextEncoder().encode(`hello, ${path}`).length,

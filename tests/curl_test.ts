@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { serve as serveBlocking } from "../webserve.ts";
 import { serve as serveNonBlocking } from "../webserve_nb.ts";
-import { type ServeFunction, withServer } from "./server_conformance.ts";
+import { type ServeFunction, withServer } from "../testing/server_launcher.ts";
 
 /** Where curl is, or undefined when it is not installed. */
 function findCurl(): string | undefined {

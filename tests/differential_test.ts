@@ -11,20 +11,17 @@ import { BAD_REQUESTS, VALID_EDGE_CASES } from "../robustness/corpus.ts";
 import { generateRequest } from "../robustness/generator.ts";
 import { KNOWN_DIFFERENCES } from "../robustness/known_differences.ts";
 import { outcomeOf } from "../robustness/outcome.ts";
+import { nodeAvailable, startNodePeer } from "../robustness/peers.ts";
+import { fromLatin1, latin1 } from "../testing/bytes.ts";
+import { Prng } from "../testing/prng.ts";
+import { exchange } from "../testing/raw_client.ts";
 import {
-  exchange,
-  nodeAvailable,
-  type RunningPeer,
-  startNodePeer,
-} from "../robustness/peers.ts";
-import { Prng } from "../robustness/prng.ts";
-import {
+  type RunningServer,
   SERVER_MODULES,
   type ServerKind,
   serverMissing,
   startProjectServer,
-} from "../robustness/project_servers.ts";
-import { fromLatin1, latin1 } from "../robustness/response_parser.ts";
+} from "../testing/server_launcher.ts";
 
 const hasNode = await nodeAvailable();
 if (!hasNode) {
@@ -39,7 +36,7 @@ const statuses = (outcome: string) =>
 
 async function withPeers(
   kind: ServerKind,
-  body: (ours: RunningPeer, node: RunningPeer) => Promise<void>,
+  body: (ours: RunningServer, node: RunningServer) => Promise<void>,
 ): Promise<void> {
   const node = await startNodePeer();
   const ours = await startProjectServer(kind);

@@ -8,27 +8,25 @@
  */
 
 import assert from "node:assert/strict";
+import { closeQuietly } from "../server/listen.ts";
+import { delay } from "../server/timers.ts";
+import { fromLatin1 } from "../testing/bytes.ts";
 import {
-  closeQuietly,
   connect,
   fetchRaw,
-  getRequest,
+  get,
   readUntilClosed,
-  sleep,
-  waitFor,
   writeAll,
-} from "../robustness/clients.ts";
+} from "../testing/raw_client.ts";
 import {
+  procAvailable,
   SERVER_MODULES,
   type ServerKind,
   serverMissing,
-} from "../robustness/project_servers.ts";
-import { fromLatin1 } from "../robustness/response_parser.ts";
-import {
-  procAvailable,
   type ServerProcess,
   startServerProcess,
-} from "../robustness/server_process.ts";
+  waitFor,
+} from "../testing/server_launcher.ts";
 
 const hasProc = await procAvailable();
 if (!hasProc) {
@@ -48,7 +46,7 @@ const FLAGS = [
 ];
 const SETTLE_MS = 5_000;
 
-async function withServer(
+async function withWatchedServer(
   kind: ServerKind,
   body: (server: ServerProcess) => Promise<void>,
 ): Promise<void> {
@@ -81,7 +79,10 @@ async function assertServes(
   server: ServerProcess,
   path: string,
 ): Promise<void> {
-  const answer = await fetchRaw(server.port, getRequest(path));
+  const answer = await fetchRaw(
+    server.port,
+    get(path, "Connection: close\r\n"),
+  );
   assert.match(
     answer,
     new RegExp(`^HTTP/1.1 200 OK\\r\\n[^]*\\r\\n\\r\\nhello, ${path}$`),
@@ -99,7 +100,7 @@ for (const kind of ["blocking", "non-blocking"] as const) {
       `${module} keeps serving and leaks nothing when clients reset mid-request`,
     ignore,
     fn: () =>
-      withServer(kind, async (server) => {
+      withWatchedServer(kind, async (server) => {
         for (let i = 0; i < 20; i++) {
           const conn = await connect(server.port);
           // A whole request, then half of the next; the answer to the first is left unread,
@@ -110,7 +111,7 @@ for (const kind of ["blocking", "non-blocking"] as const) {
               `GET /r${i} HTTP/1.1\r\nHost: t\r\n\r\nPOST /x HTTP/1.1\r\nHost: t\r\nContent-Le`,
             ),
           );
-          await sleep(20);
+          await delay(20);
           closeQuietly(conn);
         }
         await assertServes(server, "/after-resets");
@@ -122,7 +123,7 @@ for (const kind of ["blocking", "non-blocking"] as const) {
       `${module} answers 400 and closes when a client half-closes mid-request`,
     ignore,
     fn: () =>
-      withServer(kind, async (server) => {
+      withWatchedServer(kind, async (server) => {
         const partials = [
           "POST /p HTTP/1.1\r\nHost: t\r\nContent-Length: 100\r\n\r\n0123456789",
           "POST /c HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nab",
@@ -155,7 +156,7 @@ for (const kind of ["blocking", "non-blocking"] as const) {
       `${module} delivers its error answer although the client keeps sending after the bad request`,
     ignore,
     fn: () =>
-      withServer(kind, async (server) => {
+      withWatchedServer(kind, async (server) => {
         // Closing with unread input makes the kernel send RST, which can destroy an answer
         // not yet read by the client; the error must arrive anyway.
         for (let i = 0; i < 5; i++) {
@@ -182,7 +183,7 @@ for (const kind of ["blocking", "non-blocking"] as const) {
       `${module} keeps serving others while clients connect and say nothing`,
     ignore,
     fn: () =>
-      withServer(kind, async (server) => {
+      withWatchedServer(kind, async (server) => {
         const silent = await Promise.all(
           Array.from({ length: 5 }, () => connect(server.port)),
         );
@@ -201,7 +202,7 @@ for (const kind of ["blocking", "non-blocking"] as const) {
       `${module} answers 408 to a client trickling a byte a second and serves others meanwhile`,
     ignore,
     fn: () =>
-      withServer(kind, async (server) => {
+      withWatchedServer(kind, async (server) => {
         const conn = await connect(server.port);
         const request = fromLatin1("GET /slow HTTP/1.1\r\nHost: t\r\n\r\n");
         let stop = false;
@@ -210,10 +211,10 @@ for (const kind of ["blocking", "non-blocking"] as const) {
             await writeAll(conn, request.subarray(i, i + 1)).catch(
               () => (stop = true),
             );
-            await sleep(1_000);
+            await delay(1_000);
           }
         })();
-        await sleep(300);
+        await delay(300);
         const started = performance.now();
         await assertServes(server, "/beside-the-trickle");
         const waited = performance.now() - started;
@@ -239,14 +240,14 @@ for (const kind of ["blocking", "non-blocking"] as const) {
       `${module} stays bounded and serves others under a pipelined flood that is never read`,
     ignore,
     fn: () =>
-      withServer(kind, async (server) => {
+      withWatchedServer(kind, async (server) => {
         const rssBefore = await server.rssKiB();
         const conn = await connect(server.port);
         const flood = fromLatin1(
           "GET /flood HTTP/1.1\r\nHost: t\r\n\r\n".repeat(60_000),
         ); // about 2 MB of requests
         const flooding = writeAll(conn, flood).catch(() => {}); // stalls once the server stops reading
-        await sleep(500);
+        await delay(500);
         await assertServes(server, "/beside-the-flood");
         const growthMiB = ((await server.rssKiB()) - rssBefore) / 1024;
         assert.ok(

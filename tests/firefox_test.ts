@@ -9,7 +9,7 @@
 import assert from "node:assert/strict";
 import { serve as serveBlocking } from "../webserve.ts";
 import { serve as serveNonBlocking } from "../webserve_nb.ts";
-import type { ServeFunction } from "./server_conformance.ts";
+import { type ServeFunction, startServer } from "../testing/server_launcher.ts";
 
 const FIREFOX = "/usr/bin/firefox-esr";
 
@@ -90,7 +90,7 @@ Deno.test({
       const page = await browser.newPage();
       page.setDefaultTimeout(15_000);
       for (const [name, serve] of SERVERS) {
-        const server = serve({ port: 0, hostname: "127.0.0.1", quiet: true });
+        const server = startServer(serve);
         const base = `http://127.0.0.1:${server.addr.port}`;
         try {
           await t.step(`${name} shows hello, /some/random/url`, async () => {

@@ -5,9 +5,7 @@
  */
 
 import assert from "node:assert/strict";
-import { handleConnection } from "../handler.ts";
-import type { Socket } from "../http/types.ts";
-import type { ConnectionHandler } from "../robustness/driver.ts";
+import { handleConnection, type Socket } from "../handler.ts";
 import {
   caseFromSeed,
   caseSeedOf,
@@ -15,10 +13,11 @@ import {
   fuzz,
 } from "../robustness/fuzz_loop.ts";
 import { checkInput } from "../robustness/properties.ts";
-import { fromLatin1 } from "../robustness/response_parser.ts";
 import { failureKind, shrink } from "../robustness/shrink.ts";
+import { fromLatin1 } from "../testing/bytes.ts";
+import type { SessionHandler } from "../testing/session.ts";
 
-const engine = handleConnection as ConnectionHandler;
+const engine = handleConnection as SessionHandler;
 /** Fixed so a failure in CI replays exactly; `FUZZ_SEED` overrides it. */
 const SEED = Number(Deno.env.get("FUZZ_SEED") ?? 20251123);
 const CASES = 8000;
@@ -60,7 +59,7 @@ const okResponse = (path: string) =>
   }\r\n\r\nhello, ${path}`;
 
 async function kindOf(
-  handler: ConnectionHandler,
+  handler: SessionHandler,
   expected = TWO_ANSWERS,
 ): Promise<string | undefined> {
   const message = await checkInput(handler, GET_TWO, expected, 1);
@@ -76,7 +75,7 @@ Deno.test("checkInput catches a handler that throws", async () => {
 });
 
 Deno.test("checkInput catches a handler that reads twice in one call", async () => {
-  const twice: ConnectionHandler = async (sock: Socket, state) => {
+  const twice: SessionHandler = async (sock: Socket, state) => {
     await sock.read(new Uint8Array(1));
     return engine(sock, state);
   };
@@ -84,7 +83,7 @@ Deno.test("checkInput catches a handler that reads twice in one call", async () 
 });
 
 Deno.test("checkInput catches malformed output", async () => {
-  const sloppy: ConnectionHandler = async (sock, state) => {
+  const sloppy: SessionHandler = async (sock, state) => {
     const [close, next] = await engine(sock, state);
     if (close) await sock.write(text("HTTP/1.1 200 OK\r\n\r\n"));
     return [close, next];
@@ -94,7 +93,7 @@ Deno.test("checkInput catches malformed output", async () => {
 
 Deno.test("checkInput catches an error response that does not close", async () => {
   // Returns close one call late: the call that wrote the error said "go on".
-  const lingering: ConnectionHandler = async (sock, state) => {
+  const lingering: SessionHandler = async (sock, state) => {
     const wrapped = state as { inner?: unknown; owed?: boolean } | undefined;
     if (wrapped?.owed) return [true, wrapped];
     const [close, inner] = await engine(sock, wrapped?.inner);
@@ -111,7 +110,7 @@ Deno.test("checkInput catches an error response that does not close", async () =
 
 Deno.test("checkInput catches a handler whose answers depend on the split", async () => {
   // Answers once per read: right when the input comes whole, wrong when cut.
-  const perRead: ConnectionHandler = async (sock) => {
+  const perRead: SessionHandler = async (sock) => {
     const n = await sock.read(new Uint8Array(4096));
     if (n === null) return [true, undefined];
     const bytes = text(okResponse("/a"));
@@ -131,7 +130,7 @@ Deno.test("checkInput catches a handler whose answers depend on the split", asyn
 
 Deno.test("checkInput catches answers out of order", async () => {
   // Reads to the end, then answers both requests in the wrong order.
-  const swapped: ConnectionHandler = async (sock) => {
+  const swapped: SessionHandler = async (sock) => {
     if ((await sock.read(new Uint8Array(4096))) !== null) {
       return [false, undefined];
     }

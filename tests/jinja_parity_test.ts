@@ -4,8 +4,8 @@
  * the reason printed, where no Python with Jinja2 is found.
  */
 import assert from "node:assert/strict";
-import { runRenderTask, TEMPLATES_DIR } from "./render_cli.ts";
-import { pageTokens } from "./render_page_tokens.ts";
+import { runRenderTask, TEMPLATES_DIR } from "../testing/render_cli.ts";
+import { pageTokens } from "../testing/page_tokens.ts";
 
 const TEMPLATES = ["base.html", "form.html", "process_form.html"];
 

@@ -11,8 +11,9 @@ import assert from "node:assert/strict";
 import { freePort } from "../bench/processes.ts";
 import { closeQuietly } from "../server/listen.ts";
 import { delay } from "../server/timers.ts";
-import { get, RawClient } from "./server_raw_client.ts";
-import { ServerProcess } from "./server_process.ts";
+import { get, RawClient } from "../testing/raw_client.ts";
+import { bodyText, saysClose } from "../testing/response_parser.ts";
+import { ServerProcess } from "../testing/server_launcher.ts";
 
 /** Where Debian puts nginx; `sbin` is not on every user's PATH. */
 const NGINX_PATHS = ["/usr/sbin/nginx", "/usr/local/sbin/nginx"];
@@ -161,14 +162,15 @@ Deno.test({
           try {
             await client.send(get(path));
             const response = await client.readResponse();
-            if (response.status !== 200 || response.body !== `hello, ${path}`) {
-              failures.push(`${path}: ${response.status} ${response.body}`);
+            const body = bodyText(response);
+            if (response.status !== 200 || body !== `hello, ${path}`) {
+              failures.push(`${path}: ${response.status} ${body}`);
             } else {
               answered++;
             }
             // nginx ends a client's connection after keepalive_requests
             // (1,000), saying so: a client then opens another.
-            if (response.headers.get("connection") === "close") {
+            if (saysClose(response)) {
               client.close();
               clients[c] = client = await RawClient.connect(pooled);
             }

@@ -5,9 +5,8 @@
  */
 
 import assert from "node:assert/strict";
-import { serverMissing } from "../robustness/project_servers.ts";
-import { procAvailable } from "../robustness/server_process.ts";
 import { runSoak, soakSummary } from "../robustness/soak.ts";
+import { procAvailable, serverMissing } from "../testing/server_launcher.ts";
 
 const missing = serverMissing("non-blocking") ??
   (await procAvailable()

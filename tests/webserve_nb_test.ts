@@ -1,7 +1,10 @@
 import assert from "node:assert/strict";
 import { serve } from "../webserve_nb.ts";
-import { registerServerTests, withServer } from "./server_conformance.ts";
-import { get, RawClient, since } from "./server_raw_client.ts";
+import { registerServerTests } from "./server_conformance.ts";
+import { get, RawClient, since } from "../testing/raw_client.ts";
+import { withServer } from "../testing/server_launcher.ts";
+import { bodyText, headerValue } from "../testing/response_parser.ts";
+import { delay, raceTimeout, TIMED_OUT } from "../server/timers.ts";
 
 registerServerTests("webserve_nb", serve);
 
@@ -30,7 +33,7 @@ async function answerTime(port: number): Promise<number> {
   const client = await RawClient.connect(port);
   try {
     await client.send(get("/new", "Connection: close\r\n"));
-    assert.equal((await client.readResponse()).body, "hello, /new");
+    assert.equal(bodyText(await client.readResponse()), "hello, /new");
   } finally {
     client.close();
   }
@@ -61,7 +64,7 @@ Deno.test("webserve_nb serve answers 2,000 concurrent connections", async () => 
         clients.map((client, i) => client.send(get(`/c/${i}`))),
       );
       const bodies = await Promise.all(
-        clients.map(async (client) => (await client.readResponse()).body),
+        clients.map(async (client) => bodyText(await client.readResponse())),
       );
       bodies.forEach((body, i) => assert.equal(body, `hello, /c/${i}`));
     } finally {
@@ -80,7 +83,7 @@ Deno.test("webserve_nb serve answers a new client quickly while others are idle,
       for (const byte of "GET /trickle HTTP/1.1\r\nHost: t\r\n") {
         if (!running) return;
         await client.send(byte).catch(() => {});
-        await new Promise((resolve) => setTimeout(resolve, 100));
+        await delay(100);
       }
     });
     const request = new TextEncoder().encode(get("/flood").repeat(500));
@@ -95,7 +98,7 @@ Deno.test("webserve_nb serve answers a new client quickly while others are idle,
       }
     });
     try {
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      await delay(300);
       const waits = [];
       for (let i = 0; i < 5; i++) waits.push(await answerTime(port));
       assertQuick(waits);
@@ -117,13 +120,7 @@ Deno.test("webserve_nb serve stops reading a client that pipelines without readi
       // 64 MiB of requests would be ~1 GiB of responses; the server must push back long before.
       const goal = 64 * 1024 * 1024;
       while (sent < goal) {
-        const result = await Promise.race([
-          client.send(request).then(() => "sent" as const),
-          new Promise<"stalled">((resolve) =>
-            setTimeout(() => resolve("stalled"), 500)
-          ),
-        ]);
-        if (result === "stalled") {
+        if (await raceTimeout(client.send(request), 500) === TIMED_OUT) {
           stalled = true;
           break;
         }
@@ -157,7 +154,7 @@ Deno.test("webserve_nb serve answers 503 beyond its connection cap", async () =>
         const response = await extra.readResponse();
         assert.equal(response.status, 503);
         assert.equal(
-          response.headers.get("connection")?.toLowerCase(),
+          headerValue(response, "connection")?.toLowerCase(),
           "close",
         );
         assert.ok(await extra.closedWithin(2000));
@@ -168,7 +165,7 @@ Deno.test("webserve_nb serve answers 503 beyond its connection cap", async () =>
       for (const client of held) client.close();
     }
     // Once the held connections are gone, new ones are served again.
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await delay(100);
     assert.ok(await answerTime(port) < 1000);
   });
 });

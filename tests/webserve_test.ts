@@ -1,8 +1,11 @@
 import assert from "node:assert/strict";
 import { serve } from "../webserve.ts";
 import { Listeners } from "../server/listen.ts";
-import { registerServerTests, withServer } from "./server_conformance.ts";
-import { get, RawClient, since } from "./server_raw_client.ts";
+import { registerServerTests } from "./server_conformance.ts";
+import { get, RawClient, since } from "../testing/raw_client.ts";
+import { withServer } from "../testing/server_launcher.ts";
+import { headerValue } from "../testing/response_parser.ts";
+import { delay } from "../server/timers.ts";
 
 registerServerTests("webserve", serve);
 
@@ -42,11 +45,11 @@ Deno.test("webserve cuts off a head sent at one byte per second at the deadline 
         } catch {
           break; // The server closed the connection.
         }
-        await new Promise((resolve) => setTimeout(resolve, 1_000));
+        await delay(1_000);
       }
     })();
     try {
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      await delay(50);
       const waited = await answerTime(port);
       assert.ok(waited < 1_500, `waited ${waited.toFixed(0)} ms`);
       assert.equal((await first.readResponse()).status, 408);
@@ -70,7 +73,7 @@ Deno.test("webserve answers a second client within about a second while a first 
           await first.send(get("/busy"));
           const response = await first.readResponse();
           answered++;
-          if (response.headers.get("connection")?.toLowerCase() === "close") {
+          if (headerValue(response, "connection")?.toLowerCase() === "close") {
             closedByServer = true;
             return;
           }
@@ -80,7 +83,7 @@ Deno.test("webserve answers a second client within about a second while a first 
       }
     })();
     try {
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      await delay(50);
       const waited = await answerTime(port);
       assert.ok(waited < 1_500, `waited ${waited.toFixed(0)} ms`);
       assert.ok(

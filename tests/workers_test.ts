@@ -3,8 +3,10 @@ import { serve as serveBlocking } from "../webserve.ts";
 import { serve as serveNonBlocking } from "../webserve_nb.ts";
 import { delay, raceTimeout, TIMED_OUT } from "../server/timers.ts";
 import { MemoryLog } from "./server_conformance.ts";
-import { get, RawClient, since } from "./server_raw_client.ts";
-import { ROOT, ServerProcess } from "./server_process.ts";
+import { get, RawClient, since } from "../testing/raw_client.ts";
+import { bodyText } from "../testing/response_parser.ts";
+import { ROOT } from "../testing/commands.ts";
+import { ServerProcess } from "../testing/server_launcher.ts";
 
 /** `deno run` as a user runs a server with workers: they need read access to its modules. */
 function withWorkers(script: string): string[] {
@@ -28,7 +30,7 @@ async function answeredWithin(
   ms: number,
 ): Promise<string> {
   await client.send(get(path, "Connection: close\r\n"));
-  const body = client.readResponse().then((response) => response.body);
+  const body = client.readResponse().then(bodyText);
   const first = await raceTimeout(body, ms);
   if (first === TIMED_OUT) throw Object.assign(new Error("late"), { body });
   return first;
@@ -52,7 +54,7 @@ Deno.test("webserve --workers 2 answers the new clients hashed to the free worke
   );
   try {
     await holder.send(get("/hold"));
-    assert.equal((await holder.readResponse()).body, "hello, /hold");
+    assert.equal(bodyText(await holder.readResponse()), "hello, /hold");
     // The holder's worker now waits up to 30 s for its next request.
     const outcomes = await Promise.allSettled(
       clients.map((client, i) => answeredWithin(client, `/new/${i}`, 2_000)),
@@ -93,7 +95,10 @@ Deno.test("webserve_nb --workers 2 serves from both worker threads", async () =>
     await Promise.all(clients.map(async (client, i) => {
       while (performance.now() < until) {
         await client.send(get(`/load/${i}`));
-        assert.equal((await client.readResponse()).body, `hello, /load/${i}`);
+        assert.equal(
+          bodyText(await client.readResponse()),
+          `hello, /load/${i}`,
+        );
       }
       client.close();
     }));
@@ -153,7 +158,7 @@ for (const script of ["webserve.ts", "webserve_nb.ts"]) {
       server.kill("SIGTERM");
       assert.ok(await server.waitForStdout(/SIGTERM received/, 2_000));
       await busy.send("67890");
-      assert.equal((await busy.readResponse()).body, "hello, /in-flight");
+      assert.equal(bodyText(await busy.readResponse()), "hello, /in-flight");
       assert.ok(await idle.closedWithin(3_000), "the idle connection closed");
       const status = await server.finish();
       assert.equal(status.code, 0);

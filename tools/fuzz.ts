@@ -14,7 +14,6 @@
 
 import { parseArgs } from "node:util";
 import { handleConnection } from "../handler.ts";
-import { type ConnectionHandler, runSession } from "../robustness/driver.ts";
 import {
   caseFromSeed,
   describeFailure,
@@ -22,7 +21,8 @@ import {
   shrinkFailure,
 } from "../robustness/fuzz_loop.ts";
 import { checkInput } from "../robustness/properties.ts";
-import { latin1 } from "../robustness/response_parser.ts";
+import { latin1 } from "../testing/bytes.ts";
+import { runSession, type SessionHandler } from "../testing/session.ts";
 
 const USAGE =
   "usage: deno task fuzz [--seed N] [--seconds S] [--cases N] [--case-seed N]";
@@ -68,7 +68,7 @@ if (parsed.help) {
   Deno.exit(0);
 }
 
-const handler = handleConnection as ConnectionHandler;
+const handler = handleConnection as SessionHandler;
 const caseSeed = numberFlag(parsed["case-seed"], "case-seed");
 
 if (caseSeed !== undefined) {

@@ -12,12 +12,12 @@
  */
 
 import { parseArgs } from "node:util";
+import { runSoak, soakSummary } from "../robustness/soak.ts";
 import {
+  procAvailable,
   type ServerKind,
   serverMissing,
-} from "../robustness/project_servers.ts";
-import { procAvailable } from "../robustness/server_process.ts";
-import { runSoak, soakSummary } from "../robustness/soak.ts";
+} from "../testing/server_launcher.ts";
 
 const USAGE =
   "usage: deno task soak [--seconds S] [--clients N] [--seed N] [--server non-blocking|blocking]";

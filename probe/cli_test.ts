@@ -1,0 +1,74 @@
+import assert from "node:assert/strict";
+import { parsePlan, parseTarget, UsageError } from "./cli.ts";
+
+Deno.test("parsePlan reads each mode with its options", () => {
+  assert.deepEqual(parsePlan(["http://127.0.0.1:8080", "--kind", "nb", "-q"]), {
+    mode: "url",
+    url: "http://127.0.0.1:8080",
+    target: { hostname: "127.0.0.1", port: 8080 },
+    kind: "nb",
+    quiet: true,
+  });
+  assert.deepEqual(
+    parsePlan([
+      "--start",
+      "python3 webserve.py {port}",
+      "--only",
+      "hello",
+      "--json",
+      "r.json",
+    ]),
+    {
+      mode: "start",
+      command: ["python3", "webserve.py", "{port}"],
+      line: "python3 webserve.py {port}",
+      only: "hello",
+      json: "r.json",
+      quiet: false,
+    },
+  );
+  assert.deepEqual(parsePlan(["--submission", "hw4"]), {
+    mode: "submission",
+    dir: "hw4",
+    quiet: false,
+  });
+  assert.equal(parsePlan(["-h"]), "help");
+});
+
+Deno.test("parsePlan refuses what it cannot do, each in one line", () => {
+  const refusals: [string[], RegExp][] = [
+    [[], /give one of/],
+    [["http://a", "--start", "x {port}"], /give one of/],
+    [["http://a", "http://b"], /one URL at a time/],
+    [["--frobnicate"], /^unknown option --frobnicate$/],
+    [["--json"], /^--json needs a value$/],
+    [["--submission", "hw4", "--kind", "nb"], /--kind is for a URL or --start/],
+    [["--start", "python3 webserve.py 8080"], /needs \{port\}/],
+    [["--start", "python3 'webserve.py {port}"], /unclosed '/],
+    [["--start", "   "], /needs a command/],
+    [["http://a", "--only", "everything"], /--only takes one of hello, bodies/],
+    [["--start", "x {port}", "--only", "structure"], /needs --submission/],
+  ];
+  for (const [args, pattern] of refusals) {
+    assert.throws(() => parsePlan(args), (error: unknown) => {
+      assert.ok(error instanceof UsageError, String(error));
+      assert.match(error.message, pattern, args.join(" "));
+      return true;
+    });
+  }
+});
+
+Deno.test("parseTarget takes an http origin, IPv6 and default port included, and nothing else", () => {
+  assert.deepEqual(parseTarget("http://localhost"), {
+    hostname: "localhost",
+    port: 80,
+  });
+  assert.deepEqual(parseTarget("http://[::1]:8080/"), {
+    hostname: "::1",
+    port: 8080,
+  });
+  assert.throws(() => parseTarget("https://a"), /only http:\/\//);
+  assert.throws(() => parseTarget("http://a/x"), /address alone/);
+  assert.throws(() => parseTarget("http://a/?q=1"), /address alone/);
+  assert.throws(() => parseTarget("127.0.0.1:8080"), UsageError);
+});

@@ -1,0 +1,70 @@
+/**
+ * Running the project's commands as a user does: `deno run` or `deno task`
+ * in a child process, from the project root, with no stdin (so Deno never
+ * prompts) and no colour, collecting the exit code and output.
+ *
+ * @module
+ */
+
+import { fileURLToPath } from "node:url";
+
+/** The project root, where deno.json and the scripts are. */
+export const ROOT: string = fileURLToPath(new URL("../", import.meta.url));
+
+/** What a finished command returned and printed. */
+export interface CommandResult {
+  /** Exit status. */
+  code: number;
+  /** Everything printed on stdout. */
+  stdout: string;
+  /** Everything printed on stderr. */
+  stderr: string;
+}
+
+/** Runs `deno <args...>` (the deno running these tests) in `cwd` (default the project root) to completion. */
+export async function runDeno(
+  args: string[],
+  cwd: string = ROOT,
+): Promise<CommandResult> {
+  const output = await new Deno.Command(Deno.execPath(), {
+    args,
+    cwd,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+    env: { NO_COLOR: "1" },
+  }).output();
+  const decoder = new TextDecoder();
+  return {
+    code: output.code,
+    stdout: decoder.decode(output.stdout),
+    stderr: decoder.decode(output.stderr),
+  };
+}
+
+/** Runs `deno run <permissions...> <script> <args...>` to completion, as the README tells a user to. */
+export function runScript(
+  script: string,
+  args: string[],
+  permissions = ["--allow-net"],
+): Promise<CommandResult> {
+  return runDeno(["run", ...permissions, script, ...args]);
+}
+
+/** True when `program args...` can be run here and exits 0 (e.g. `node --version`). */
+export async function commandSucceeds(
+  program: string,
+  args: string[],
+): Promise<boolean> {
+  try {
+    const { success } = await new Deno.Command(program, {
+      args,
+      stdin: "null",
+      stdout: "null",
+      stderr: "null",
+    }).output();
+    return success;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,102 @@
+/**
+ * A scripted in-memory socket: reads hand out the chunks it was given, one
+ * per read (cut further when the reader's buffer is smaller), then end of
+ * stream; writes are recorded, and can be made short or made to fail. It
+ * counts what the engine did to it, so a test can check "one read per call"
+ * or "one write per batch" without a network.
+ *
+ * @module
+ */
+
+import type { Socket } from "../handler.ts";
+import { concat, latin1 } from "./bytes.ts";
+import type { Prng } from "./prng.ts";
+
+/** How a {@linkcode ScriptedSocket} misbehaves; by default it does not. */
+export interface ScriptedSocketOptions {
+  /** Most bytes one `write` takes (short writes); unlimited by default. */
+  maxWrite?: number;
+  /** Makes each `write` take a random non-empty prefix, drawn from this generator. */
+  writeRng?: Prng;
+  /** Makes `read` reject once the chunks run out, as on a reset, instead of ending the stream. */
+  resetAtEnd?: boolean;
+  /** Makes every `write` reject, as on a broken pipe. */
+  failWrites?: boolean;
+}
+
+/** A socket whose reads return scripted chunks, then end of stream; writes are recorded. */
+export class ScriptedSocket implements Socket {
+  readonly #chunks: Uint8Array[];
+  readonly #options: ScriptedSocketOptions;
+  readonly #written: Uint8Array[] = [];
+  #writtenLength = 0;
+  /** `read` calls so far. */
+  reads = 0;
+  /** `write` calls so far. */
+  writes = 0;
+  /** Input bytes handed out so far. */
+  consumed = 0;
+  /** Whether a read has returned end of stream. */
+  ended = false;
+  /** The largest buffer a read was given: what the engine holds per read. */
+  largestRead = 0;
+
+  /** `chunks` are read in order (empty ones are dropped: a read never returns 0). */
+  constructor(
+    chunks: readonly Uint8Array[],
+    options: ScriptedSocketOptions = {},
+  ) {
+    this.#chunks = chunks.filter((c) => c.length > 0);
+    this.#options = options;
+  }
+
+  /** Copies the next chunk (or as much as fits) into `p`; null once all are read. */
+  read(p: Uint8Array): Promise<number | null> {
+    this.reads++;
+    this.largestRead = Math.max(this.largestRead, p.length);
+    const chunk = this.#chunks.shift();
+    if (chunk === undefined) {
+      if (this.#options.resetAtEnd) {
+        return Promise.reject(new Error("connection reset"));
+      }
+      this.ended = true;
+      return Promise.resolve(null);
+    }
+    const n = Math.min(chunk.length, p.length);
+    p.set(chunk.subarray(0, n));
+    if (n < chunk.length) this.#chunks.unshift(chunk.subarray(n));
+    this.consumed += n;
+    return Promise.resolve(n);
+  }
+
+  /** Takes all of `p`, or a prefix of it when writes are short. */
+  write(p: Uint8Array): Promise<number> {
+    this.writes++;
+    if (this.#options.failWrites) {
+      return Promise.reject(new Error("broken pipe"));
+    }
+    const { writeRng, maxWrite = Infinity } = this.#options;
+    const taken = writeRng && p.length > 1
+      ? writeRng.int(1, p.length)
+      : p.length;
+    const n = Math.min(taken, maxWrite);
+    this.#written.push(p.slice(0, n));
+    this.#writtenLength += n;
+    return Promise.resolve(n);
+  }
+
+  /** Everything written so far, joined. */
+  get output(): Uint8Array {
+    return concat(this.#written, this.#writtenLength);
+  }
+
+  /** Everything written so far, as Latin-1 text. */
+  get text(): string {
+    return latin1(this.output);
+  }
+
+  /** Count of bytes written so far. */
+  get outputLength(): number {
+    return this.#writtenLength;
+  }
+}

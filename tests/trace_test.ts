@@ -1,0 +1,144 @@
+/**
+ * The trace of `handleConnection` calls on a scripted socket: the lines of a
+ * keep-alive request, a pipelined batch partly answered without a read, and
+ * the end of the stream are exactly the documented ones, whole; one byte at
+ * a time they keep the documented form and add up to the same answers.
+ */
+
+import assert from "node:assert/strict";
+import {
+  createConnectionHandler,
+  handleConnection,
+  helloApp,
+  type HttpRequest,
+  newConnectionState,
+} from "../handler.ts";
+import type { LogWriter } from "../server/options.ts";
+import { Trace } from "../server/trace.ts";
+import { fromLatin1 } from "../testing/bytes.ts";
+import { ScriptedSocket } from "../testing/scripted_socket.ts";
+import { byteByByte } from "../testing/splits.ts";
+
+/** Keeps what it is given. */
+class MemoryWriter implements LogWriter {
+  text = "";
+  readonly #decoder = new TextDecoder();
+  write(p: Uint8Array): Promise<number> {
+    this.text += this.#decoder.decode(p);
+    return Promise.resolve(p.length);
+  }
+}
+
+const KEEP_ALIVE = "GET /a HTTP/1.1\r\nHost: h\r\n\r\n";
+const BIG = (n: number) => `GET /big${n} HTTP/1.1\r\nHost: h\r\n\r\n`;
+/** Three requests whose 40 KB answers fill a batch after two (the engine writes 64 KiB at most before reading on). */
+const PIPELINED = BIG(1) + BIG(2) + BIG(3);
+
+const handler = createConnectionHandler((request: HttpRequest) =>
+  request.path.startsWith("/big")
+    ? { status: 200, body: "x".repeat(40_000) }
+    : helloApp(request)
+);
+
+/** Serves `chunks` on one traced connection to its end; the trace's lines, with durations blanked. */
+async function traced(chunks: Uint8Array[]): Promise<string[]> {
+  const writer = new MemoryWriter();
+  const trace = new Trace(writer);
+  const connection = trace.open("127.0.0.1:51234");
+  const sock = new ScriptedSocket(chunks);
+  let state = newConnectionState({ onCall: connection.onCall });
+  for (let close = false; !close;) {
+    [close, state] = await handler(sock, state);
+  }
+  connection.close();
+  await trace.close();
+  return writer.text.trimEnd().split("\n").map((line) =>
+    line.replace(/ us=\d+$/, " us=N")
+  );
+}
+
+Deno.test("trace writes the documented lines for a keep-alive request, a pipelined batch and the end of the stream", async () => {
+  const lines = await traced([fromLatin1(KEEP_ALIVE), fromLatin1(PIPELINED)]);
+  assert.deepEqual(lines, [
+    "trace conn=1 open peer=127.0.0.1:51234",
+    `trace conn=1 call=1 read=${KEEP_ALIVE.length} phase=idle->idle responses=1 close=false us=N`,
+    // One read brings all three; two answers fill the batch, the third waits in the buffer.
+    `trace conn=1 call=2 read=${PIPELINED.length} phase=idle->head responses=2 close=false us=N`,
+    "trace conn=1 call=3 read=none phase=head->idle responses=1 close=false us=N",
+    "trace conn=1 call=4 read=eof phase=idle->closed responses=0 close=true us=N",
+    "trace conn=1 close reason=eof calls=4",
+  ]);
+});
+
+Deno.test("trace keeps its form one byte at a time: one byte per call, phases that chain, the same answers", async () => {
+  const stream = fromLatin1(KEEP_ALIVE + PIPELINED);
+  const lines = await traced(byteByByte(stream));
+  const CALL =
+    /^trace conn=1 call=(\d+) read=(\d+|none|eof|error) phase=(\w+)->(\w+) responses=(\d+) close=(true|false) us=N$/;
+  const calls = lines.slice(1, -1).map((line) => {
+    const m = line.match(CALL);
+    assert.ok(m, line);
+    return {
+      n: Number(m[1]),
+      read: m[2],
+      before: m[3],
+      after: m[4],
+      responses: Number(m[5]),
+      close: m[6],
+    };
+  });
+  assert.equal(lines[0], "trace conn=1 open peer=127.0.0.1:51234");
+  assert.equal(
+    lines.at(-1),
+    `trace conn=1 close reason=eof calls=${calls.length}`,
+  );
+  assert.equal(calls.length, stream.length + 1);
+  calls.forEach((call, i) => {
+    assert.equal(call.n, i + 1);
+    assert.equal(call.read, i < stream.length ? "1" : "eof");
+    if (i > 0) assert.equal(call.before, calls[i - 1].after);
+  });
+  assert.equal(calls.reduce((sum, c) => sum + c.responses, 0), 4);
+  assert.deepEqual(calls.at(-1), {
+    n: calls.length,
+    read: "eof",
+    before: "idle",
+    after: "closed",
+    responses: 0,
+    close: "true",
+  });
+  // A head that arrives a byte at a time is seen in the head phase.
+  assert.ok(calls.some((c) => c.before === "idle" && c.after === "head"));
+});
+
+Deno.test("trace names a failed read and a connection the engine closed after its response", async () => {
+  const writer = new MemoryWriter();
+  const trace = new Trace(writer);
+  const reset = trace.open("[::1]:1");
+  await handleConnection(
+    new ScriptedSocket([], { resetAtEnd: true }),
+    newConnectionState({ onCall: reset.onCall }),
+  );
+  reset.close();
+  const served = trace.open("[::1]:2");
+  await handleConnection(
+    new ScriptedSocket([fromLatin1("GET / HTTP/1.0\r\n\r\n")]),
+    newConnectionState({ onCall: served.onCall }),
+  );
+  served.close();
+  trace.open("[::1]:3").close("refused");
+  await trace.close();
+  assert.deepEqual(
+    writer.text.trimEnd().split("\n").map((l) => l.replace(/ us=\d+$/, "")),
+    [
+      "trace conn=1 open peer=[::1]:1",
+      "trace conn=1 call=1 read=error phase=idle->closed responses=0 close=true",
+      "trace conn=1 close reason=reset calls=1",
+      "trace conn=2 open peer=[::1]:2",
+      "trace conn=2 call=1 read=18 phase=idle->closed responses=1 close=true",
+      "trace conn=2 close reason=served calls=1",
+      "trace conn=3 open peer=[::1]:3",
+      "trace conn=3 close reason=refused calls=0",
+    ],
+  );
+});
