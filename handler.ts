@@ -315,11 +315,7 @@ export async function handleTimeout(
   }
   const out = Output.take();
   try {
-    state.fail(
-      out,
-      new HttpError(408, "The request took too long to arrive"),
-      clock(state),
-    );
+    state.timeOut(out, clock(state));
     await writeAll(sock, out.committedBytes());
   } catch {
     // The peer is gone; closing is all that is left.

@@ -32,6 +32,7 @@ import {
   newConnectionState,
 } from "./handler.ts";
 import { AccessLog, formatPeer } from "./server/access_log.ts";
+import { type CloseReason, Trace, tracePeer } from "./server/trace.ts";
 import { runServerCli } from "./server/main.ts";
 import { closeQuietly, listen, type Listeners } from "./server/listen.ts";
 import {
@@ -40,6 +41,7 @@ import {
   DEFAULT_PORT,
   type ServerHandle,
   withDefaults,
+  type WorkerShare,
 } from "./server/options.ts";
 import { delay, raceTimeout, TIMED_OUT } from "./server/timers.ts";
 import { resolveWorkers } from "./server/worker_count.ts";
@@ -83,9 +85,13 @@ export function serve(options: BlockingServeOptions = {}): ServerHandle {
 export function serveOn(
   listeners: Listeners,
   options: BlockingServeOptions = {},
+  share?: WorkerShare,
 ): ServerHandle {
   const settings = withDefaults(BLOCKING_DEFAULTS, options);
   const log = options.quiet ? undefined : new AccessLog(options.logWriter);
+  const trace = options.trace
+    ? new Trace(options.traceWriter, share?.worker)
+    : undefined;
   const releaseDateClock = holdDateClock();
   let stopping = false;
   let current: Current | undefined;
@@ -94,26 +100,36 @@ export function serveOn(
   async function serveConnection(conn: Deno.TcpConn): Promise<void> {
     conn.setNoDelay(true);
     const peer = formatPeer(conn.remoteAddr);
+    const traced = trace?.open(tracePeer(conn.remoteAddr));
     const self: Current = {
       conn,
-      state: newConnectionState(
-        log ? { onResponse: (entry) => log.add(peer, entry) } : {},
-      ),
+      state: newConnectionState({
+        onResponse: log && ((entry) => log.add(peer, entry)),
+        onCall: traced?.onCall,
+      }),
     };
     current = self;
     const acceptedAt = performance.now();
     let headStartedAt = acceptedAt;
     let sliceOver = false;
     let close = false;
+    let reason: CloseReason | undefined;
     while (!close) {
       const now = performance.now();
       if (!sliceOver && (stopping || now - acceptedAt >= settings.sliceMs)) {
         // Fairness: the next response ends this connection, letting the next client in.
         closeAfterResponse(self.state);
         sliceOver = true;
+        if (!stopping) {
+          traced?.note("slice-over", { held_ms: Math.round(now - acceptedAt) });
+        }
       }
       const phase = connectionPhase(self.state);
-      if (phase === "closed" || (stopping && phase === "idle")) break;
+      if (phase === "closed") break;
+      if (stopping && phase === "idle") {
+        reason = "shutdown";
+        break;
+      }
       const limit = phase === "idle"
         ? settings.idleTimeoutMs
         : phase === "head"
@@ -122,10 +138,16 @@ export function serveOn(
       const call = handleConnection(conn, self.state);
       const outcome = await raceTimeout(call, limit);
       if (outcome === TIMED_OUT) {
+        const late = connectionPhase(self.state);
+        traced?.note("timeout", {
+          phase: late,
+          answered: late === "head" || late === "body" ? 408 : "none",
+        });
         // 408 if a request is partly in; then closing the socket ends the pending call.
         await raceTimeout(handleTimeout(conn, self.state), TIMEOUT_WRITE_MS);
         closeQuietly(conn);
         [, self.state] = await call;
+        reason = stopping ? "shutdown" : "timeout";
         break;
       }
       [close, self.state] = outcome;
@@ -134,6 +156,9 @@ export function serveOn(
       }
     }
     closeQuietly(conn);
+    // Whatever ends a connection once stop() has begun (it closes an idle one
+    // under its pending read) is the shutdown.
+    traced?.close(reason ?? (stopping ? "shutdown" : undefined));
     current = undefined;
   }
 
@@ -179,6 +204,7 @@ export function serveOn(
       await serving;
     }
     await log?.close();
+    await trace?.close();
     releaseDateClock();
     resolveFinished(undefined);
   }

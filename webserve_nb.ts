@@ -35,6 +35,7 @@ import {
   type WorkerShare,
 } from "./server/options.ts";
 import { ReaderPool } from "./server/reader_pool.ts";
+import { Trace, tracePeer } from "./server/trace.ts";
 import { delay, raceTimeout, TIMED_OUT } from "./server/timers.ts";
 import { resolveWorkers } from "./server/worker_count.ts";
 import { serveWithWorkers } from "./server/workers.ts";
@@ -84,13 +85,17 @@ export function serveOn(
     share?.openConnections,
     share?.worker,
   );
-  const pool = new ReaderPool(settings, log, cap);
+  const trace = options.trace
+    ? new Trace(options.traceWriter, share?.worker)
+    : undefined;
+  const pool = new ReaderPool(settings, log, cap, trace);
   const releaseDateClock = holdDateClock();
   const refusing = new Set<Promise<void>>();
   let stopping = false;
 
   /** Over the cap: a complete 503 with `Connection: close`, then close. */
   function refuse(conn: Deno.TcpConn): void {
+    trace?.open(tracePeer(conn.remoteAddr)).close("refused");
     const refusal = raceTimeout(refuseConnection(conn, 503), REFUSE_WRITE_MS)
       .then(() => {
         closeQuietly(conn);
@@ -135,6 +140,7 @@ export function serveOn(
     await Promise.all(refusing);
     await pool.close();
     await log?.close();
+    await trace?.close();
     releaseDateClock();
     resolveFinished(undefined);
   }

@@ -339,13 +339,29 @@ export class Connection implements ConnectionState {
 
   /** Answers with `error` after the responses already committed, and closes. */
   fail(out: Output, error: HttpError, now = this.#messageStart): void {
+    this.#answerError(out, error, now);
+    this.#responses++;
+  }
+
+  /**
+   * The server's timer gave up waiting for the request: answers 408 and
+   * closes. Not one of {@linkcode Connection.responses}: no call wrote it.
+   */
+  timeOut(out: Output, now: number): void {
+    this.#answerError(
+      out,
+      new HttpError(408, "The request took too long to arrive"),
+      now,
+    );
+  }
+
+  #answerError(out: Output, error: HttpError, now: number): void {
     out.rollback();
     // The request line may have been read even when the head was not.
     const line = this.#request ?? this.#parser;
     const method = line?.method || "-";
     const bytes = writeErrorResponse(out, error, method === "HEAD");
     out.commit();
-    this.#responses++;
     this.#log(method, line?.target || "-", error.status, bytes, now);
     this.#message = Message.Closed;
   }

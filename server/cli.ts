@@ -93,6 +93,7 @@ export function helpText(kind: ServerKind): string {
       seconds(d.graceMs)
     })`,
     "  -q, --quiet              no access log",
+    "  --trace                  one line on stderr per connection event and per handleConnection call",
     "  -h, --help               show this help",
     "",
     "Logs one line per request to stdout: time, address, request, status, bytes, duration.",
@@ -129,6 +130,7 @@ export function parseCommandLine(
       options: {
         help: { type: "boolean", short: "h" },
         quiet: { type: "boolean", short: "q" },
+        trace: { type: "boolean" },
         host: { type: "string" },
         "idle-timeout": { type: "string" },
         "head-timeout": { type: "string" },
@@ -166,6 +168,7 @@ export function parseCommandLine(
     options.hostname = values.host;
   }
   if (values.quiet) options.quiet = true;
+  if (values.trace) options.trace = true;
   for (const [flag, key] of Object.entries(SECONDS_FLAGS)) {
     const text = values[flag];
     if (typeof text === "string") options[key] = parseSeconds(flag, text);

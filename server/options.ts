@@ -25,6 +25,10 @@ export interface ServeOptions {
   quiet?: boolean;
   /** Where the access log goes. Default `Deno.stdout`; with workers, every worker's lines go through this one writer. */
   logWriter?: LogWriter;
+  /** Trace every connection and every `handleConnection` call (`server/trace.ts`). Default false. */
+  trace?: boolean;
+  /** Where the trace goes. Default `Deno.stderr`; with workers, one writer for all. */
+  traceWriter?: LogWriter;
   /**
    * How many workers serve, each a thread with its own event loop and its
    * own sockets on the port (`SO_REUSEPORT`, Linux with `--unstable-net`):

@@ -32,6 +32,12 @@ import { formatPeer } from "./access_log.ts";
 import type { ConnectionCap } from "./connection_cap.ts";
 import { closeQuietly } from "./listen.ts";
 import { PollTurn } from "./poll_turn.ts";
+import {
+  type CloseReason,
+  type ConnectionTrace,
+  type Trace,
+  tracePeer,
+} from "./trace.ts";
 import { TurnBudget } from "./turn_budget.ts";
 
 /** The pool's timeouts, in milliseconds. */
@@ -64,6 +70,8 @@ interface Pooled {
   /** Pool clock by which a timed-out connection is closed even if its 408 is not yet written; 0 if not timed out. */
   closeBy: number;
   closed: boolean;
+  /** Its trace, under `--trace`. */
+  trace: ConnectionTrace | undefined;
   /** Settles this connection's call: made once per connection, not per request. */
   settle: (result: unknown) => void;
 }
@@ -73,6 +81,7 @@ export class ReaderPool {
   readonly #timeouts: PoolTimeouts;
   readonly #log: AccessLog | undefined;
   readonly #cap: ConnectionCap | undefined;
+  readonly #trace: Trace | undefined;
   readonly #open = new Set<Pooled>();
   /** Calls to `handleConnection` not yet settled. */
   #pending = 0;
@@ -86,13 +95,19 @@ export class ReaderPool {
 
   /**
    * Creates an empty pool; `log`, when given, receives one entry per
-   * response. Each connection added holds a place its caller took in `cap`,
-   * given back when it closes.
+   * response, and `trace` every connection's events. Each connection added
+   * holds a place its caller took in `cap`, given back when it closes.
    */
-  constructor(timeouts: PoolTimeouts, log?: AccessLog, cap?: ConnectionCap) {
+  constructor(
+    timeouts: PoolTimeouts,
+    log?: AccessLog,
+    cap?: ConnectionCap,
+    trace?: Trace,
+  ) {
     this.#timeouts = timeouts;
     this.#log = log;
     this.#cap = cap;
+    this.#trace = trace;
     const shortest = Math.min(
       timeouts.idleTimeoutMs,
       timeouts.headTimeoutMs,
@@ -121,11 +136,13 @@ export class ReaderPool {
       // The peer may already be gone; the first read will say so.
     }
     const log = this.#log;
+    const trace = this.#trace?.open(tracePeer(conn.remoteAddr));
     let state: ConnectionState;
-    if (log) {
+    if (log || trace) {
       const peer = formatPeer(conn.remoteAddr);
       state = newConnectionState({
-        onResponse: (entry) => log.add(peer, entry),
+        onResponse: log && ((entry) => log.add(peer, entry)),
+        onCall: trace?.onCall,
       });
     } else {
       state = newConnectionState();
@@ -140,6 +157,7 @@ export class ReaderPool {
       phase: "idle",
       closeBy: 0,
       closed: false,
+      trace,
       settle: (result) => this.#settled(pooled, result),
     };
     this.#open.add(pooled);
@@ -154,7 +172,7 @@ export class ReaderPool {
     this.#stopping = true;
     for (const pooled of this.#open) {
       if (connectionPhase(pooled.state) === "idle") {
-        this.#close(pooled);
+        this.#close(pooled, "shutdown");
       } else {
         closeAfterResponse(pooled.state);
       }
@@ -163,7 +181,7 @@ export class ReaderPool {
 
   /** Ends every connection still open: 408 where a request is partly in, then close. */
   forceClose(): void {
-    for (const pooled of this.#open) this.#timeOut(pooled);
+    for (const pooled of this.#open) this.#timeOut(pooled, "shutdown");
   }
 
   /** Resolves once no connection is open and no call is pending. */
@@ -205,7 +223,7 @@ export class ReaderPool {
     this.#pending--;
     pooled.state = state;
     if (close || pooled.closed || pooled.closeBy !== 0) {
-      this.#close(pooled);
+      this.#close(pooled, this.#stopping ? "shutdown" : undefined);
     } else {
       const phase = connectionPhase(state);
       const now = this.#now;
@@ -213,7 +231,7 @@ export class ReaderPool {
       if (phase === "head" && pooled.phase !== "head") pooled.headStarted = now;
       pooled.phase = phase;
       if (phase === "closed" || (this.#stopping && phase === "idle")) {
-        this.#close(pooled);
+        this.#close(pooled, this.#stopping ? "shutdown" : undefined);
       } else {
         this.#arm(pooled);
       }
@@ -223,20 +241,32 @@ export class ReaderPool {
     }
   }
 
-  #close(pooled: Pooled): void {
+  /** Closes the connection, once; `reason` is for the trace (the last call tells it otherwise). */
+  #close(pooled: Pooled, reason?: CloseReason): void {
     if (!pooled.closed) {
       pooled.closed = true;
       closeQuietly(pooled.conn);
       this.#open.delete(pooled);
       this.#cap?.release();
+      pooled.trace?.close(reason);
     }
   }
 
-  #timeOut(pooled: Pooled): void {
+  #timeOut(pooled: Pooled, reason: CloseReason = "timeout"): void {
     if (pooled.closed || pooled.closeBy !== 0) return;
     pooled.closeBy = this.#now + TIMEOUT_WRITE_MS;
+    if (pooled.trace) {
+      const phase = connectionPhase(pooled.state);
+      pooled.trace.note("timeout", {
+        phase,
+        answered: phase === "head" || phase === "body" ? 408 : "none",
+      });
+      pooled.trace.ending(reason);
+    }
     // Closing the socket afterwards also ends the pending handleConnection call.
-    handleTimeout(pooled.conn, pooled.state).finally(() => this.#close(pooled));
+    handleTimeout(pooled.conn, pooled.state).finally(() =>
+      this.#close(pooled, reason)
+    );
   }
 
   #startSweep(): void {
@@ -267,7 +297,7 @@ export class ReaderPool {
     const { idleTimeoutMs, headTimeoutMs, bodyTimeoutMs } = this.#timeouts;
     for (const pooled of this.#open) {
       if (pooled.closeBy !== 0) {
-        if (now >= pooled.closeBy) this.#close(pooled);
+        if (now >= pooled.closeBy) this.#close(pooled, "timeout");
         continue;
       }
       // Live phase: the engine updates the state while a call runs (e.g. "writing").

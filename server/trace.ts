@@ -29,6 +29,9 @@
  * server's time slice ends the connection after its next response) and
  * `timeout` (a deadline passed; `answered=408` or `none`).
  *
+ * With `--workers`, each line names its worker first (`trace worker=2
+ * conn=7 ...`): each worker numbers its own connections.
+ *
  * Lines go through a {@linkcode LineBatch}, like the access log: tracing a
  * server at 100k requests a second never stalls it; lines it cannot keep up
  * with are dropped and counted.
@@ -37,6 +40,7 @@
  */
 
 import type { CallReport } from "../http/types.ts";
+import { formatPeer } from "./access_log.ts";
 import { LineBatch } from "./line_batch.ts";
 import type { LogWriter } from "./options.ts";
 
@@ -52,17 +56,25 @@ export type CloseReason =
 /** One server's trace: numbers its connections and writes their lines. */
 export class Trace {
   readonly #lines: LineBatch;
+  readonly #prefix: string;
   #connections = 0;
 
-  /** @param writer where lines go (default `Deno.stderr`) */
-  constructor(writer: LogWriter = Deno.stderr) {
+  /**
+   * @param writer where lines go (default `Deno.stderr`)
+   * @param worker the worker's number, when the server runs several
+   */
+  constructor(writer: LogWriter = Deno.stderr, worker?: number) {
     this.#lines = new LineBatch(writer, "trace");
+    this.#prefix = worker === undefined
+      ? "trace conn="
+      : `trace worker=${worker} conn=`;
   }
 
   /** A connection from `peer` (`host:port`) opens: its trace, whose `onCall` goes into its state's options. */
   open(peer: string): ConnectionTrace {
-    const trace = new ConnectionTrace(++this.#connections, this.#lines);
-    this.#lines.add(`trace conn=${trace.conn} open peer=${peer}`);
+    const conn = ++this.#connections;
+    const trace = new ConnectionTrace(`${this.#prefix}${conn}`, this.#lines);
+    this.#lines.add(`${trace.id} open peer=${peer}`);
     return trace;
   }
 
@@ -79,20 +91,21 @@ export class Trace {
 
 /** The trace of one connection. */
 export class ConnectionTrace {
-  /** The connection's number. */
-  readonly conn: number;
+  /** How its lines begin: `trace conn=7` (or `trace worker=2 conn=7`). */
+  readonly id: string;
   readonly #lines: LineBatch;
   #calls = 0;
   #lastRead: CallReport["read"] = "none";
   #lastClose = false;
+  #ending: CloseReason | undefined;
   #closed = false;
 
   /**
-   * @param conn the connection's number
+   * @param id how its lines begin
    * @param lines where its lines go
    */
-  constructor(conn: number, lines: LineBatch) {
-    this.conn = conn;
+  constructor(id: string, lines: LineBatch) {
+    this.id = id;
     this.#lines = lines;
   }
 
@@ -101,12 +114,12 @@ export class ConnectionTrace {
     this.#calls++;
     this.#lastRead = report.read;
     this.#lastClose = report.close;
-    this.#lines.add(formatCall(this.conn, this.#calls, report));
+    this.#lines.add(formatCall(this.id, this.#calls, report));
   };
 
   /** Writes one of the server's decisions: `event` and its fields, e.g. `timeout`, `{ phase: "head", answered: 408 }`. */
   note(event: string, fields: Record<string, string | number> = {}): void {
-    let line = `trace conn=${this.conn} ${event}`;
+    let line = `${this.id} ${event}`;
     for (const [key, value] of Object.entries(fields)) {
       line += ` ${key}=${value}`;
     }
@@ -114,17 +127,24 @@ export class ConnectionTrace {
   }
 
   /**
-   * Writes the connection's last line, once. Without a `reason`, it is read
-   * from the last call: `eof`, `reset` after a failed read, `served` when
-   * the engine closed it.
+   * The server has decided to end the connection (a timeout, a shutdown):
+   * its last line will say `reason`, whatever its pending call reports.
+   */
+  ending(reason: CloseReason): void {
+    this.#ending ??= reason;
+  }
+
+  /**
+   * Writes the connection's last line, once. Without a `reason` (or one
+   * given to {@linkcode ConnectionTrace.ending}), it is read from the last
+   * call: `eof`, `reset` after a failed read, `served` when the engine
+   * closed it.
    */
   close(reason?: CloseReason): void {
     if (this.#closed) return;
     this.#closed = true;
-    const why = reason ?? this.#reasonFromLastCall();
-    this.#lines.add(
-      `trace conn=${this.conn} close reason=${why} calls=${this.#calls}`,
-    );
+    const why = this.#ending ?? reason ?? this.#reasonFromLastCall();
+    this.#lines.add(`${this.id} close reason=${why} calls=${this.#calls}`);
   }
 
   #reasonFromLastCall(): CloseReason {
@@ -135,14 +155,23 @@ export class ConnectionTrace {
   }
 }
 
-/** `trace conn=7 call=3 read=38 phase=idle->idle responses=1 close=false us=41` */
+/** `trace conn=7 call=3 read=38 phase=idle->idle responses=1 close=false us=41`, after `id` (`trace conn=7`). */
 export function formatCall(
-  conn: number,
+  id: string,
   call: number,
   report: CallReport,
 ): string {
   const { read, before, after, responses, close } = report;
-  return `trace conn=${conn} call=${call} read=${read} phase=${before}->${after} responses=${responses} close=${close} us=${
+  return `${id} call=${call} read=${read} phase=${before}->${after} responses=${responses} close=${close} us=${
     Math.round(report.us)
   }`;
+}
+
+/** A peer as a trace names it: `127.0.0.1:51234`, `[::1]:51234`. */
+export function tracePeer(addr: Deno.Addr): string {
+  if (addr.transport !== "tcp" && addr.transport !== "udp") {
+    return addr.transport;
+  }
+  const host = formatPeer(addr);
+  return host.includes(":") ? `[${host}]:${addr.port}` : `${host}:${addr.port}`;
 }

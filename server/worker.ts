@@ -41,7 +41,10 @@ function relayFor(stream: LineStream): LogRelay {
   );
 }
 
-const relays: Record<LineStream, LogRelay> = { log: relayFor("log") };
+const relays: Record<LineStream, LogRelay> = {
+  log: relayFor("log"),
+  trace: relayFor("trace"),
+};
 
 /** The server, once started; `undefined` if it could not listen. */
 let started: Promise<ServerHandle | undefined> = Promise.resolve(undefined);
@@ -55,9 +58,11 @@ async function start(message: StartMessage): Promise<ServerHandle | undefined> {
     scope.postMessage({ type: "failed", error: describeError(error) });
     return undefined;
   }
-  const options = message.options.quiet
-    ? message.options
-    : { ...message.options, logWriter: relays.log };
+  const options = {
+    ...message.options,
+    logWriter: message.options.quiet ? undefined : relays.log,
+    traceWriter: message.options.trace ? relays.trace : undefined,
+  };
   const server = module.serveOn(listeners, options, message.share);
   scope.postMessage({ type: "listening" });
   return server;

@@ -37,10 +37,13 @@ export interface ServerModule {
 
 /**
  * The options every worker gets: the server's own, without what cannot
- * cross to another thread (the log writer stays with the supervisor) or
+ * cross to another thread (the writers stay with the supervisor) or
  * makes no sense there (the worker count).
  */
-export type WorkerOptions = Omit<ServeOptions, "logWriter" | "workers">;
+export type WorkerOptions = Omit<
+  ServeOptions,
+  "logWriter" | "traceWriter" | "workers"
+>;
 
 /** An error as it crosses threads: the class name (e.g. `AddrInUse`) and message. */
 export interface ErrorDescription {
@@ -68,10 +71,9 @@ export interface StartMessage {
 
 /**
  * The line streams a worker hands to the supervisor's writers: the access
- * log (stdout). Another stream (a trace on stderr) is one more name here and
- * one more writer in the supervisor.
+ * log (stdout) and the trace (stderr).
  */
-export type LineStream = "log";
+export type LineStream = "log" | "trace";
 
 /** From the supervisor to a worker. */
 export type ToWorker =

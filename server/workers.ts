@@ -110,7 +110,7 @@ export function serveWithWorkers(
   const probe = listen(options.port ?? DEFAULT_PORT, options.hostname);
   const { addrs, families } = probe;
   probe.close();
-  const { logWriter, workers: _count, ...shared } = options;
+  const { logWriter, traceWriter, workers: _count, ...shared } = options;
   return new Supervisor({
     serverModule,
     name: programName(kind),
@@ -118,7 +118,12 @@ export function serveWithWorkers(
     options: shared,
     addrs,
     families,
-    sinks: { log: options.quiet ? undefined : new LogSink(logWriter) },
+    sinks: {
+      log: options.quiet ? undefined : new LogSink(logWriter),
+      trace: options.trace
+        ? new LogSink(traceWriter ?? Deno.stderr)
+        : undefined,
+    },
     openConnections: kind === "non-blocking"
       ? sharedConnectionCounts(count)
       : undefined,

@@ -221,3 +221,19 @@ Deno.test("runCrowd closes the clients still open at the end of its hold and lea
     await server.stop();
   }
 });
+
+Deno.test("deno task demo --quick --trace shows each server's calls behind its timeline", async () => {
+  const result = await runTask(["--quick", "--trace"]);
+  assert.equal(result.code, 0, result.stderr);
+  for (const script of ["webserve.ts", "webserve_nb.ts"]) {
+    const block = result.stdout.split(`${script} on stderr`)[1];
+    assert.ok(block !== undefined, `no trace block for ${script}`);
+    // The idle client's connection: opened, answered once, then timed out.
+    assert.match(
+      block,
+      /\n {2}trace conn=1 open peer=127\.0\.0\.1:\d+\n {2}trace conn=1 call=1 read=\d+ phase=idle->idle responses=1 close=false us=\d+\n/,
+    );
+    assert.match(block, /trace conn=\d+ timeout phase=head answered=408/);
+    assert.match(block, /trace conn=\d+ close reason=eof calls=2/);
+  }
+});

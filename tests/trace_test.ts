@@ -2,7 +2,8 @@
  * The trace of `handleConnection` calls on a scripted socket: the lines of a
  * keep-alive request, a pipelined batch partly answered without a read, and
  * the end of the stream are exactly the documented ones, whole; one byte at
- * a time they keep the documented form and add up to the same answers.
+ * a time they keep the documented form and add up to the same answers. Then
+ * both servers over real TCP, with and without `--trace`.
  */
 
 import assert from "node:assert/strict";
@@ -14,10 +15,17 @@ import {
   newConnectionState,
 } from "../handler.ts";
 import type { LogWriter } from "../server/options.ts";
+import { delay } from "../server/timers.ts";
 import { Trace } from "../server/trace.ts";
 import { fromLatin1 } from "../testing/bytes.ts";
+import { ROOT } from "../testing/commands.ts";
+import { get, RawClient } from "../testing/raw_client.ts";
+import { bodyText } from "../testing/response_parser.ts";
 import { ScriptedSocket } from "../testing/scripted_socket.ts";
+import { ServerProcess } from "../testing/server_launcher.ts";
 import { byteByByte } from "../testing/splits.ts";
+import { serve as serveBlocking } from "../webserve.ts";
+import { serve as serveNonBlocking } from "../webserve_nb.ts";
 
 /** Keeps what it is given. */
 class MemoryWriter implements LogWriter {
@@ -141,4 +149,102 @@ Deno.test("trace names a failed read and a connection the engine closed after it
       "trace conn=3 close reason=refused calls=0",
     ],
   );
+});
+
+/** A client's keep-alive visit over real TCP: two requests, then it closes. */
+async function visit(port: number): Promise<number> {
+  const client = await RawClient.connect(port);
+  try {
+    await client.send(get("/one"));
+    assert.equal(bodyText(await client.readResponse()), "hello, /one");
+    await client.send(get("/two"));
+    assert.equal(bodyText(await client.readResponse()), "hello, /two");
+    return (client.conn.localAddr as Deno.NetAddr).port;
+  } finally {
+    client.close();
+  }
+}
+
+for (
+  const [label, serve] of [
+    ["webserve", serveBlocking],
+    ["webserve_nb", serveNonBlocking],
+  ] as const
+) {
+  Deno.test(`${label} --trace writes a connection's open, its calls and its close over real TCP`, async () => {
+    const writer = new MemoryWriter();
+    const server = serve({
+      port: 0,
+      hostname: "127.0.0.1",
+      quiet: true,
+      trace: true,
+      traceWriter: writer,
+    });
+    let clientPort = 0;
+    try {
+      clientPort = await visit(server.addr.port);
+      // The server sees the end of the stream on its own time.
+      await delay(100);
+    } finally {
+      await server.stop();
+    }
+    const lines = writer.text.trimEnd().split("\n").map((line) =>
+      line.replace(/ us=\d+$/, "")
+    );
+    assert.deepEqual(lines, [
+      `trace conn=1 open peer=127.0.0.1:${clientPort}`,
+      `trace conn=1 call=1 read=${
+        get("/one").length
+      } phase=idle->idle responses=1 close=false`,
+      `trace conn=1 call=2 read=${
+        get("/two").length
+      } phase=idle->idle responses=1 close=false`,
+      "trace conn=1 call=3 read=eof phase=idle->closed responses=0 close=true",
+      "trace conn=1 close reason=eof calls=3",
+    ]);
+  });
+}
+
+for (const script of ["webserve.ts", "webserve_nb.ts"]) {
+  Deno.test(`${script} writes nothing on stderr without --trace, and its trace with it`, async () => {
+    for (const traced of [false, true]) {
+      const server = await ServerProcess.start(script, [
+        "0",
+        "--host",
+        "127.0.0.1",
+        "--quiet",
+        ...(traced ? ["--trace"] : []),
+      ]);
+      await visit(server.port);
+      await delay(100);
+      const stderr = await server.stop();
+      if (!traced) assert.equal(stderr, "");
+      else {
+        assert.match(stderr, /^trace conn=1 open peer=127\.0\.0\.1:\d+\n/);
+        assert.match(stderr, /\ntrace conn=1 close reason=eof calls=3\n$/);
+      }
+    }
+  });
+}
+
+Deno.test("webserve_nb --workers 2 --trace names each line's worker", async () => {
+  const server = await ServerProcess.start(
+    "webserve_nb.ts",
+    ["0", "--host", "127.0.0.1", "--quiet", "--workers", "2", "--trace"],
+    [
+      Deno.execPath(),
+      "run",
+      "--allow-net",
+      `--allow-read=${ROOT}`,
+      "webserve_nb.ts",
+    ],
+  );
+  for (let i = 0; i < 8; i++) await visit(server.port);
+  await delay(100);
+  const lines = (await server.stop()).trimEnd().split("\n");
+  const opens = lines.filter((l) => / open /.test(l));
+  assert.equal(opens.length, 8);
+  for (const line of lines) {
+    assert.match(line, /^trace worker=[12] conn=\d+ /, line);
+  }
 });
