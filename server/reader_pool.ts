@@ -70,6 +70,8 @@ interface Pooled {
   /** Pool clock by which a timed-out connection is closed even if its 408 is not yet written; 0 if not timed out. */
   closeBy: number;
   closed: boolean;
+  /** Whether a `handleConnection` call is pending. */
+  calling: boolean;
   /** Its trace, under `--trace`. */
   trace: ConnectionTrace | undefined;
   /** Settles this connection's call: made once per connection, not per request. */
@@ -157,6 +159,7 @@ export class ReaderPool {
       phase: "idle",
       closeBy: 0,
       closed: false,
+      calling: false,
       trace,
       settle: (result) => this.#settled(pooled, result),
     };
@@ -207,6 +210,7 @@ export class ReaderPool {
     if (pooled.closed || pooled.closeBy !== 0) return;
     if (!this.#turns.admit(pooled)) return;
     this.#pending++;
+    pooled.calling = true;
     handleConnection(pooled.conn, pooled.state).then(
       pooled.settle,
       pooled.settle,
@@ -221,9 +225,11 @@ export class ReaderPool {
 
   #settle(pooled: Pooled, close: boolean, state: ConnectionState): void {
     this.#pending--;
+    pooled.calling = false;
     pooled.state = state;
+    const stopping = this.#stopping ? "shutdown" : undefined;
     if (close || pooled.closed || pooled.closeBy !== 0) {
-      this.#close(pooled, this.#stopping ? "shutdown" : undefined);
+      this.#close(pooled, stopping);
     } else {
       const phase = connectionPhase(state);
       const now = this.#now;
@@ -231,7 +237,7 @@ export class ReaderPool {
       if (phase === "head" && pooled.phase !== "head") pooled.headStarted = now;
       pooled.phase = phase;
       if (phase === "closed" || (this.#stopping && phase === "idle")) {
-        this.#close(pooled, this.#stopping ? "shutdown" : undefined);
+        this.#close(pooled, stopping);
       } else {
         this.#arm(pooled);
       }
@@ -241,15 +247,19 @@ export class ReaderPool {
     }
   }
 
-  /** Closes the connection, once; `reason` is for the trace (the last call tells it otherwise). */
+  /**
+   * Closes the connection, once. `reason` is for the trace (the last call
+   * tells it otherwise); its close line waits for a pending call to settle.
+   */
   #close(pooled: Pooled, reason?: CloseReason): void {
     if (!pooled.closed) {
       pooled.closed = true;
       closeQuietly(pooled.conn);
       this.#open.delete(pooled);
       this.#cap?.release();
-      pooled.trace?.close(reason);
     }
+    if (!pooled.calling) pooled.trace?.close(reason);
+    else if (reason !== undefined) pooled.trace?.ending(reason);
   }
 
   #timeOut(pooled: Pooled, reason: CloseReason = "timeout"): void {
