@@ -24,7 +24,7 @@ import { helloApp } from "./http/hello_app.ts";
 import { HttpError } from "./http/http_error.ts";
 import { DEFAULT_LIMITS, type Limits } from "./http/limits.ts";
 import { type Memo, NO_MEMO } from "./http/memo.ts";
-import { MEMO } from "./http/memo/mod.ts";
+import { memoFor } from "./http/memo/mod.ts";
 import { Output } from "./http/output.ts";
 import { writeErrorResponse } from "./http/response.ts";
 import type {
@@ -120,7 +120,7 @@ export function createConnectionHandler(
   const memo = options.memo === false
     ? NO_MEMO
     : options.memo === true || options.memo === undefined
-    ? MEMO
+    ? memoFor(app)
     : options.memo;
   const engine: Engine = {
     app: memo.app(app),
@@ -137,6 +137,7 @@ export function createConnectionHandler(
     const before = onCall ? conn.phase : "idle";
     const responses = conn.responses;
 
+    // 1. Read at most once, and not at all while whole requests are buffered.
     let read: CallReport["read"] = "none";
     if (!conn.closed && !conn.hasPendingInput) {
       try {
@@ -151,8 +152,34 @@ export function createConnectionHandler(
         conn.close(); // reset, or closed by the server's timer
       }
     }
-    // The server's timer may have closed the connection while it read.
-    if (!conn.closed) await answerAndWrite(engine, conn, sock, read === "eof");
+
+    // 2. Answer what has arrived, then 3. write the answers in one write.
+    // (The server's timer may have closed the connection while it read.)
+    if (!conn.closed) {
+      const out = Output.take();
+      try {
+        if (read === "eof") conn.endOfStream(out);
+        else {
+          const answering = answerRequests(engine, conn, out);
+          if (answering !== undefined) await answering;
+        }
+        if (out.committedLength > 0) {
+          conn.writing = true;
+          try {
+            // Usually one write takes everything: spare the hot path a call.
+            const bytes = out.committedBytes();
+            const n = await sock.write(bytes);
+            if (n < bytes.length) await writeAll(sock, bytes, n);
+          } finally {
+            conn.writing = false;
+          }
+        }
+      } catch {
+        conn.close(); // the write failed: the peer is gone
+      } finally {
+        out.release();
+      }
+    }
 
     if (onCall) {
       onCall({
@@ -166,38 +193,6 @@ export function createConnectionHandler(
     }
     return [conn.closed, conn];
   };
-}
-
-/** Answers what has arrived (or the end of the stream) and writes the answers in one write. */
-async function answerAndWrite(
-  engine: Engine,
-  conn: Connection,
-  sock: Socket,
-  ended: boolean,
-): Promise<void> {
-  const out = Output.take();
-  try {
-    if (ended) conn.endOfStream(out);
-    else {
-      const answering = answerRequests(engine, conn, out);
-      if (answering !== undefined) await answering;
-    }
-    if (out.committedLength > 0) {
-      conn.writing = true;
-      try {
-        // Usually one write takes everything: spare the hot path a call.
-        const bytes = out.committedBytes();
-        const n = await sock.write(bytes);
-        if (n < bytes.length) await writeAll(sock, bytes, n);
-      } finally {
-        conn.writing = false;
-      }
-    }
-  } catch {
-    conn.close(); // the write failed: the peer is gone
-  } finally {
-    out.release();
-  }
 }
 
 /**

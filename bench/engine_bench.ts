@@ -20,7 +20,7 @@ import {
   type Socket,
 } from "../handler.ts";
 import { NO_MEMO } from "../http/memo.ts";
-import { MEMO } from "../http/memo/mod.ts";
+import { memoFor } from "../http/memo/mod.ts";
 
 // As the servers do while they serve: the Date value comes from a timer.
 holdDateClock();
@@ -222,6 +222,7 @@ for (const c of CASES) {
  * What each memo of the speed layer buys: the engine with all of them (as
  * the servers run), with one left out at a time, and with none.
  */
+const MEMO = memoFor(helloApp);
 const ENGINES: [string, Memo][] = [
   ["speed layer on", MEMO],
   ["without the last head", { ...MEMO, recallHead: NO_MEMO.recallHead }],

@@ -22,8 +22,8 @@
  */
 
 import { ChunkedReader } from "./chunked_reader.ts";
-import { frameRequest, type Framing } from "./framing.ts";
-import { HeadParser, type ParsedHead } from "./head_parser.ts";
+import { frameRequest, type Framing, requestOf } from "./framing.ts";
+import { HeadParser } from "./head_parser.ts";
 import { HttpError } from "./http_error.ts";
 import type { Limits } from "./limits.ts";
 import type { Memo } from "./memo.ts";
@@ -33,7 +33,6 @@ import { CONTINUE, writeErrorResponse } from "./response.ts";
 import type {
   ConnectionOptions,
   ConnectionPhase,
-  HeaderField,
   HttpRequest,
   HttpResponse,
 } from "./types.ts";
@@ -211,8 +210,7 @@ export class Connection implements ConnectionState {
             if (known !== null) {
               this.#messageStart = now;
               input.start += known.length;
-              const fields = ownFields(known.head.headers);
-              this.#beginBody(out, known.head, fields, known.framing, limits);
+              this.#beginBody(out, known.request, known.framing, limits);
               break;
             }
           }
@@ -229,7 +227,7 @@ export class Connection implements ConnectionState {
           if (fresh) {
             memo.rememberHead(input.bytes, start, input.start - start, limits);
           }
-          this.#beginBody(out, head, head.headers, framing, limits);
+          this.#beginBody(out, requestOf(head, framing), framing, limits);
           break;
         }
         case Message.LengthBody: {
@@ -256,23 +254,15 @@ export class Connection implements ConnectionState {
     }
   }
 
-  /** A head is read: the request it makes (with `fields` its own), and how its body is framed. */
+  /** A head is read: the request it makes, and how its body is framed. */
   #beginBody(
     out: Output,
-    head: ParsedHead,
-    fields: HeaderField[],
+    request: HttpRequest,
     framing: Framing,
     limits: Limits,
   ): void {
     this.#parser = null;
-    this.#request = {
-      method: head.method,
-      target: head.target,
-      path: framing.path,
-      query: framing.query,
-      version: head.version,
-      headers: fields,
-    };
+    this.#request = request;
     this.#keepAlive = framing.keepAlive;
     if (framing.chunked) {
       this.#chunked = new ChunkedReader(limits);
@@ -383,13 +373,4 @@ export class Connection implements ConnectionState {
       durationMs: Math.max(0, now - this.#messageStart),
     });
   }
-}
-
-/** A request's own list of fields: a recalled head's are shared by every repeat. */
-function ownFields(shared: readonly HeaderField[]): HeaderField[] {
-  const fields: HeaderField[] = new Array(shared.length);
-  for (let i = 0; i < shared.length; i++) {
-    fields[i] = [shared[i][0], shared[i][1]];
-  }
-  return fields;
 }

@@ -11,7 +11,7 @@
 import { HOST, SLASH } from "./byte_classes.ts";
 import type { ParsedHead } from "./head_parser.ts";
 import { HttpError } from "./http_error.ts";
-import type { HeaderField } from "./types.ts";
+import type { HeaderField, HttpRequest } from "./types.ts";
 
 /** How a request's message is framed, and what it asks of the connection. */
 export interface Framing {
@@ -66,6 +66,18 @@ export function frameRequest(head: ParsedHead): Framing {
     chunked,
     keepAlive: keepsAlive(fields.connection, http11),
     expectContinue: expectsContinue(fields.expect, http11),
+  };
+}
+
+/** The request an app sees: the tokenized head, with the path and query its framing found. */
+export function requestOf(head: ParsedHead, framing: Framing): HttpRequest {
+  return {
+    method: head.method,
+    target: head.target,
+    path: framing.path,
+    query: framing.query,
+    version: head.version,
+    headers: head.headers,
   };
 }
 

@@ -4,34 +4,34 @@
  * head, answer with a pure app, and serialize a response. It asks this
  * interface for each, so the parser, the message machine and the serializer
  * read as if no memo existed. {@linkcode NO_MEMO} does each the plain way and is the
- * definition; `memo/` holds the fast one, and a differential test holds the
- * two to the same bytes.
+ * definition; `memo/` holds the fast one (`memoFor(app)`, one per handler),
+ * and a differential test holds the two to the same bytes.
  *
  * @module
  */
 
 import type { Framing } from "./framing.ts";
-import { type HeadText, type ParsedHead, PLAIN_TEXT } from "./head_parser.ts";
+import { type HeadText, PLAIN_TEXT } from "./head_parser.ts";
 import type { Limits } from "./limits.ts";
 import type { Output } from "./output.ts";
 import { type ConnectionField, writeResponse } from "./response.ts";
-import type { App, HttpResponse } from "./types.ts";
+import type { App, HttpRequest, HttpResponse } from "./types.ts";
 
-/**
- * A head the memo has seen before, byte for byte, under the same limits. It
- * is the memo's own and shared by every repeat: the request made from it
- * gets its own copy of the fields.
- */
+/** A head the memo has seen before, byte for byte, under the same limits. */
 export interface RecalledHead {
   /** Bytes of the head, up to and including its empty line: what to consume. */
   readonly length: number;
-  /** The head, as the parser gave it. */
-  readonly head: ParsedHead;
+  /**
+   * The request it makes: the app's own to keep or change, a new one for
+   * every repeat (or shared between repeats where the memo serves an app it
+   * knows reads nothing of a request but its method and path).
+   */
+  readonly request: HttpRequest;
   /** Its framing, as `frameRequest` gave it. */
   readonly framing: Framing;
 }
 
-/** What the engine asks of the speed layer. */
+/** What the engine asks of the speed layer, for one handler and its app. */
 export interface Memo {
   /** How the head parser turns bytes into strings. */
   readonly text: HeadText;

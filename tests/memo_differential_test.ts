@@ -13,7 +13,7 @@ import {
   type Memo,
   type RecalledHead,
 } from "../handler.ts";
-import { MEMO } from "../http/memo/mod.ts";
+import { memoFor } from "../http/memo/mod.ts";
 import { BAD_REQUESTS, VALID_EDGE_CASES } from "../robustness/corpus.ts";
 import { caseFromSeed, caseSeedOf } from "../robustness/fuzz_loop.ts";
 import { concat, fromLatin1, latin1 } from "../testing/bytes.ts";
@@ -23,6 +23,7 @@ import { splits } from "../testing/splits.ts";
 
 /** The servers' speed layer, counting the heads it recalls, so the test can tell it was used. */
 const counted = { heads: 0 };
+const MEMO = memoFor(helloApp);
 const COUNTING_MEMO: Memo = {
   ...MEMO,
   recallHead(buf, start, end, limits): RecalledHead | null {

@@ -20,7 +20,8 @@
  */
 
 import { helloApp } from "../hello_app.ts";
-import type { Memo } from "../memo.ts";
+import type { Memo, RecalledHead } from "../memo.ts";
+import type { App, HeaderField, HttpRequest } from "../types.ts";
 import { rememberedHelloApp } from "./hello_responses.ts";
 import { INTERNED_TEXT } from "./interned_text.ts";
 import { LastHead } from "./last_head.ts";
@@ -29,13 +30,39 @@ import { writeRememberedResponse } from "./last_response.ts";
 /** Shared by every connection: clients of a load test send the same head on all of them. */
 const lastHead = new LastHead(INTERNED_TEXT);
 
-/** The engine with every memo on: what the servers run. */
-export const MEMO: Memo = {
-  text: INTERNED_TEXT,
-  recallHead: (buf, start, end, limits) =>
-    lastHead.recall(buf, start, end, limits),
-  rememberHead: (buf, start, length, limits) =>
-    lastHead.remember(buf, start, length, limits),
-  app: (app) => app === helloApp ? rememberedHelloApp : app,
-  writeResponse: writeRememberedResponse,
-};
+/**
+ * The speed layer for a handler around `app`: what the servers run. The
+ * hello app reads nothing of a request but its method and path, so it is
+ * handed the recalled request itself; any other app gets a copy of its own
+ * (a new request, field list and fields) on every repeat.
+ */
+export function memoFor(app: App): Memo {
+  return {
+    text: INTERNED_TEXT,
+    recallHead: app === helloApp
+      ? (buf, start, end, limits) => lastHead.recall(buf, start, end, limits)
+      : (buf, start, end, limits) => {
+        const known = lastHead.recall(buf, start, end, limits);
+        return known === null ? null : ownCopy(known);
+      },
+    rememberHead: (buf, start, length, limits) =>
+      lastHead.remember(buf, start, length, limits),
+    app: (app) => app === helloApp ? rememberedHelloApp : app,
+    writeResponse: writeRememberedResponse,
+  };
+}
+
+/** A recalled head whose request is new, down to its fields (strings are immutable, so shared). */
+function ownCopy(known: RecalledHead): RecalledHead {
+  const request: HttpRequest = known.request;
+  const shared = request.headers;
+  const headers: HeaderField[] = new Array(shared.length);
+  for (let i = 0; i < shared.length; i++) {
+    headers[i] = [shared[i][0], shared[i][1]];
+  }
+  return {
+    length: known.length,
+    framing: known.framing,
+    request: { ...request, headers },
+  };
+}
