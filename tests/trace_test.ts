@@ -20,7 +20,7 @@ import { Trace } from "../server/trace.ts";
 import { fromLatin1 } from "../testing/bytes.ts";
 import { ROOT } from "../testing/commands.ts";
 import { get, RawClient } from "../testing/raw_client.ts";
-import { bodyText } from "../testing/response_parser.ts";
+import { bodyText, headerValue } from "../testing/response_parser.ts";
 import { ScriptedSocket } from "../testing/scripted_socket.ts";
 import { ServerProcess } from "../testing/server_launcher.ts";
 import { byteByByte } from "../testing/splits.ts";
@@ -247,4 +247,56 @@ Deno.test("webserve_nb --workers 2 --trace names each line's worker", async () =
   for (const line of lines) {
     assert.match(line, /^trace worker=[12] conn=\d+ /, line);
   }
+});
+
+Deno.test("webserve --trace shows its decisions: the slice that ends a connection, and a timeout's 408", async () => {
+  const writer = new MemoryWriter();
+  const server = serveBlocking({
+    port: 0,
+    hostname: "127.0.0.1",
+    quiet: true,
+    trace: true,
+    traceWriter: writer,
+    sliceMs: 100,
+    headTimeoutMs: 200,
+  });
+  try {
+    // Past its slice (checked between calls), the connection's next
+    // response closes it.
+    const busy = await RawClient.connect(server.addr.port);
+    await busy.send(get("/one"));
+    await busy.readResponse();
+    await delay(150);
+    await busy.send(get("/two"));
+    await busy.readResponse();
+    await busy.send(get("/three"));
+    const last = await busy.readResponse();
+    assert.equal(headerValue(last, "connection"), "close");
+    assert.ok(await busy.closedWithin(2000));
+    busy.close();
+    // Half a head, then silence: 408 at the head deadline.
+    const slow = await RawClient.connect(server.addr.port);
+    await slow.send("GET /slow HTTP/1.1\r\nHo");
+    assert.equal((await slow.readResponse()).status, 408);
+    slow.close();
+  } finally {
+    await server.stop();
+  }
+  const lines = writer.text.trimEnd().split("\n");
+  assert.ok(
+    lines.some((l) => /^trace conn=1 slice-over held_ms=\d+$/.test(l)),
+    writer.text,
+  );
+  assert.ok(
+    lines.includes("trace conn=1 close reason=served calls=3"),
+    writer.text,
+  );
+  assert.ok(
+    lines.includes("trace conn=2 timeout phase=head answered=408"),
+    writer.text,
+  );
+  assert.ok(
+    lines.includes("trace conn=2 close reason=timeout calls=2"),
+    writer.text,
+  );
 });
