@@ -148,15 +148,22 @@ export class LineBatch {
 
   async #writeAll(bytes: Uint8Array): Promise<void> {
     try {
-      let offset = 0;
-      while (offset < bytes.length && !this.#broken) {
-        offset += await this.#writer.write(bytes.subarray(offset));
-      }
+      if (!this.#broken) await writeWhole(this.#writer, bytes);
     } catch {
       this.#broken = true;
       this.#length = 0;
     } finally {
       this.#inFlightBytes -= bytes.length;
     }
+  }
+}
+
+/** Writes all of `bytes` to `writer`, going on after short writes. */
+export async function writeWhole(
+  writer: LogWriter,
+  bytes: Uint8Array,
+): Promise<void> {
+  for (let offset = 0; offset < bytes.length;) {
+    offset += await writer.write(bytes.subarray(offset));
   }
 }

@@ -12,6 +12,7 @@
  * @module
  */
 
+import { writeWhole } from "./line_batch.ts";
 import type { LogWriter } from "./options.ts";
 
 /** A worker's log writer: passes each batch on and waits until it is written. */
@@ -66,10 +67,7 @@ export class LogSink {
 
   async #writeAll(bytes: Uint8Array): Promise<void> {
     try {
-      let offset = 0;
-      while (offset < bytes.length && !this.#broken) {
-        offset += await this.#writer.write(bytes.subarray(offset));
-      }
+      if (!this.#broken) await writeWhole(this.#writer, bytes);
     } catch {
       this.#broken = true;
     }

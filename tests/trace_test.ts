@@ -14,7 +14,6 @@ import {
   type HttpRequest,
   newConnectionState,
 } from "../handler.ts";
-import type { LogWriter } from "../server/options.ts";
 import { delay } from "../server/timers.ts";
 import { Trace } from "../server/trace.ts";
 import { fromLatin1 } from "../testing/bytes.ts";
@@ -26,16 +25,7 @@ import { ServerProcess } from "../testing/server_launcher.ts";
 import { byteByByte } from "../testing/splits.ts";
 import { serve as serveBlocking } from "../webserve.ts";
 import { serve as serveNonBlocking } from "../webserve_nb.ts";
-
-/** Keeps what it is given. */
-class MemoryWriter implements LogWriter {
-  text = "";
-  readonly #decoder = new TextDecoder();
-  write(p: Uint8Array): Promise<number> {
-    this.text += this.#decoder.decode(p);
-    return Promise.resolve(p.length);
-  }
-}
+import { MemoryLog } from "./server_conformance.ts";
 
 const KEEP_ALIVE = "GET /a HTTP/1.1\r\nHost: h\r\n\r\n";
 const BIG = (n: number) => `GET /big${n} HTTP/1.1\r\nHost: h\r\n\r\n`;
@@ -50,7 +40,7 @@ const handler = createConnectionHandler((request: HttpRequest) =>
 
 /** Serves `chunks` on one traced connection to its end; the trace's lines, with durations blanked. */
 async function traced(chunks: Uint8Array[]): Promise<string[]> {
-  const writer = new MemoryWriter();
+  const writer = new MemoryLog();
   const trace = new Trace(writer);
   const connection = trace.open("127.0.0.1:51234");
   const sock = new ScriptedSocket(chunks);
@@ -120,7 +110,7 @@ Deno.test("trace keeps its form one byte at a time: one byte per call, phases th
 });
 
 Deno.test("trace names a failed read and a connection the engine closed after its response", async () => {
-  const writer = new MemoryWriter();
+  const writer = new MemoryLog();
   const trace = new Trace(writer);
   const reset = trace.open("[::1]:1");
   await handleConnection(
@@ -172,7 +162,7 @@ for (
   ] as const
 ) {
   Deno.test(`${label} --trace writes a connection's open, its calls and its close over real TCP`, async () => {
-    const writer = new MemoryWriter();
+    const writer = new MemoryLog();
     const server = serve({
       port: 0,
       hostname: "127.0.0.1",
@@ -250,7 +240,7 @@ Deno.test("webserve_nb --workers 2 --trace names each line's worker", async () =
 });
 
 Deno.test("webserve --trace shows its decisions: the slice that ends a connection, and a timeout's 408", async () => {
-  const writer = new MemoryWriter();
+  const writer = new MemoryLog();
   const server = serveBlocking({
     port: 0,
     hostname: "127.0.0.1",
