@@ -213,7 +213,6 @@ function answerRequests(
   let request: HttpRequest | null = null;
   try {
     for (;;) {
-      request = null;
       request = conn.nextRequest(out, engine, now);
       if (request === null) return;
       const response = engine.app(request);
@@ -221,6 +220,7 @@ function answerRequests(
         return answerLater(engine, conn, out, request, response);
       }
       conn.respond(out, engine, response, now);
+      request = null; // answered: what fails from here on is not its fault
     }
   } catch (error) {
     failInternally(engine, conn, out, error, request);
@@ -244,6 +244,7 @@ async function answerLater(
   return answerRequests(engine, conn, out);
 }
 
+/** The last resort: a 500 after the responses already committed, the connection closed, and the cause reported. */
 function failInternally(
   engine: Engine,
   conn: Connection,
