@@ -4,16 +4,16 @@
  * bug in a server loop would. As a script, it is a server command line over
  * such workers.
  *
- * Usage: `deno run --allow-net --allow-read=. server/testdata/dying_server.ts 0 --workers 2`
+ * Usage: `deno run --allow-net --allow-read=. tests/testdata/dying_server.ts 0 --workers 2`
  *
  * @module
  */
 
-import type { Listeners } from "../listen.ts";
-import { runServerCli } from "../main.ts";
-import type { ServerHandle } from "../options.ts";
-import { resolveWorkers } from "../worker_count.ts";
-import { serveWithWorkers } from "../workers.ts";
+import type { Listeners } from "../../server/listen.ts";
+import { runServerCli } from "../../server/main.ts";
+import type { ServerHandle } from "../../server/options.ts";
+import { resolveWorkers } from "../../server/worker_count.ts";
+import { serveWithWorkers } from "../../server/workers.ts";
 
 /** Listens, then dies of an uncaught error on its first connection. */
 export function serveOn(listeners: Listeners): ServerHandle {
