@@ -59,7 +59,6 @@ export const HTAB = 0x09,
   SP = 0x20,
   COLON = 0x3a,
   SEMICOLON = 0x3b,
-  QUESTION = 0x3f,
   SLASH = 0x2f;
 
 /** Decodes bytes as Latin-1 (each byte one UTF-16 unit): exact for the ASCII and obs-text of HTTP fields. */
@@ -75,20 +74,4 @@ export function latin1(buf: Uint8Array, start: number, end: number): string {
     s += latin1(buf, i, Math.min(end, i + 4096));
   }
   return s;
-}
-
-/** Whether `buf[start, end)` equals `lower` ignoring ASCII case; `lower` is lowercase ASCII. */
-export function equalsIgnoreCase(
-  buf: Uint8Array,
-  start: number,
-  end: number,
-  lower: string,
-): boolean {
-  if (end - start !== lower.length) return false;
-  for (let i = 0; i < lower.length; i++) {
-    // Setting bit 0x20 lowercases letters; `lower` holds only tchars, so no
-    // non-letter can alias a letter this way.
-    if ((buf[start + i] | 0x20) !== lower.charCodeAt(i)) return false;
-  }
-  return true;
 }

@@ -92,7 +92,7 @@ interface FramingFields {
 }
 
 /** Gathers the framing fields, refusing a second or malformed Content-Length. */
-export function framingFields(headers: readonly HeaderField[]): FramingFields {
+function framingFields(headers: readonly HeaderField[]): FramingFields {
   const fields: FramingFields = {
     hosts: [],
     contentLength: -1,
@@ -138,7 +138,7 @@ export function framingFields(headers: readonly HeaderField[]): FramingFields {
  * is `uri-host [ ":" port ]`, and an http URI's host is never empty (RFC
  * 9110 section 4.2.1).
  */
-export function checkHost(hosts: readonly string[], http11: boolean): void {
+function checkHost(hosts: readonly string[], http11: boolean): void {
   for (const host of hosts) {
     for (let i = 0; i < host.length; i++) {
       const c = host.charCodeAt(i);
@@ -151,7 +151,7 @@ export function checkHost(hosts: readonly string[], http11: boolean): void {
 }
 
 /** `Content-Length = 1*DIGIT` (RFC 9110 section 8.6). */
-export function parseContentLength(value: string): number {
+function parseContentLength(value: string): number {
   if (value === "") throw bad("Empty Content-Length");
   let length = 0;
   for (let i = 0; i < value.length; i++) {
@@ -174,7 +174,7 @@ export function parseContentLength(value: string): number {
  * Other codings would have to be decoded to find the body's end; the
  * engine implements none of them, so it answers 501 as section 6.1 asks.
  */
-export function checkTransferCodings(value: string): void {
+function checkTransferCodings(value: string): void {
   const codings = value.split(",").map((c) => c.trim().toLowerCase());
   if (codings.some((c) => c === "")) throw bad("Empty transfer coding");
   if (codings[codings.length - 1] !== "chunked") {
@@ -192,7 +192,7 @@ export function checkTransferCodings(value: string): void {
  * RFC 9112 section 9.3: HTTP/1.1 stays open unless `Connection: close`;
  * HTTP/1.0 closes unless `Connection: keep-alive`.
  */
-export function keepsAlive(
+function keepsAlive(
   connection: string | null,
   http11: boolean,
 ): boolean {
@@ -211,7 +211,7 @@ export function keepsAlive(
  * RFC 9110 section 10.1.1: `100-continue` is the only expectation; an
  * HTTP/1.0 client cannot have one, so its Expect is ignored.
  */
-export function expectsContinue(
+function expectsContinue(
   expect: string | null,
   http11: boolean,
 ): boolean {
@@ -227,7 +227,7 @@ export function expectsContinue(
  * its query; absolute-form's path (or `/`); `*` and authority-form only for
  * the methods that use them.
  */
-export function targetPath(method: string, target: string): string {
+function targetPath(method: string, target: string): string {
   const q = target.indexOf("?");
   const beforeQuery = q === -1 ? target : target.slice(0, q);
   if (target.charCodeAt(0) === SLASH) return beforeQuery;

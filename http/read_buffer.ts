@@ -7,9 +7,9 @@
  */
 
 /** First read size: a browser's request head (400 to 900 bytes) fits, and an idle connection holds little. */
-export const READ_SIZE_MIN = 1024;
+const READ_SIZE_MIN = 1024;
 /** Largest read size, reached by clients that fill every read (uploads, deep pipelines). */
-export const READ_SIZE_MAX = 64 * 1024;
+const READ_SIZE_MAX = 64 * 1024;
 
 /** Unconsumed input is `bytes[start, end)`; the consumer advances `start`. */
 export class ReadBuffer {
