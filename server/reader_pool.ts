@@ -31,6 +31,7 @@ import type { AccessLog } from "./access_log.ts";
 import { formatPeer } from "./access_log.ts";
 import type { ConnectionCap } from "./connection_cap.ts";
 import { closeQuietly } from "./listen.ts";
+import { type Listed, OpenList } from "./open_list.ts";
 import { PollTurn } from "./poll_turn.ts";
 import {
   type CloseReason,
@@ -58,7 +59,7 @@ const MIN_SWEEP_MS = 10;
 const MAX_SWEEP_MS = 250;
 
 /** One open connection. Kept small: thousands of these may wait at once. */
-interface Pooled {
+interface Pooled extends Listed {
   readonly conn: Deno.TcpConn;
   state: ConnectionState;
   /** Pool clock at the last settled call (the last read). */
@@ -84,7 +85,7 @@ export class ReaderPool {
   readonly #log: AccessLog | undefined;
   readonly #cap: ConnectionCap | undefined;
   readonly #trace: Trace | undefined;
-  readonly #open = new Set<Pooled>();
+  readonly #open = new OpenList<Pooled>();
   /** Calls to `handleConnection` not yet settled. */
   #pending = 0;
   #now = performance.now();
@@ -159,6 +160,7 @@ export class ReaderPool {
       phase: "idle",
       closeBy: 0,
       closed: false,
+      slot: -1,
       calling: false,
       trace,
       settle: (result) => this.#settled(pooled, result),
@@ -173,18 +175,18 @@ export class ReaderPool {
    */
   beginStop(): void {
     this.#stopping = true;
-    for (const pooled of this.#open) {
+    this.#open.forEach((pooled) => {
       if (connectionPhase(pooled.state) === "idle") {
         this.#close(pooled, "shutdown");
       } else {
         closeAfterResponse(pooled.state);
       }
-    }
+    });
   }
 
   /** Ends every connection still open: 408 where a request is partly in, then close. */
   forceClose(): void {
-    for (const pooled of this.#open) this.#timeOut(pooled, "shutdown");
+    this.#open.forEach((pooled) => this.#timeOut(pooled, "shutdown"));
   }
 
   /** Resolves once no connection is open and no call is pending. */
@@ -305,10 +307,10 @@ export class ReaderPool {
     }
     const now = this.#now = performance.now();
     const { idleTimeoutMs, headTimeoutMs, bodyTimeoutMs } = this.#timeouts;
-    for (const pooled of this.#open) {
+    this.#open.forEach((pooled) => {
       if (pooled.closeBy !== 0) {
         if (now >= pooled.closeBy) this.#close(pooled, "timeout");
-        continue;
+        return;
       }
       // Live phase: the engine updates the state while a call runs (e.g. "writing").
       const phase = connectionPhase(pooled.state);
@@ -320,7 +322,7 @@ export class ReaderPool {
         ? now
         : pooled.lastProgress + bodyTimeoutMs;
       if (now >= deadline) this.#timeOut(pooled);
-    }
+    });
   }
 
   #wakeDrainWaiters(): void {
