@@ -181,6 +181,8 @@ export function createConnectionHandler(
       }
     }
 
+    // This call's read is over and no other can be pending: the buffer may serve another connection.
+    if (conn.closed) conn.releaseInput();
     if (onCall) {
       onCall({
         read,

@@ -160,6 +160,15 @@ export class Connection implements ConnectionState {
   }
 
   /**
+   * Gives the input buffer up for reuse by another connection. Only for the
+   * end of a call that leaves the connection closed: nothing it holds is
+   * needed any more, and no read into it can be pending.
+   */
+  releaseInput(): void {
+    if (this.closed) this.#input.release();
+  }
+
+  /**
    * Reads buffered input up to the end of the next whole request and hands
    * it out; the caller answers it with {@linkcode Connection.respond}.
    * Returns `null` when more input is needed, when the connection is

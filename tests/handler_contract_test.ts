@@ -482,3 +482,49 @@ Deno.test("handleConnection logs a refused request with its method and target wh
     400,
   ]]);
 });
+
+/** A socket whose reads wait until the test ends them, keeping the buffer each was given. */
+class HeldSocket {
+  /** The buffer of each read, in order. */
+  readonly buffers: Uint8Array[] = [];
+  #end: (() => void) | undefined;
+
+  read(p: Uint8Array): Promise<number | null> {
+    this.buffers.push(p);
+    return new Promise((resolve) => this.#end = () => resolve(null));
+  }
+
+  write(p: Uint8Array): Promise<number> {
+    return Promise.resolve(p.length);
+  }
+
+  /** Ends the pending read with end of stream, as closing the socket does. */
+  endRead(): void {
+    this.#end?.();
+  }
+}
+
+Deno.test("a read buffer serves another connection only once its own connection's last call has ended", async () => {
+  const first = new HeldSocket();
+  const state = newConnectionState();
+  const call = handleConnection(first, state);
+  // A timer gives up on it while its read is still pending.
+  await handleTimeout(first, state);
+  assert.equal(connectionPhase(state), "closed");
+  const second = new HeldSocket();
+  const secondCall = handleConnection(second);
+  assert.notEqual(
+    second.buffers[0].buffer,
+    first.buffers[0].buffer,
+    "the pending read's buffer went to another connection",
+  );
+  // The socket closes: the first call ends, and its buffer is free.
+  first.endRead();
+  assert.deepEqual(await call, [true, state]);
+  const third = new HeldSocket();
+  const thirdCall = handleConnection(third);
+  assert.equal(third.buffers[0].buffer, first.buffers[0].buffer);
+  second.endRead();
+  third.endRead();
+  await Promise.all([secondCall, thirdCall]);
+});
