@@ -34,7 +34,12 @@ import {
 import { AccessLog, formatPeer } from "./server/access_log.ts";
 import { type CloseReason, Trace, tracePeer } from "./server/trace.ts";
 import { runServerCli } from "./server/main.ts";
-import { closeQuietly, listen, type Listeners } from "./server/listen.ts";
+import {
+  closeQuietly,
+  listen,
+  type Listeners,
+  turnOffNagle,
+} from "./server/listen.ts";
 import {
   BLOCKING_DEFAULTS,
   type BlockingServeOptions,
@@ -98,7 +103,6 @@ export function serveOn(
 
   /** Serves one connection until it closes or times out. */
   async function serveConnection(conn: Deno.TcpConn): Promise<void> {
-    conn.setNoDelay(true);
     const peer = formatPeer(conn.remoteAddr);
     const traced = trace?.open(tracePeer(conn.remoteAddr));
     const self: Current = {
@@ -113,6 +117,7 @@ export function serveOn(
     let headStartedAt = acceptedAt;
     let sliceOver = false;
     let close = false;
+    let kept = false;
     let reason: CloseReason | undefined;
     while (!close) {
       const now = performance.now();
@@ -151,6 +156,10 @@ export function serveOn(
         break;
       }
       [close, self.state] = outcome;
+      if (!close && !kept) {
+        kept = true; // past its first call: Nagle off (see turnOffNagle)
+        turnOffNagle(conn);
+      }
       if (connectionPhase(self.state) === "head" && phase !== "head") {
         headStartedAt = performance.now();
       }

@@ -103,6 +103,24 @@ export class Listeners {
   }
 }
 
+/**
+ * Turns off Nagle's algorithm (`TCP_NODELAY`) on a connection, so that a
+ * small response is sent at once even while an earlier one is not yet
+ * acknowledged. The servers call it once a connection outlives its first
+ * call, not on accept: Linux holds a small segment back only behind an
+ * unacknowledged small one, so a connection's first write goes out at once
+ * anyway, and a connection per request is spared the system call (about
+ * 2.5% of the server's time in a CPU profile of `Connection: close`, wrk,
+ * 8 clients).
+ */
+export function turnOffNagle(conn: Deno.TcpConn): void {
+  try {
+    conn.setNoDelay(true);
+  } catch {
+    // The peer may already be gone; the next read or write will say so.
+  }
+}
+
 /** Closes a resource that may already be closed. */
 export function closeQuietly(resource: { close(): void }): void {
   try {

@@ -30,7 +30,7 @@ import {
 import type { AccessLog } from "./access_log.ts";
 import { formatPeer } from "./access_log.ts";
 import type { ConnectionCap } from "./connection_cap.ts";
-import { closeQuietly } from "./listen.ts";
+import { closeQuietly, turnOffNagle } from "./listen.ts";
 import { type Listed, OpenList } from "./open_list.ts";
 import { PollTurn } from "./poll_turn.ts";
 import {
@@ -73,6 +73,8 @@ interface Pooled extends Listed {
   closed: boolean;
   /** Whether a `handleConnection` call is pending. */
   calling: boolean;
+  /** Whether a call has settled with the connection kept: then Nagle is off. */
+  kept: boolean;
   /** Its trace, under `--trace`. */
   trace: ConnectionTrace | undefined;
   /** Settles this connection's call: made once per connection, not per request. */
@@ -133,11 +135,6 @@ export class ReaderPool {
 
   /** Takes over `conn`: serves it until it closes. */
   add(conn: Deno.TcpConn): void {
-    try {
-      conn.setNoDelay(true);
-    } catch {
-      // The peer may already be gone; the first read will say so.
-    }
     const log = this.#log;
     const trace = this.#trace?.open(tracePeer(conn.remoteAddr));
     let state: ConnectionState;
@@ -162,6 +159,7 @@ export class ReaderPool {
       closed: false,
       slot: -1,
       calling: false,
+      kept: false,
       trace,
       settle: (result) => this.#settled(pooled, result),
     };
@@ -241,6 +239,10 @@ export class ReaderPool {
       if (phase === "closed" || (this.#stopping && phase === "idle")) {
         this.#close(pooled, stopping);
       } else {
+        if (!pooled.kept) {
+          pooled.kept = true;
+          turnOffNagle(pooled.conn);
+        }
         this.#arm(pooled);
       }
     }
