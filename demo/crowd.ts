@@ -286,7 +286,8 @@ export async function runCrowd(options: CrowdOptions): Promise<CrowdRun> {
   const total = ordinaryCount + 2;
   const began = performance.now();
   const clock = () => performance.now() - began;
-  const left = () => options.holdMs - clock();
+  // Rounded up: a timer may fire up to a millisecond early on a fraction.
+  const left = () => Math.ceil(options.holdMs - clock());
   const connect = () => Deno.connect({ hostname, port: options.port });
   const clients: Client[] = [];
   let ended = 0;
