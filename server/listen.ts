@@ -37,12 +37,18 @@ export class Listeners {
   /**
    * Accepts the next connection from any listener; `null` once closed.
    * Transient failures (too many open files, a peer that reset before being
-   * accepted) are thrown for the caller to pause and retry; `accept` may be
-   * called again after them.
+   * accepted) reject it, for the caller to pause and retry; `accept` may be
+   * called again after them. One socket (one family, or a dual-stack `::`)
+   * is the plain case and costs no more than its own `accept`: with a new
+   * connection per request every allocation here counts.
    */
-  async accept(): Promise<Deno.TcpConn | null> {
-    if (this.#closed) return null;
-    if (this.#listeners.length === 1) return await this.#acceptOne();
+  accept(): Promise<Deno.TcpConn | null> {
+    if (this.#closed) return Promise.resolve(null);
+    return this.#listeners.length === 1 ? this.#acceptOne() : this.#acceptAny();
+  }
+
+  /** Several sockets: the first connection any of them accepts. */
+  async #acceptAny(): Promise<Deno.TcpConn | null> {
     for (const listener of this.#listeners) {
       if (!this.#waiting.has(listener)) {
         this.#waiting.set(
@@ -69,11 +75,7 @@ export class Listeners {
     return result;
   }
 
-  /**
-   * The plain case, one socket (one family, or a dual-stack `::`): its own
-   * `accept`, with none of the bookkeeping of a race between sockets, since
-   * a new connection per request pays for every allocation here.
-   */
+  /** One socket: its own `accept`, with none of the bookkeeping of a race between sockets. */
   async #acceptOne(): Promise<Deno.TcpConn | null> {
     let conn: Deno.TcpConn;
     try {
