@@ -9,6 +9,9 @@
  * `SO_REUSEPORT` ({@linkcode listenShared}): the kernel then hands each new
  * connection to one of them.
  *
+ * Beside them, two helpers for the connections accepted:
+ * {@linkcode turnOffNagle} and {@linkcode closeQuietly}.
+ *
  * @module
  */
 
