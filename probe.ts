@@ -1,7 +1,7 @@
 /**
  * `deno task probe`: grades any implementation of the brief, in any language,
- * by what goes over the wire. See `probe/cli.ts` and the README's section
- * "Grading an implementation of the brief".
+ * by what goes over the wire. See `probe/cli.ts`, `docs/probe.md` (how to use
+ * it) and `docs/probe-checks.md` (every check).
  *
  * @module
  */

@@ -291,7 +291,7 @@ function baselineSection(results: BenchResults): string[] {
 
 /** The concurrency curve as two SVG charts, keyed by file name. */
 export function renderCharts(results: BenchResults): Record<string, string> {
-  // The README's charts: the current servers only, not `--baseline` rows.
+  // The charts in docs/performance.md: the current servers only, not `--baseline` rows.
   const ids = results.servers.filter((s) => !s.baselineOf).map((s) => s.id)
     .filter((id) => results.curve.summaries[id]);
   const label = (id: string) =>

@@ -326,7 +326,7 @@ Deno.test("renderMarkdown compares each server with its --baseline row, round by
       "| Concurrency curve, 1 clients | webserve_nb | 10,000 | 5,000 | 2.00x |",
     ),
   );
-  // The baseline row is in the tables, not in the README's charts.
+  // The baseline row is in the tables, not in the charts of docs/performance.md.
   assert.ok(md.includes("| webserve_nb @ abc1234 | 72,000 |"));
 });
 

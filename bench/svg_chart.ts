@@ -1,6 +1,6 @@
 /**
- * A small line chart as standalone SVG, written by hand: the README shows it
- * straight from `bench/results/`.
+ * A small line chart as standalone SVG, written by hand: `docs/performance.md`
+ * shows it straight from `bench/results/`.
  *
  * @module
  */

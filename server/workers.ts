@@ -20,7 +20,7 @@
  * ```
  *
  * Workers are Web Workers, not child processes: `bench/thread_or_process.ts`
- * measured both (see the README), serving as fast at the same memory; and
+ * measured both (see `docs/workers.md`), serving as fast at the same memory; and
  * threads need only read access to the project's modules where processes
  * would need `--allow-run`, share the process's signals and stdout, and let
  * the connection cap be one total in shared memory.

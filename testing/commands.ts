@@ -42,7 +42,7 @@ export async function runDeno(
   };
 }
 
-/** Runs `deno run <permissions...> <script> <args...>` to completion, as the README tells a user to. */
+/** Runs `deno run <permissions...> <script> <args...>` to completion, as the docs tell a user to. */
 export function runScript(
   script: string,
   args: string[],

@@ -30,7 +30,7 @@ export function renderPage(
 
 /**
  * Runs `deno task -q render <args...>`: the task line from deno.json, with
- * its permissions, exactly as the README tells a user to.
+ * its permissions, exactly as `docs/templates.md` tells a user to.
  *
  * @param args Arguments after `render`.
  * @param cwd Working directory; the project root unless given.

@@ -38,7 +38,7 @@ if (!nginx) {
   );
 }
 
-/** The two configurations the README gives, on `direct` and `pooled`, one nginx process. */
+/** The two configurations `docs/behind-a-reverse-proxy.md` gives, on `direct` and `pooled`, one nginx process. */
 function nginxConfig(
   dir: string,
   direct: number,
