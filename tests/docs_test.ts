@@ -15,6 +15,7 @@ import {
   headingAnchors,
   markdownLinks,
   taskMentions,
+  withoutFences,
 } from "../testing/markdown.ts";
 
 /** Folders that hold no project file a doc could mean. */
@@ -230,6 +231,15 @@ Deno.test("docs: every project path named in backticks exists", () => {
     `only ${checked} paths found: is the parser broken?`,
   );
   assert.deepEqual(missing, []);
+});
+
+Deno.test("docs: every page has one title, on its first line", () => {
+  const untitled = PAGES.filter((page) => {
+    const titles = withoutFences(page.text).split("\n")
+      .filter((line) => /^# /.test(line));
+    return titles.length !== 1 || !page.text.startsWith("# ");
+  }).map((page) => page.path);
+  assert.deepEqual(untitled, []);
 });
 
 Deno.test("README.md is a front door: at most 200 lines, with a way to every page of docs/", () => {
