@@ -15,6 +15,7 @@
  */
 
 import {
+  type Answered,
   Connection,
   type ConnectionState,
   type EngineConfig,
@@ -26,8 +27,8 @@ import { DEFAULT_LIMITS, type Limits } from "./http/limits.ts";
 import { type Memo, NO_MEMO } from "./http/memo.ts";
 import { memoFor } from "./http/memo/mod.ts";
 import { Output } from "./http/output.ts";
-import { writeErrorResponse } from "./http/response.ts";
 import type {
+  AccessLogEntry,
   App,
   CallReport,
   ConnectionOptions,
@@ -46,7 +47,9 @@ export {
 export { ALLOWED_METHODS, helloApp } from "./http/hello_app.ts";
 export { holdDateClock } from "./http/http_date.ts";
 export { HttpError } from "./http/http_error.ts";
+export type { HeadReader, HeadSlot, RequestHead } from "./http/head_reader.ts";
 export type { Memo, RecalledHead } from "./http/memo.ts";
+export type { ResponseWriter } from "./http/response.ts";
 export {
   DEFAULT_LIMITS,
   type Limits,
@@ -86,15 +89,15 @@ export interface HandlerOptions {
   /** Overrides of {@linkcode DEFAULT_LIMITS}. */
   limits?: Partial<Limits>;
   /**
-   * The speed layer (`http/memo/`): on by default. `false` runs the plain
-   * engine, which answers with the same bytes. A {@linkcode Memo} of your
-   * own replaces it (`bench:engine` measures one memo at a time so).
+   * The speed layer: none by default, the plain engine. `memoFor(app)`
+   * from `http/memo/mod.ts` is the one the servers run (same bytes,
+   * faster when requests repeat); a {@linkcode Memo} of your own works too.
    */
-  memo?: boolean | Memo;
+  memo?: Memo;
   /**
-   * Called with every internal error answered 500 (an app that throws or
-   * returns a malformed response, a bug in the engine), and the request it
-   * was answering. Default: one line on stderr, rate-limited
+   * Called with every internal error (an app that throws or returns a
+   * malformed response, a hook that throws, a bug in the engine), and the
+   * request it was answering. Default: one line on stderr, rate-limited
    * ({@linkcode createErrorLog}). It must not throw; if it does, that is
    * ignored.
    */
@@ -108,7 +111,8 @@ interface Engine extends EngineConfig {
 }
 
 /**
- * Builds a {@linkcode ConnectionHandler} around an app.
+ * Builds a {@linkcode ConnectionHandler} around an app: the plain engine,
+ * unless `options.memo` puts the speed layer in.
  *
  * @param app answers each request; if it throws or rejects, the client gets a 500
  * @param options limits, the speed layer, the error hook
@@ -117,163 +121,276 @@ export function createConnectionHandler(
   app: App,
   options: HandlerOptions = {},
 ): ConnectionHandler {
-  const memo = options.memo === false
-    ? NO_MEMO
-    : options.memo === true || options.memo === undefined
-    ? memoFor(app)
-    : options.memo;
+  const memo = options.memo ?? NO_MEMO;
   const engine: Engine = {
     app: memo.app(app),
     limits: { ...DEFAULT_LIMITS, ...options.limits },
-    memo,
+    headReader: memo.headReader,
+    writeResponse: memo.writeResponse,
     onError: options.onError ?? logInternalError,
   };
 
   return async function handleConnection(sock, state) {
-    const conn = state instanceof Connection ? state : new Connection();
-    // Traced connections only: the trace's clock and counts.
-    const onCall = conn.onCall;
-    const started = onCall ? performance.now() : 0;
-    const before = onCall ? conn.phase : "idle";
-    const responses = conn.responses;
-
-    // 1. Read at most once, and not at all while whole requests are buffered.
+    const connection = state instanceof Connection ? state : new Connection();
+    // Connections with an access log or a trace only: they time the call.
+    const watched = connection instanceof WatchedConnection ? connection : null;
+    if (watched !== null) watched.callBegins();
     let read: CallReport["read"] = "none";
-    if (!conn.closed && !conn.hasPendingInput) {
-      try {
-        const n = await sock.read(conn.readBuffer());
-        if (n === null) read = "eof";
-        else {
-          read = n;
-          conn.received(n);
+    const out = Output.take();
+    try {
+      // 1. Read at most once, and not at all while whole requests are buffered.
+      if (!connection.closed && !connection.hasPendingInput) {
+        const space = connection.readBuffer();
+        try {
+          const n = await sock.read(space);
+          read = n === null ? "eof" : n;
+        } catch {
+          read = "error"; // reset, or closed by the server's timer
         }
-      } catch {
-        read = "error";
-        conn.close(); // reset, or closed by the server's timer
+        if (read === "error") connection.close();
+        else if (read !== "eof") connection.received(read);
       }
-    }
-
-    // 2. Answer what has arrived, then 3. write the answers in one write.
-    // (The server's timer may have closed the connection while it read.)
-    if (!conn.closed) {
-      const out = Output.take();
-      try {
-        if (read === "eof") conn.endOfStream(out);
-        else {
-          const answering = answerRequests(engine, conn, out);
+      // 2. Answer what has arrived. (The server's timer may have closed the
+      // connection while it read.)
+      if (!connection.closed) {
+        if (read === "eof") {
+          const answered = connection.endOfStream(out);
+          if (answered !== null) watched?.report(answered, engine.onError);
+        } else {
+          const answering = answerRequests(engine, connection, out, watched);
           if (answering !== undefined) await answering;
         }
-        if (out.committedLength > 0) {
-          conn.writing = true;
-          try {
-            // Usually one write takes everything: spare the hot path a call.
-            const bytes = out.committedBytes();
-            const n = await sock.write(bytes);
-            if (n < bytes.length) await writeAll(sock, bytes, n);
-          } finally {
-            conn.writing = false;
-          }
-        }
-      } catch {
-        conn.close(); // the write failed: the peer is gone
-      } finally {
-        out.release();
       }
+    } catch (error) {
+      // Not the app's: the engine's own bug.
+      failInternally(engine.onError, connection, out, error, undefined);
     }
 
-    // This call's read is over and no other can be pending: the buffer may serve another connection.
-    if (conn.closed) conn.releaseInput();
-    if (onCall) {
-      onCall({
-        read,
-        before,
-        after: conn.phase,
-        responses: conn.responses - responses,
-        close: conn.closed,
-        us: (performance.now() - started) * 1000,
-      });
+    // 3. Write the answers in one write.
+    if (out.committedLength > 0) {
+      const bytes = out.committedBytes();
+      connection.writing = true;
+      try {
+        // Usually one write takes everything: spare the hot path a call.
+        const n = await sock.write(bytes);
+        if (n < bytes.length) await writeAll(sock, bytes, n);
+      } catch {
+        connection.close(); // the write failed: the peer is gone
+      }
+      connection.writing = false;
     }
-    return [conn.closed, conn];
+    out.release();
+
+    if (watched !== null) watched.callEnds(read, engine.onError);
+    // This call's read is over and no other can be pending: the buffer may serve another connection.
+    if (connection.closed) connection.releaseInput();
+    return [connection.closed, connection];
   };
 }
 
 /**
  * Answers every whole request buffered, in order, into `out`: the machine
  * hands out a request, the app answers it, the machine serializes the
- * answer. This is the one error boundary: anything thrown here but the
- * protocol's own {@linkcode HttpError} (which the machine turns into a 4xx
- * itself) is a bug, answered 500 and reported to `onError`.
+ * answer. Bad input is answered with the machine's 4xx; anything else
+ * thrown here (the app, its response, the head reader) is a bug, answered
+ * 500 and reported to `onError`.
  *
  * @returns a promise only when the app answered with one
  */
 function answerRequests(
   engine: Engine,
-  conn: Connection,
+  connection: Connection,
   out: Output,
+  watched: WatchedConnection | null,
 ): void | Promise<void> {
-  const now = clock(conn);
-  let request: HttpRequest | null = null;
-  try {
-    for (;;) {
-      request = conn.nextRequest(out, engine, now);
-      if (request === null) return;
+  for (;;) {
+    let request: HttpRequest | null;
+    try {
+      request = connection.nextRequest(out, engine);
+    } catch (error) {
+      if (!(error instanceof HttpError)) throw error;
+      const refused = connection.fail(out, error);
+      watched?.report(refused, engine.onError);
+      return;
+    }
+    if (request === null) return;
+    let answered: Answered;
+    try {
       const response = engine.app(request);
       if (response instanceof Promise) {
-        return answerLater(engine, conn, out, request, response);
+        return answerLater(engine, connection, out, watched, request, response);
       }
-      conn.respond(out, engine, response, now);
-      request = null; // answered: what fails from here on is not its fault
+      answered = connection.respond(out, engine, response);
+    } catch (error) {
+      failInternally(engine.onError, connection, out, error, request);
+      return;
     }
-  } catch (error) {
-    failInternally(engine, conn, out, error, request);
+    watched?.report(answered, engine.onError);
   }
 }
 
 /** Waits for an app's promised response, sends it, and goes on with the requests after it. */
 async function answerLater(
   engine: Engine,
-  conn: Connection,
+  connection: Connection,
   out: Output,
+  watched: WatchedConnection | null,
   request: HttpRequest,
   pending: Promise<HttpResponse>,
 ): Promise<void> {
+  let answered: Answered;
   try {
-    conn.respond(out, engine, await pending, clock(conn));
+    answered = connection.respond(out, engine, await pending);
   } catch (error) {
-    failInternally(engine, conn, out, error, request);
+    failInternally(engine.onError, connection, out, error, request);
     return;
   }
-  return answerRequests(engine, conn, out);
+  watched?.report(answered, engine.onError);
+  return answerRequests(engine, connection, out, watched);
 }
 
-/** The last resort: a 500 after the responses already committed, the connection closed, and the cause reported. */
+/**
+ * The last resort: reports `error`, then answers 500 after the responses
+ * already committed and closes. If not even the 500 can be made, the
+ * connection closes after what was committed.
+ */
 function failInternally(
-  engine: Engine,
-  conn: Connection,
+  onError: ErrorHook,
+  connection: Connection,
   out: Output,
   error: unknown,
-  request: HttpRequest | null,
+  request: HttpRequest | undefined,
 ): void {
-  conn.fail(
-    out,
-    new HttpError(500, "The server failed to answer", { cause: error }),
-    clock(conn),
-  );
+  report(onError, error, request);
+  let answered: Answered;
   try {
-    engine.onError(error, request ?? undefined);
-  } catch {
-    // A hook that throws must not take the connection down with it.
+    answered = connection.fail(
+      out,
+      new HttpError(500, "The server failed to answer", { cause: error }),
+    );
+  } catch (failure) {
+    out.rollback();
+    connection.close();
+    report(onError, failure);
+    return;
+  }
+  if (connection instanceof WatchedConnection) {
+    connection.report(answered, onError);
   }
 }
 
-/** The time for the access log, read only when the connection has one. */
-function clock(conn: Connection): number {
-  return conn.timed ? performance.now() : 0;
+/** Gives `onError` an error; a hook that throws must not take the connection down with it. */
+function report(
+  onError: ErrorHook,
+  error: unknown,
+  request?: HttpRequest,
+): void {
+  try {
+    onError(error, request);
+  } catch {
+    // Ignored, as HandlerOptions.onError says.
+  }
 }
 
-/** The one engine both servers share: {@linkcode createConnectionHandler} around {@linkcode helloApp}. */
+/**
+ * A connection with an access log or a trace: its hooks, its clock, and
+ * the stamps that time its answers and calls. `Connection` itself has
+ * none of them, and a connection without hooks reads no clock.
+ */
+class WatchedConnection extends Connection {
+  readonly #onResponse: ConnectionOptions["onResponse"];
+  readonly #onCall: ConnectionOptions["onCall"];
+  readonly #now: () => number;
+  /** When the request being read began to arrive: the read that brought its first byte. */
+  #requestStart: number;
+  /** When the last read returned. */
+  #lastRead: number;
+  /** Answers so far, for the trace's count per call. */
+  #answers = 0;
+  // The call in progress, for the trace.
+  #phaseBefore: ConnectionPhase = "idle";
+  #callStart = 0;
+  #answersBefore = 0;
+
+  constructor(options: ConnectionOptions) {
+    super();
+    this.#onResponse = options.onResponse;
+    this.#onCall = options.onCall;
+    this.#now = options.now ?? performance.now.bind(performance);
+    // A connection refused before any read is timed from its acceptance.
+    this.#requestStart = this.#lastRead = this.#now();
+  }
+
+  /** A call begins: where the connection is, for the trace and for timing the next read. */
+  callBegins(): void {
+    this.#phaseBefore = this.phase;
+    if (this.#onCall !== undefined) {
+      this.#callStart = this.#now();
+      this.#answersBefore = this.#answers;
+    }
+  }
+
+  /** A read brought bytes: if no request was begun before it, one begins with it. */
+  override received(n: number): void {
+    super.received(n);
+    this.#lastRead = this.#now();
+    if (this.#phaseBefore === "idle") this.#requestStart = this.#lastRead;
+  }
+
+  /**
+   * Logs an answer, timed from its request's first byte. The next request,
+   * if any, began with the last read. A log hook that throws is a bug: the
+   * connection closes after what was committed, and `onError` is told.
+   */
+  report(answered: Answered, onError: ErrorHook): void {
+    this.#answers++;
+    const onResponse = this.#onResponse;
+    if (onResponse === undefined) return;
+    const entry: AccessLogEntry = {
+      method: answered.method,
+      target: answered.target,
+      status: answered.status,
+      bytes: answered.bytes,
+      durationMs: Math.max(0, this.#now() - this.#requestStart),
+    };
+    this.#requestStart = this.#lastRead;
+    try {
+      onResponse(entry);
+    } catch (error) {
+      this.close();
+      report(onError, error);
+    }
+  }
+
+  /** A call ends: its trace line. A trace hook that throws closes the connection, and `onError` is told. */
+  callEnds(read: CallReport["read"], onError: ErrorHook): void {
+    const onCall = this.#onCall;
+    if (onCall === undefined) return;
+    try {
+      onCall({
+        read,
+        before: this.#phaseBefore,
+        after: this.phase,
+        responses: this.#answers - this.#answersBefore,
+        close: this.closed,
+        us: (this.#now() - this.#callStart) * 1000,
+      });
+    } catch (error) {
+      this.close();
+      report(onError, error);
+    }
+  }
+}
+
+/**
+ * The one engine both servers share: {@linkcode createConnectionHandler}
+ * around {@linkcode helloApp}, with the speed layer on. This is the one
+ * place it is turned on: the servers are what is measured, and everything
+ * else builds the plain engine unless it asks.
+ */
 export const handleConnection: ConnectionHandler = createConnectionHandler(
   helloApp,
+  { memo: memoFor(helloApp) },
 );
 
 /**
@@ -283,7 +400,9 @@ export const handleConnection: ConnectionHandler = createConnectionHandler(
 export function newConnectionState(
   options?: ConnectionOptions,
 ): ConnectionState {
-  return new Connection(options);
+  return options?.onResponse === undefined && options?.onCall === undefined
+    ? new Connection()
+    : new WatchedConnection(options);
 }
 
 /** Where a connection is, for a server's timers; a connection not yet started is idle. */
@@ -298,12 +417,15 @@ export function closeAfterResponse(state: ConnectionState): void {
 
 /**
  * For a server's timer: answers `408 Request Timeout` if a request is partly
- * received, writes nothing if the connection is idle or mid-write, and marks
+ * received, writes nothing if the connection is idle or busy, and marks
  * the state closed. The caller then closes the socket. Never throws.
+ *
+ * @param onError told of internal errors (a log hook that throws), as the handler's option
  */
 export async function handleTimeout(
   sock: Socket,
   state?: ConnectionState,
+  onError: ErrorHook = logInternalError,
 ): Promise<void> {
   if (!(state instanceof Connection) || state.closed) return;
   const phase = state.phase;
@@ -311,40 +433,52 @@ export async function handleTimeout(
     state.close();
     return;
   }
-  const out = Output.take();
-  try {
-    state.timeOut(out, clock(state));
-    await writeAll(sock, out.committedBytes());
-  } catch {
-    // The peer is gone; closing is all that is left.
-  } finally {
-    out.release();
-  }
+  await answerLast(sock, state, 408, onError);
 }
 
 /**
  * Answers a connection the server will not serve (over its connection cap)
- * with a complete error response and `Connection: close`. Never throws.
+ * with a complete `503` and `Connection: close`, logged through `state`'s
+ * access log if it has one. Never throws.
  *
- * @param status the status to answer with: 503 unless told otherwise
+ * @param state the refused connection's, for its hooks; optional
+ * @param onError told of internal errors (a log hook that throws), as the handler's option
  */
 export async function refuseConnection(
   sock: Socket,
-  status = 503,
+  state?: ConnectionState,
+  onError: ErrorHook = logInternalError,
+): Promise<void> {
+  const connection = state instanceof Connection ? state : new Connection();
+  await answerLast(sock, connection, 503, onError);
+  connection.releaseInput();
+}
+
+/** Answers a connection's last response, a 408 or a 503, and writes it. */
+async function answerLast(
+  sock: Socket,
+  connection: Connection,
+  status: 408 | 503,
+  onError: ErrorHook,
 ): Promise<void> {
   const out = Output.take();
   try {
-    writeErrorResponse(
+    const answered = status === 408 ? connection.timeOut(out) : connection.fail(
       out,
-      new HttpError(status, "The server is at its connection limit"),
+      new HttpError(503, "The server is at its connection limit"),
     );
-    out.commit();
+    if (connection instanceof WatchedConnection) {
+      connection.report(answered, onError);
+    }
+  } catch (error) {
+    failInternally(onError, connection, out, error, undefined);
+  }
+  try {
     await writeAll(sock, out.committedBytes());
   } catch {
-    // The peer is gone.
-  } finally {
-    out.release();
+    // The peer is gone; closing is all that is left.
   }
+  out.release();
 }
 
 /** Most writes in a row that may accept nothing before the socket is taken as broken. */

@@ -31,11 +31,13 @@
  * );
  * ```
  *
- * @example The plain engine, without the speed layer (same bytes, slower)
+ * @example The hello app on the plain engine, and with the speed layer the servers run (same bytes, faster when requests repeat)
  * ```ts
  * import { createConnectionHandler, helloApp } from "./mod.ts";
+ * import { memoFor } from "./http/memo/mod.ts";
  *
- * const plain = createConnectionHandler(helloApp, { memo: false });
+ * const plain = createConnectionHandler(helloApp);
+ * const fast = createConnectionHandler(helloApp, { memo: memoFor(helloApp) });
  * ```
  *
  * @module

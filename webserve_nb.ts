@@ -96,7 +96,7 @@ export function serveOn(
   /** Over the cap: a complete 503 with `Connection: close`, then close. */
   function refuse(conn: Deno.TcpConn): void {
     trace?.open(tracePeer(conn.remoteAddr)).close("refused");
-    const refusal = raceTimeout(refuseConnection(conn, 503), REFUSE_WRITE_MS)
+    const refusal = raceTimeout(refuseConnection(conn), REFUSE_WRITE_MS)
       .then(() => {
         closeQuietly(conn);
         refusing.delete(refusal);

@@ -19,7 +19,6 @@ import {
   newConnectionState,
   type Socket,
 } from "../handler.ts";
-import { NO_MEMO } from "../http/memo.ts";
 import { memoFor } from "../http/memo/mod.ts";
 
 // As the servers do while they serve: the Date value comes from a timer.
@@ -223,16 +222,18 @@ for (const c of CASES) {
  * the servers run), with one left out at a time, and with none.
  */
 const MEMO = memoFor(helloApp);
-const ENGINES: [string, Memo][] = [
+const ENGINES: [string, Memo | undefined][] = [
   ["speed layer on", MEMO],
-  ["without the last head", { ...MEMO, recallHead: NO_MEMO.recallHead }],
-  ["without interned strings", { ...MEMO, text: NO_MEMO.text }],
-  ["without the hello app's last answer", { ...MEMO, app: NO_MEMO.app }],
-  ["without the last response", {
-    ...MEMO,
-    writeResponse: NO_MEMO.writeResponse,
-  }],
-  ["plain engine (memo: false)", NO_MEMO],
+  ["without the last head", memoFor(helloApp, { lastHead: false })],
+  ["without interned strings", memoFor(helloApp, { internedText: false })],
+  [
+    "without the hello app's last answer",
+    memoFor(helloApp, {
+      helloAnswers: false,
+    }),
+  ],
+  ["without the last response", memoFor(helloApp, { lastResponse: false })],
+  ["plain engine (no memo)", undefined],
 ];
 
 for (const c of CASES.filter((c) => !c.logged)) {

@@ -1,41 +1,44 @@
 /**
  * The state of one connection, and the message machine that advances it:
  * bytes in, requests out; responses in, bytes out. Nothing here touches a
- * socket, a clock or an app: `handler.ts` reads and writes around it, calls
- * the app, and passes the time in.
+ * socket, a clock, an app or a hook: `handler.ts` reads and writes around
+ * it, calls the app, and times and reports what each answer returns.
  *
  * ```text
- *        +------------------ response sent, connection kept ------------------+
- *        v                                                                    |
- *      HEAD --head read, Content-Length > 0--> LENGTH_BODY --body read--+     |
- *       | | \                                                           v     |
- *       | |  +-head read, chunked--> CHUNKED_BODY --last chunk---> ANSWERING -+
- *       | +----head read, no body----------------------------------^     |
+ *        +------------------ response sent, connection kept -----------------+
+ *        v                                                                   |
+ *      Head --head read, Content-Length > 0--> LengthBody --body read--+     |
+ *       | | \                                                          v     |
+ *       | |  +-head read, chunked--> ChunkedBody --last chunk-----> Answering+
+ *       | +----head read, no body------------------------------------^   |
  *       |                                                                | response sent,
- *       +--bad input (HttpError), end of stream, timeout--> CLOSED <-----+ Connection: close
+ *       +--bad input (HttpError), end of stream, timeout--> Closed <-----+ Connection: close
  * ```
  *
- * In ANSWERING the request has been handed out ({@linkcode Connection.nextRequest})
- * and the machine waits for its response ({@linkcode Connection.respond}).
+ * In `Answering` the request has been handed out
+ * ({@linkcode Connection.nextRequest}) and the machine waits for its
+ * response ({@linkcode Connection.respond}).
+ *
+ * How a head is found and how a response becomes bytes are not its
+ * business: it asks the {@linkcode EngineConfig}'s `headReader` and
+ * `writeResponse`, the two seams where a faster way can be put in.
  *
  * @module
  */
 
 import { ChunkedReader } from "./chunked_reader.ts";
-import { frameRequest, type Framing, requestOf } from "./framing.ts";
-import { HeadParser } from "./head_parser.ts";
+import type { HeadParser } from "./head_parser.ts";
+import type { HeadReader, HeadSlot, RequestHead } from "./head_reader.ts";
 import { HttpError } from "./http_error.ts";
 import type { Limits } from "./limits.ts";
-import type { Memo } from "./memo.ts";
 import type { Output } from "./output.ts";
 import { ReadBuffer } from "./read_buffer.ts";
-import { CONTINUE, writeErrorResponse } from "./response.ts";
-import type {
-  ConnectionOptions,
-  ConnectionPhase,
-  HttpRequest,
-  HttpResponse,
-} from "./types.ts";
+import {
+  CONTINUE,
+  type ResponseWriter,
+  writeErrorResponse,
+} from "./response.ts";
+import type { ConnectionPhase, HttpRequest, HttpResponse } from "./types.ts";
 
 /** Where the message being read is. */
 const enum Message {
@@ -53,8 +56,41 @@ const BATCH_LIMIT = 64 * 1024;
 export interface EngineConfig {
   /** The limits on what a client may send. */
   readonly limits: Limits;
-  /** The speed layer, or `NO_MEMO`. */
-  readonly memo: Memo;
+  /** Finds each request head in the input. */
+  readonly headReader: HeadReader;
+  /** Serializes each app response. */
+  readonly writeResponse: ResponseWriter;
+}
+
+/**
+ * What one answer was, for the access log. The machine fills one record
+ * and hands it out again on every answer: read it before the next one.
+ */
+export interface Answered {
+  /** The request's method, or `"-"` when its request line was not read. */
+  readonly method: string;
+  /** The request's target, or `"-"`. */
+  readonly target: string;
+  /** The status answered. */
+  readonly status: number;
+  /** Bytes of the response, head and body. */
+  readonly bytes: number;
+}
+
+/** The one record {@linkcode Answered} describes: an answer allocates nothing. */
+const answered = { method: "", target: "", status: 0, bytes: 0 };
+
+function answer(
+  method: string,
+  target: string,
+  status: number,
+  bytes: number,
+): Answered {
+  answered.method = method;
+  answered.target = target;
+  answered.status = status;
+  answered.bytes = bytes;
+  return answered;
 }
 
 /** The brand only this module can name. */
@@ -71,11 +107,12 @@ export interface ConnectionState {
 }
 
 /** Everything one connection carries between calls, and the machine that advances it. */
-export class Connection implements ConnectionState {
+export class Connection implements ConnectionState, HeadSlot {
   declare readonly [opaque]: true;
   readonly #input = new ReadBuffer();
   #message = Message.Head;
-  #parser: HeadParser | null = null;
+  /** The head being read, kept here by the head reader between calls. */
+  parser: HeadParser | null = null;
   #chunked: ChunkedReader | null = null;
   #bodyLeft = 0;
   #request: HttpRequest | null = null;
@@ -84,23 +121,6 @@ export class Connection implements ConnectionState {
   #pendingInput = false;
   #closeAfterResponse = false;
   #writing = false;
-  readonly #onResponse: ConnectionOptions["onResponse"];
-  /** The trace's hook, called by `handler.ts` after each call. */
-  readonly onCall: ConnectionOptions["onCall"];
-  #responses = 0;
-  /** The time (given by the caller) when the current request's first byte was read. */
-  #messageStart = 0;
-
-  /** @param options per-connection hooks, such as the access log */
-  constructor(options: ConnectionOptions = {}) {
-    this.#onResponse = options.onResponse;
-    this.onCall = options.onCall;
-  }
-
-  /** Responses written so far (final ones, and the engine's errors). */
-  get responses(): number {
-    return this.#responses;
-  }
 
   /** Where the connection is, for a server's timers. */
   get phase(): ConnectionPhase {
@@ -108,10 +128,10 @@ export class Connection implements ConnectionState {
       case Message.Closed:
         return "closed";
       case Message.Answering:
-        return "writing";
+        return "answering";
       case Message.Head: {
         if (this.#writing) return "writing";
-        const partial = this.#pendingInput || (this.#parser?.started ?? false);
+        const partial = this.#pendingInput || (this.parser?.started ?? false);
         return partial ? "head" : "idle";
       }
       default:
@@ -127,11 +147,6 @@ export class Connection implements ConnectionState {
   /** Whether buffered input should be processed before the next read. */
   get hasPendingInput(): boolean {
     return this.#pendingInput;
-  }
-
-  /** Whether responses are timed for the access log: then the caller passes the time in. */
-  get timed(): boolean {
-    return this.#onResponse !== undefined;
   }
 
   /** Marks the connection done: the caller closes it. */
@@ -173,70 +188,31 @@ export class Connection implements ConnectionState {
    * it out; the caller answers it with {@linkcode Connection.respond}.
    * Returns `null` when more input is needed, when the connection is
    * closed, or when the batch in `out` is full (the rest stays buffered).
-   * Bad input becomes an error response in `out`, and the connection
-   * closes.
    *
-   * @param now the time, for the access log (any number when not {@linkcode Connection.timed})
+   * @throws {HttpError} for bad input: the caller answers it with
+   * {@linkcode Connection.fail}
    */
-  nextRequest(
-    out: Output,
-    config: EngineConfig,
-    now: number,
-  ): HttpRequest | null {
+  nextRequest(out: Output, config: EngineConfig): HttpRequest | null {
     if (this.#message === Message.Closed) return null;
     if (out.committedLength >= BATCH_LIMIT) {
       this.#pendingInput = true;
       return null;
     }
-    try {
-      const request = this.#readMessage(out, config, now);
-      this.#pendingInput = request !== null;
-      return request;
-    } catch (error) {
-      if (!(error instanceof HttpError)) throw error;
-      this.fail(out, error);
-      return null;
-    }
+    const request = this.#readMessage(out, config);
+    this.#pendingInput = request !== null;
+    return request;
   }
 
   /** Reads input up to the end of one message; `null` when more input is needed. */
-  #readMessage(out: Output, config: EngineConfig, now: number) {
+  #readMessage(out: Output, config: EngineConfig): HttpRequest | null {
     const input = this.#input;
     for (;;) {
       switch (this.#message) {
         case Message.Head: {
           if (input.empty) return null;
-          const { limits, memo } = config;
-          if (this.#parser === null) {
-            // A head seen before, byte for byte, needs no parse (the speed
-            // layer; with the memo off this is always null).
-            const known = memo.recallHead(
-              input.bytes,
-              input.start,
-              input.end,
-              limits,
-            );
-            if (known !== null) {
-              this.#messageStart = now;
-              input.start += known.length;
-              this.#beginBody(out, known.request, known.framing, limits);
-              break;
-            }
-          }
-          // A parser per request: an idle connection holds none.
-          const fresh = this.#parser === null;
-          const parser = this.#parser ??= new HeadParser(limits, memo.text);
-          if (!parser.started) this.#messageStart = now;
-          const start = input.start;
-          input.start += parser.parse(input.bytes, start, input.end);
-          const head = parser.head;
+          const head = config.headReader.read(input, this, config.limits);
           if (head === null) return null;
-          const framing = frameRequest(head);
-          // Only a head parsed whole in this call has all its bytes here.
-          if (fresh) {
-            memo.rememberHead(input.bytes, start, input.start - start, limits);
-          }
-          this.#beginBody(out, requestOf(head, framing), framing, limits);
+          this.#beginBody(out, head, config.limits);
           break;
         }
         case Message.LengthBody: {
@@ -263,15 +239,10 @@ export class Connection implements ConnectionState {
     }
   }
 
-  /** A head is read: the request it makes, and how its body is framed. */
-  #beginBody(
-    out: Output,
-    request: HttpRequest,
-    framing: Framing,
-    limits: Limits,
-  ): void {
-    this.#parser = null;
-    this.#request = request;
+  /** A head is read: keep its request, and read its body as it is framed. */
+  #beginBody(out: Output, head: RequestHead, limits: Limits): void {
+    const { framing } = head;
+    this.#request = head.request;
     this.#keepAlive = framing.keepAlive;
     if (framing.chunked) {
       this.#chunked = new ChunkedReader(limits);
@@ -288,7 +259,7 @@ export class Connection implements ConnectionState {
       framing.expectContinue && this.#message !== Message.Answering &&
       this.#input.empty
     ) {
-      out.string(CONTINUE);
+      out.appendText(CONTINUE);
       out.commit();
     }
   }
@@ -296,7 +267,7 @@ export class Connection implements ConnectionState {
   /**
    * Answers the request {@linkcode Connection.nextRequest} handed out.
    *
-   * @param now the time, for the access log
+   * @returns what was answered
    * @throws {TypeError} when the response is malformed; nothing of it is
    * committed, and the caller answers 500 instead
    */
@@ -304,82 +275,57 @@ export class Connection implements ConnectionState {
     out: Output,
     config: EngineConfig,
     response: HttpResponse,
-    now: number,
-  ): void {
+  ): Answered {
     const request = this.#request!;
     const close = !this.#keepAlive || this.#closeAfterResponse;
-    const bytes = config.memo.writeResponse(
+    const bytes = config.writeResponse(
       out,
       response,
       close ? "close" : request.version === "HTTP/1.0" ? "keep-alive" : "none",
       request.method === "HEAD",
     );
     out.commit();
-    this.#responses++;
-    this.#log(request.method, request.target, response.status, bytes, now);
     this.#request = null;
     this.#message = close ? Message.Closed : Message.Head;
+    return answer(request.method, request.target, response.status, bytes);
   }
 
   /**
    * The client ended its stream. A partial request can never complete; a
    * client that only half-closed can still read, so it is told why.
+   *
+   * @returns the 400 answered, or `null` when no request was begun
    */
-  endOfStream(out: Output): void {
+  endOfStream(out: Output): Answered | null {
     const phase = this.phase;
-    if (phase === "head" || phase === "body") {
-      this.fail(
-        out,
-        new HttpError(400, "The request ended before it was complete"),
-      );
-    }
     this.#message = Message.Closed;
-  }
-
-  /** Answers with `error` after the responses already committed, and closes. */
-  fail(out: Output, error: HttpError, now = this.#messageStart): void {
-    this.#answerError(out, error, now);
-    this.#responses++;
+    if (phase !== "head" && phase !== "body") return null;
+    return this.fail(
+      out,
+      new HttpError(400, "The request ended before it was complete"),
+    );
   }
 
   /**
    * The server's timer gave up waiting for the request: answers 408 and
-   * closes. Not one of {@linkcode Connection.responses}: no call wrote it.
+   * closes.
    */
-  timeOut(out: Output, now: number): void {
-    this.#answerError(
+  timeOut(out: Output): Answered {
+    return this.fail(
       out,
       new HttpError(408, "The request took too long to arrive"),
-      now,
     );
   }
 
-  #answerError(out: Output, error: HttpError, now: number): void {
+  /** Answers with `error` after the responses already committed, and closes. */
+  fail(out: Output, error: HttpError): Answered {
     out.rollback();
     // The request line may have been read even when the head was not.
-    const line = this.#request ?? this.#parser;
+    const line = this.#request ?? this.parser;
     const method = line?.method || "-";
     const bytes = writeErrorResponse(out, error, method === "HEAD");
     out.commit();
-    this.#log(method, line?.target || "-", error.status, bytes, now);
     this.#message = Message.Closed;
-  }
-
-  #log(
-    method: string,
-    target: string,
-    status: number,
-    bytes: number,
-    now: number,
-  ): void {
-    const onResponse = this.#onResponse;
-    if (onResponse === undefined) return;
-    onResponse({
-      method,
-      target,
-      status,
-      bytes,
-      durationMs: Math.max(0, now - this.#messageStart),
-    });
+    return answer(method, line?.target || "-", error.status, bytes);
   }
 }

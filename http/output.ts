@@ -64,15 +64,15 @@ export class Output {
     return this.#buf.subarray(this.#committed, this.#length);
   }
 
-  /** Appends a string as UTF-8. */
-  string(s: string): void {
+  /** Appends text as UTF-8. */
+  appendText(s: string): void {
     this.#reserve(s.length * 3);
     this.#length += encoder.encodeInto(s, this.#buf.subarray(this.#length))
       .written;
   }
 
   /** Appends bytes. */
-  bytes(b: Uint8Array): void {
+  appendBytes(b: Uint8Array): void {
     this.#reserve(b.length);
     this.#buf.set(b, this.#length);
     this.#length += b.length;

@@ -7,19 +7,19 @@ const text = (out: Output) => decoder.decode(out.committedBytes());
 Deno.test("Output committedBytes shows exactly the committed bytes through commits, rollbacks, growth and reuse", () => {
   const out = Output.take();
   try {
-    out.string("first;");
+    out.appendText("first;");
     assert.equal(text(out), "", "nothing committed yet");
     out.commit();
     assert.equal(text(out), "first;");
-    out.string("half a response");
+    out.appendText("half a response");
     assert.equal(text(out), "first;", "uncommitted bytes stay out");
     out.rollback();
-    out.string("again;");
+    out.appendText("again;");
     out.commit();
     assert.equal(text(out), "first;again;");
     // Past the pooled size: the buffer grows, and the view follows it.
     const big = "x".repeat(40_000);
-    out.string(big);
+    out.appendText(big);
     out.commit();
     assert.equal(text(out), "first;again;" + big);
   } finally {
@@ -28,7 +28,7 @@ Deno.test("Output committedBytes shows exactly the committed bytes through commi
   const reused = Output.take();
   try {
     assert.equal(text(reused), "", "a pooled output starts empty");
-    reused.bytes(new TextEncoder().encode("same length"));
+    reused.appendBytes(new TextEncoder().encode("same length"));
     reused.commit();
     const view = reused.committedBytes();
     assert.equal(decoder.decode(view), "same length");

@@ -102,6 +102,11 @@ export interface ConnectionOptions {
   onResponse?: (entry: AccessLogEntry) => void;
   /** Called after every `handleConnection` call on the connection (the trace). */
   onCall?: (report: CallReport) => void;
+  /**
+   * The clock both hooks are timed by, in milliseconds: `performance.now`
+   * unless a test sets its own. Read only for a connection with a hook.
+   */
+  now?: () => number;
 }
 
 /**
@@ -110,7 +115,14 @@ export interface ConnectionOptions {
  * - `idle`: between requests, nothing buffered (keep-alive idle timeout).
  * - `head`: part of a request head has arrived (request-head deadline).
  * - `body`: reading a request body (body progress timeout).
+ * - `answering`: the app is working out a response (an async app).
  * - `writing`: responses are being written (the client is not reading).
  * - `closed`: the connection is done; the caller must close it.
  */
-export type ConnectionPhase = "idle" | "head" | "body" | "writing" | "closed";
+export type ConnectionPhase =
+  | "idle"
+  | "head"
+  | "body"
+  | "answering"
+  | "writing"
+  | "closed";

@@ -1,7 +1,7 @@
 /**
  * The speed layer changes nothing a client can see: the bad-request corpus,
  * the unusual valid requests and seeded fuzz pipelines go through the engine
- * with its memos and without (`memo: false`), whole, byte by byte and at
+ * with its memos (`memoFor(helloApp)`) and without (the plain engine), whole, byte by byte and at
  * seeded random splits, and every call must write the same bytes (the `Date`
  * value aside) and return the same close flag.
  */
@@ -9,9 +9,9 @@
 import assert from "node:assert/strict";
 import {
   createConnectionHandler,
+  type HeadSlot,
   helloApp,
   type Memo,
-  type RecalledHead,
 } from "../handler.ts";
 import { memoFor } from "../http/memo/mod.ts";
 import { BAD_REQUESTS, VALID_EDGE_CASES } from "../robustness/corpus.ts";
@@ -26,15 +26,28 @@ const counted = { heads: 0 };
 const MEMO = memoFor(helloApp);
 const COUNTING_MEMO: Memo = {
   ...MEMO,
-  recallHead(buf, start, end, limits): RecalledHead | null {
-    const known = MEMO.recallHead(buf, start, end, limits);
-    if (known !== null) counted.heads++;
-    return known;
+  headReader: {
+    read(input, slot, limits) {
+      // A parse puts a parser in the slot (or takes one out); a recall never does.
+      let parsed = false;
+      const watched: HeadSlot = {
+        get parser() {
+          return slot.parser;
+        },
+        set parser(parser) {
+          parsed = true;
+          slot.parser = parser;
+        },
+      };
+      const head = MEMO.headReader.read(input, watched, limits);
+      if (head !== null && !parsed) counted.heads++;
+      return head;
+    },
   },
 };
 
 const withMemo = createConnectionHandler(helloApp, { memo: COUNTING_MEMO });
-const withoutMemo = createConnectionHandler(helloApp, { memo: false });
+const withoutMemo = createConnectionHandler(helloApp);
 
 /** What a client sees of one connection: the bytes each call wrote, and its close flag. */
 async function seen(

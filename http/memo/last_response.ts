@@ -111,7 +111,7 @@ export function writeRememberedResponse(
     httpDate(),
   );
   if (kept !== null) {
-    out.bytes(kept);
+    out.appendBytes(kept);
     return kept.length;
   }
   const length = writeResponse(out, response, connection, headOnly);

@@ -13,14 +13,19 @@
  * - `last_response.ts`: the last plain response, by its status, body,
  *   `Connection` and `Date`: a repeat is copied as bytes.
  *
- * `createConnectionHandler(app, { memo: false })` runs the engine without
- * them (`../memo.ts`'s `NO_MEMO`).
+ * {@linkcode memoFor} wraps the plain engine's seams (`../memo.ts`) with
+ * them; `handler.ts` turns it on for the servers' `handleConnection`, and
+ * `createConnectionHandler(app, { memo: memoFor(app) })` for any app.
  *
  * @module
  */
 
 import { helloApp } from "../hello_app.ts";
-import type { Memo, RecalledHead } from "../memo.ts";
+import type { HeadReader, HeadSlot, RequestHead } from "../head_reader.ts";
+import { ParsingHeadReader, PLAIN_HEAD_READER } from "../head_reader.ts";
+import type { Limits } from "../limits.ts";
+import { type Memo, NO_MEMO, type RecalledHead } from "../memo.ts";
+import type { ReadBuffer } from "../read_buffer.ts";
 import type { App, HeaderField, HttpRequest } from "../types.ts";
 import { rememberedHelloApp } from "./hello_responses.ts";
 import { INTERNED_TEXT } from "./interned_text.ts";
@@ -30,26 +35,82 @@ import { writeRememberedResponse } from "./last_response.ts";
 /** Shared by every connection: clients of a load test send the same head on all of them. */
 const lastHead = new LastHead(INTERNED_TEXT);
 
+/** The memos {@linkcode memoFor} puts in; each on unless left out (`bench:engine` leaves out one at a time). */
+export interface MemoParts {
+  /** `last_head.ts`. */
+  lastHead?: boolean;
+  /** `interned_text.ts`. */
+  internedText?: boolean;
+  /** `hello_responses.ts`. */
+  helloAnswers?: boolean;
+  /** `last_response.ts`. */
+  lastResponse?: boolean;
+}
+
 /**
  * The speed layer for a handler around `app`: what the servers run. The
  * hello app reads nothing of a request but its method and path, so it is
  * handed the recalled request itself; any other app gets a copy of its own
- * (a new request, field list and fields) on every repeat.
+ * (a new request, field list and fields) on every repeat. What may be
+ * shared depends on the app, so the memo serves `app` alone: a handler
+ * built around another app with it throws a `TypeError`.
  */
-export function memoFor(app: App): Memo {
+export function memoFor(app: App, parts: MemoParts = {}): Memo {
+  const parser = parts.internedText === false
+    ? PLAIN_HEAD_READER
+    : new ParsingHeadReader(INTERNED_TEXT);
   return {
-    text: INTERNED_TEXT,
-    recallHead: app === helloApp
-      ? (buf, start, end, limits) => lastHead.recall(buf, start, end, limits)
-      : (buf, start, end, limits) => {
-        const known = lastHead.recall(buf, start, end, limits);
-        return known === null ? null : ownCopy(known);
-      },
-    rememberHead: (buf, start, length, limits) =>
-      lastHead.remember(buf, start, length, limits),
-    app: (app) => app === helloApp ? rememberedHelloApp : app,
-    writeResponse: writeRememberedResponse,
+    headReader: parts.lastHead === false
+      ? parser
+      : new RecallingHeadReader(parser, app === helloApp),
+    writeResponse: parts.lastResponse === false
+      ? NO_MEMO.writeResponse
+      : writeRememberedResponse,
+    app: (served) => {
+      // What the head reader may share depends on the app: it is this memo's alone.
+      if (served !== app) {
+        throw new TypeError("memoFor(app) serves that app alone");
+      }
+      return app === helloApp && parts.helloAnswers !== false
+        ? rememberedHelloApp
+        : app;
+    },
   };
+}
+
+/**
+ * A head reader that recalls the last head instead of parsing it again, and
+ * owns the rule for what may be remembered: a head parsed whole in one call
+ * (so all its bytes are in the input at once).
+ */
+class RecallingHeadReader implements HeadReader {
+  readonly #parse: HeadReader;
+  readonly #shared: boolean;
+
+  /**
+   * @param parse the reader of heads not recalled
+   * @param shared whether the app may be handed the recalled request itself
+   */
+  constructor(parse: HeadReader, shared: boolean) {
+    this.#parse = parse;
+    this.#shared = shared;
+  }
+
+  read(input: ReadBuffer, slot: HeadSlot, limits: Limits): RequestHead | null {
+    // A head begun in an earlier call is the parser's to finish.
+    if (slot.parser !== null) return this.#parse.read(input, slot, limits);
+    const known = lastHead.recall(input.bytes, input.start, input.end, limits);
+    if (known !== null) {
+      input.start += known.length;
+      return this.#shared ? known : ownCopy(known);
+    }
+    const start = input.start;
+    const head = this.#parse.read(input, slot, limits);
+    if (head !== null) {
+      lastHead.remember(input.bytes, start, input.start - start, limits);
+    }
+    return head;
+  }
 }
 
 /** A recalled head whose request is new, down to its fields (strings are immutable, so shared). */
