@@ -25,21 +25,14 @@
 import {
   closeAfterResponse,
   connectionPhase,
-  type ConnectionState,
   handleConnection,
   handleTimeout,
   holdDateClock,
-  newConnectionState,
 } from "./handler.ts";
-import { AccessLog, formatPeer } from "./server/access_log.ts";
-import { type CloseReason, Trace, tracePeer } from "./server/trace.ts";
+import { AccessLog } from "./server/access_log.ts";
+import { type CloseReason, Trace } from "./server/trace.ts";
 import { runServerCli } from "./server/main.ts";
-import {
-  closeQuietly,
-  listen,
-  type Listeners,
-  turnOffNagle,
-} from "./server/listen.ts";
+import { closeQuietly, listen, type Listeners } from "./server/listen.ts";
 import {
   BLOCKING_DEFAULTS,
   type BlockingServeOptions,
@@ -48,23 +41,13 @@ import {
   withDefaults,
   type WorkerShare,
 } from "./server/options.ts";
-import { delay, raceTimeout, TIMED_OUT } from "./server/timers.ts";
+import { LAST_WRITE_MS, ServedConnection } from "./server/served_connection.ts";
+import { serverHandle } from "./server/server_handle.ts";
+import { raceTimeout, TIMED_OUT } from "./server/timers.ts";
 import { resolveWorkers } from "./server/worker_count.ts";
 import { serveWithWorkers } from "./server/workers.ts";
 
 export type { BlockingServeOptions, ServerHandle } from "./server/options.ts";
-
-/** How long a 408 may take to write before the connection is closed anyway. */
-const TIMEOUT_WRITE_MS = 1_000;
-
-/** Pause after a failed accept (e.g. out of file descriptors) before trying again. */
-const ACCEPT_RETRY_MS = 50;
-
-/** The connection being served, as `stop()` needs to see it. */
-interface Current {
-  readonly conn: Deno.TcpConn;
-  state: ConnectionState;
-}
 
 /**
  * Starts the blocking server and returns at once; it serves in the
@@ -99,100 +82,74 @@ export function serveOn(
     : undefined;
   const releaseDateClock = holdDateClock();
   let stopping = false;
-  let current: Current | undefined;
+  /** The connection being served, as `stop()` needs to see it. */
+  let current: ServedConnection | undefined;
 
   /** Serves one connection until it closes or times out. */
   async function serveConnection(conn: Deno.TcpConn): Promise<void> {
-    const peer = formatPeer(conn.remoteAddr);
-    const traced = trace?.open(tracePeer(conn.remoteAddr));
-    const self: Current = {
-      conn,
-      state: newConnectionState({
-        onResponse: log && ((entry) => log.add(peer, entry)),
-        onCall: traced?.onCall,
-      }),
-    };
-    current = self;
     const acceptedAt = performance.now();
-    let headStartedAt = acceptedAt;
+    const served = new ServedConnection(conn, acceptedAt, log, trace);
+    current = served;
     let sliceOver = false;
     let close = false;
-    let kept = false;
     let reason: CloseReason | undefined;
     while (!close) {
       const now = performance.now();
       if (!sliceOver && (stopping || now - acceptedAt >= settings.sliceMs)) {
         // Fairness: the next response ends this connection, letting the next client in.
-        closeAfterResponse(self.state);
+        closeAfterResponse(served.state);
         sliceOver = true;
         if (!stopping) {
-          traced?.note("slice-over", { held_ms: Math.round(now - acceptedAt) });
+          served.trace?.note("slice-over", {
+            held_ms: Math.round(now - acceptedAt),
+          });
         }
       }
-      const phase = connectionPhase(self.state);
+      const phase = connectionPhase(served.state);
       if (phase === "closed") break;
       if (stopping && phase === "idle") {
         reason = "shutdown";
         break;
       }
-      const limit = phase === "idle"
-        ? settings.idleTimeoutMs
-        : phase === "head"
-        ? headStartedAt + settings.headTimeoutMs - now
-        : settings.bodyTimeoutMs;
-      const call = handleConnection(conn, self.state);
-      const outcome = await raceTimeout(call, limit);
+      const call = handleConnection(conn, served.state);
+      const outcome = await raceTimeout(
+        call,
+        served.deadline(settings, now) - now,
+      );
       if (outcome === TIMED_OUT) {
-        const late = connectionPhase(self.state);
-        traced?.note("timeout", {
+        const late = connectionPhase(served.state);
+        served.trace?.note("timeout", {
           phase: late,
           answered: late === "head" || late === "body" ? 408 : "none",
         });
         // 408 if a request is partly in; then closing the socket ends the pending call.
-        await raceTimeout(handleTimeout(conn, self.state), TIMEOUT_WRITE_MS);
+        await raceTimeout(handleTimeout(conn, served.state), LAST_WRITE_MS);
         closeQuietly(conn);
-        [, self.state] = await call;
+        [, served.state] = await call;
         reason = stopping ? "shutdown" : "timeout";
         break;
       }
-      [close, self.state] = outcome;
-      if (!close && !kept) {
-        kept = true; // past its first call: Nagle off (see turnOffNagle)
-        turnOffNagle(conn);
-      }
-      if (connectionPhase(self.state) === "head" && phase !== "head") {
-        headStartedAt = performance.now();
-      }
+      let state;
+      [close, state] = outcome;
+      if (close) served.state = state;
+      else served.settled(state, performance.now());
     }
     closeQuietly(conn);
     // Whatever ends a connection once stop() has begun (it closes an idle one
     // under its pending read) is the shutdown.
-    traced?.close(reason ?? (stopping ? "shutdown" : undefined));
+    served.trace?.close(reason ?? (stopping ? "shutdown" : undefined));
     current = undefined;
   }
 
   const serving = (async () => {
-    while (!stopping) {
-      let conn: Deno.TcpConn | null;
-      try {
-        conn = await listeners.accept();
-      } catch {
-        // Out of file descriptors, or a peer gone before accept: try again shortly.
-        await delay(ACCEPT_RETRY_MS);
-        continue;
-      }
+    for (;;) {
+      const conn = await listeners.accept();
       if (conn === null) break;
       await serveConnection(conn);
     }
   })();
 
-  let resolveFinished: (reason: undefined) => void;
-  const finished = new Promise<undefined>((resolve) =>
-    resolveFinished = resolve
-  );
-
-  let stopped: Promise<void> | undefined;
-  async function stop(): Promise<void> {
+  return serverHandle(listeners, async () => {
     stopping = true;
     listeners.close();
     const busy = current;
@@ -204,10 +161,7 @@ export function serveOn(
     if (await raceTimeout(serving, settings.graceMs) === TIMED_OUT) {
       const late = current;
       if (late) {
-        await raceTimeout(
-          handleTimeout(late.conn, late.state),
-          TIMEOUT_WRITE_MS,
-        );
+        await raceTimeout(handleTimeout(late.conn, late.state), LAST_WRITE_MS);
         closeQuietly(late.conn);
       }
       await serving;
@@ -215,19 +169,7 @@ export function serveOn(
     await log?.close();
     await trace?.close();
     releaseDateClock();
-    resolveFinished(undefined);
-  }
-
-  const [addr] = listeners.addrs;
-  return {
-    addr,
-    addrs: listeners.addrs,
-    families: listeners.families,
-    ready: Promise.resolve(),
-    finished,
-    stop: () => (stopped ??= stop()),
-    [Symbol.asyncDispose]: () => (stopped ??= stop()),
-  };
+  });
 }
 
 if (import.meta.main) {

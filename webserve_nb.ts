@@ -36,7 +36,9 @@ import {
 } from "./server/options.ts";
 import { ReaderPool } from "./server/reader_pool.ts";
 import { Trace, tracePeer } from "./server/trace.ts";
-import { delay, raceTimeout, TIMED_OUT } from "./server/timers.ts";
+import { LAST_WRITE_MS, openState } from "./server/served_connection.ts";
+import { serverHandle } from "./server/server_handle.ts";
+import { raceTimeout, TIMED_OUT } from "./server/timers.ts";
 import { resolveWorkers } from "./server/worker_count.ts";
 import { serveWithWorkers } from "./server/workers.ts";
 
@@ -44,12 +46,6 @@ export type {
   NonBlockingServeOptions,
   ServerHandle,
 } from "./server/options.ts";
-
-/** Pause after a failed accept (e.g. out of file descriptors) before trying again. */
-const ACCEPT_RETRY_MS = 50;
-
-/** How long writing a 503 may take before the refused socket is closed anyway. */
-const REFUSE_WRITE_MS = 1_000;
 
 /**
  * Starts the non-blocking server and returns at once; it serves in the
@@ -91,12 +87,12 @@ export function serveOn(
   const pool = new ReaderPool(settings, log, cap, trace);
   const releaseDateClock = holdDateClock();
   const refusing = new Set<Promise<void>>();
-  let stopping = false;
 
-  /** Over the cap: a complete 503 with `Connection: close`, then close. */
+  /** Over the cap: a complete 503 with `Connection: close` (logged), then close. */
   function refuse(conn: Deno.TcpConn): void {
     trace?.open(tracePeer(conn.remoteAddr)).close("refused");
-    const refusal = raceTimeout(refuseConnection(conn), REFUSE_WRITE_MS)
+    const state = openState(conn, log, undefined);
+    const refusal = raceTimeout(refuseConnection(conn, state), LAST_WRITE_MS)
       .then(() => {
         closeQuietly(conn);
         refusing.delete(refusal);
@@ -105,31 +101,15 @@ export function serveOn(
   }
 
   const accepting = (async () => {
-    while (!stopping) {
-      let conn: Deno.TcpConn | null;
-      try {
-        conn = await listeners.accept();
-      } catch {
-        // Out of file descriptors, or a peer gone before accept: try again shortly.
-        await delay(ACCEPT_RETRY_MS);
-        continue;
-      }
+    for (;;) {
+      const conn = await listeners.accept();
       if (conn === null) break;
-      if (cap.tryTake()) {
-        pool.add(conn);
-      } else {
-        refuse(conn);
-      }
+      if (cap.tryTake()) pool.add(conn);
+      else refuse(conn);
     }
   })();
 
-  let resolveFinished: (reason: undefined) => void;
-  const finished = new Promise<undefined>((resolve) =>
-    resolveFinished = resolve
-  );
-
-  async function stop(): Promise<void> {
-    stopping = true;
+  return serverHandle(listeners, async () => {
     listeners.close();
     await accepting;
     pool.beginStop();
@@ -142,20 +122,7 @@ export function serveOn(
     await log?.close();
     await trace?.close();
     releaseDateClock();
-    resolveFinished(undefined);
-  }
-
-  let stopped: Promise<void> | undefined;
-  const [addr] = listeners.addrs;
-  return {
-    addr,
-    addrs: listeners.addrs,
-    families: listeners.families,
-    ready: Promise.resolve(),
-    finished,
-    stop: () => (stopped ??= stop()),
-    [Symbol.asyncDispose]: () => (stopped ??= stop()),
-  };
+  });
 }
 
 if (import.meta.main) {

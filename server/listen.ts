@@ -15,6 +15,11 @@
  * @module
  */
 
+import { delay } from "./timers.ts";
+
+/** Pause after a failed accept (e.g. out of file descriptors) before trying again. */
+export const ACCEPT_RETRY_MS = 50;
+
 /** The listening sockets of one server, accepted from as one. */
 export class Listeners {
   readonly #listeners: Deno.TcpListener[];
@@ -40,10 +45,10 @@ export class Listeners {
   /**
    * Accepts the next connection from any listener; `null` once closed.
    * Transient failures (too many open files, a peer that reset before being
-   * accepted) reject it, for the caller to pause and retry; `accept` may be
-   * called again after them. One socket (one family, or a dual-stack `::`)
-   * is the plain case and costs no more than its own `accept`: with a new
-   * connection per request every allocation here counts.
+   * accepted) are retried after {@linkcode ACCEPT_RETRY_MS}. One socket (one
+   * family, or a dual-stack `::`) is the plain case and costs no more than
+   * its own `accept`: with a new connection per request every allocation
+   * here counts.
    */
   accept(): Promise<Deno.TcpConn | null> {
     if (this.#closed) return Promise.resolve(null);
@@ -52,6 +57,16 @@ export class Listeners {
 
   /** Several sockets: the first connection any of them accepts. */
   async #acceptAny(): Promise<Deno.TcpConn | null> {
+    for (;;) {
+      const result = await this.#raceAccepts();
+      if (!(result instanceof Error)) return result;
+      await delay(ACCEPT_RETRY_MS);
+    }
+  }
+
+  /** One accept on every socket, raced: a connection, a failure, or `null` once closed. */
+  async #raceAccepts(): Promise<Deno.TcpConn | Error | null> {
+    if (this.#closed) return null;
     for (const listener of this.#listeners) {
       if (!this.#waiting.has(listener)) {
         this.#waiting.set(
@@ -74,24 +89,27 @@ export class Listeners {
       if (!(result instanceof Error)) closeQuietly(result);
       return null;
     }
-    if (result instanceof Error) throw result;
     return result;
   }
 
   /** One socket: its own `accept`, with none of the bookkeeping of a race between sockets. */
   async #acceptOne(): Promise<Deno.TcpConn | null> {
-    let conn: Deno.TcpConn;
-    try {
-      conn = await this.#listeners[0].accept();
-    } catch (error) {
-      if (this.#closed) return null;
-      throw error;
+    for (;;) {
+      let conn: Deno.TcpConn;
+      try {
+        conn = await this.#listeners[0].accept();
+      } catch {
+        if (this.#closed) return null;
+        await delay(ACCEPT_RETRY_MS);
+        if (this.#closed) return null;
+        continue;
+      }
+      if (this.#closed) {
+        closeQuietly(conn); // accepted as the listener closed
+        return null;
+      }
+      return conn;
     }
-    if (this.#closed) {
-      closeQuietly(conn); // accepted as the listener closed
-      return null;
-    }
-    return conn;
   }
 
   /** Stops listening; a pending `accept` resolves `null`. */

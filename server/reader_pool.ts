@@ -25,65 +25,39 @@ import {
   type ConnectionState,
   handleConnection,
   handleTimeout,
-  newConnectionState,
 } from "../handler.ts";
 import type { AccessLog } from "./access_log.ts";
-import { formatPeer } from "./access_log.ts";
 import type { ConnectionCap } from "./connection_cap.ts";
-import { closeQuietly, turnOffNagle } from "./listen.ts";
+import { closeQuietly } from "./listen.ts";
 import { type Listed, OpenList } from "./open_list.ts";
 import { PollTurn } from "./poll_turn.ts";
 import {
-  type CloseReason,
-  type ConnectionTrace,
-  type Trace,
-  tracePeer,
-} from "./trace.ts";
+  LAST_WRITE_MS,
+  type PhaseTimeouts,
+  ServedConnection,
+} from "./served_connection.ts";
+import type { CloseReason, Trace } from "./trace.ts";
 import { TurnBudget } from "./turn_budget.ts";
-
-/** The pool's timeouts, in milliseconds. */
-export interface PoolTimeouts {
-  /** Between requests. */
-  idleTimeoutMs: number;
-  /** From the first byte of a request head to its end. */
-  headTimeoutMs: number;
-  /** Longest pause while a body arrives or a response waits to be taken. */
-  bodyTimeoutMs: number;
-}
-
-/** After a timeout, how long writing the 408 may take before the socket is closed anyway. */
-const TIMEOUT_WRITE_MS = 1_000;
 
 /** Sweep period bounds: fine enough for short test timeouts, never busier than 100 Hz. */
 const MIN_SWEEP_MS = 10;
 const MAX_SWEEP_MS = 250;
 
-/** One open connection. Kept small: thousands of these may wait at once. */
-interface Pooled extends Listed {
-  readonly conn: Deno.TcpConn;
-  state: ConnectionState;
-  /** Pool clock at the last settled call (the last read). */
-  lastProgress: number;
-  /** Pool clock when the current request head began. */
-  headStarted: number;
-  /** Phase after the last settled call. */
-  phase: string;
+/** One open connection, on the pool's clock. Kept small: thousands of these may wait at once. */
+class Pooled extends ServedConnection implements Listed {
+  slot = -1;
   /** Pool clock by which a timed-out connection is closed even if its 408 is not yet written; 0 if not timed out. */
-  closeBy: number;
-  closed: boolean;
+  closeBy = 0;
+  closed = false;
   /** Whether a `handleConnection` call is pending. */
-  calling: boolean;
-  /** Whether a call has settled with the connection kept: then Nagle is off. */
-  kept: boolean;
-  /** Its trace, under `--trace`. */
-  trace: ConnectionTrace | undefined;
+  calling = false;
   /** Settles this connection's call: made once per connection, not per request. */
-  settle: (result: unknown) => void;
+  settle: (result: unknown) => void = () => {};
 }
 
 /** Serves connections concurrently through `handleConnection`. */
 export class ReaderPool {
-  readonly #timeouts: PoolTimeouts;
+  readonly #timeouts: PhaseTimeouts;
   readonly #log: AccessLog | undefined;
   readonly #cap: ConnectionCap | undefined;
   readonly #trace: Trace | undefined;
@@ -104,7 +78,7 @@ export class ReaderPool {
    * holds a place its caller took in `cap`, given back when it closes.
    */
   constructor(
-    timeouts: PoolTimeouts,
+    timeouts: PhaseTimeouts,
     log?: AccessLog,
     cap?: ConnectionCap,
     trace?: Trace,
@@ -135,34 +109,9 @@ export class ReaderPool {
 
   /** Takes over `conn`: serves it until it closes. */
   add(conn: Deno.TcpConn): void {
-    const log = this.#log;
-    const trace = this.#trace?.open(tracePeer(conn.remoteAddr));
-    let state: ConnectionState;
-    if (log || trace) {
-      const peer = formatPeer(conn.remoteAddr);
-      state = newConnectionState({
-        onResponse: log && ((entry) => log.add(peer, entry)),
-        onCall: trace?.onCall,
-      });
-    } else {
-      state = newConnectionState();
-    }
     if (this.#sweepTimer === undefined) this.#startSweep();
-    const now = this.#now;
-    const pooled: Pooled = {
-      conn,
-      state,
-      lastProgress: now,
-      headStarted: now,
-      phase: "idle",
-      closeBy: 0,
-      closed: false,
-      slot: -1,
-      calling: false,
-      kept: false,
-      trace,
-      settle: (result) => this.#settled(pooled, result),
-    };
+    const pooled = new Pooled(conn, this.#now, this.#log, this.#trace);
+    pooled.settle = (result) => this.#settled(pooled, result);
     this.#open.add(pooled);
     this.#arm(pooled);
   }
@@ -226,25 +175,19 @@ export class ReaderPool {
   #settle(pooled: Pooled, close: boolean, state: ConnectionState): void {
     this.#pending--;
     pooled.calling = false;
-    pooled.state = state;
     const stopping = this.#stopping ? "shutdown" : undefined;
     if (close || pooled.closed || pooled.closeBy !== 0) {
+      pooled.state = state;
+      this.#close(pooled, stopping);
+    } else if (
+      connectionPhase(state) === "closed" ||
+      (this.#stopping && connectionPhase(state) === "idle")
+    ) {
+      pooled.state = state;
       this.#close(pooled, stopping);
     } else {
-      const phase = connectionPhase(state);
-      const now = this.#now;
-      pooled.lastProgress = now;
-      if (phase === "head" && pooled.phase !== "head") pooled.headStarted = now;
-      pooled.phase = phase;
-      if (phase === "closed" || (this.#stopping && phase === "idle")) {
-        this.#close(pooled, stopping);
-      } else {
-        if (!pooled.kept) {
-          pooled.kept = true;
-          turnOffNagle(pooled.conn);
-        }
-        this.#arm(pooled);
-      }
+      pooled.settled(state, this.#now);
+      this.#arm(pooled);
     }
     if (this.#drainWaiters.length > 0 && this.#isDrained()) {
       this.#wakeDrainWaiters();
@@ -268,7 +211,7 @@ export class ReaderPool {
 
   #timeOut(pooled: Pooled, reason: CloseReason = "timeout"): void {
     if (pooled.closed || pooled.closeBy !== 0) return;
-    pooled.closeBy = this.#now + TIMEOUT_WRITE_MS;
+    pooled.closeBy = this.#now + LAST_WRITE_MS;
     if (pooled.trace) {
       const phase = connectionPhase(pooled.state);
       pooled.trace.note("timeout", {
@@ -308,22 +251,13 @@ export class ReaderPool {
       return;
     }
     const now = this.#now = performance.now();
-    const { idleTimeoutMs, headTimeoutMs, bodyTimeoutMs } = this.#timeouts;
+    const timeouts = this.#timeouts;
     this.#open.forEach((pooled) => {
       if (pooled.closeBy !== 0) {
         if (now >= pooled.closeBy) this.#close(pooled, "timeout");
         return;
       }
-      // Live phase: the engine updates the state while a call runs (e.g. "writing").
-      const phase = connectionPhase(pooled.state);
-      const deadline = phase === "idle"
-        ? pooled.lastProgress + idleTimeoutMs
-        : phase === "head"
-        ? pooled.headStarted + headTimeoutMs
-        : phase === "closed"
-        ? now
-        : pooled.lastProgress + bodyTimeoutMs;
-      if (now >= deadline) this.#timeOut(pooled);
+      if (now >= pooled.deadline(timeouts, now)) this.#timeOut(pooled);
     });
   }
 
