@@ -59,7 +59,9 @@ export const HTAB = 0x09,
   SP = 0x20,
   COLON = 0x3a,
   SEMICOLON = 0x3b,
-  SLASH = 0x2f;
+  SLASH = 0x2f,
+  DOT = 0x2e,
+  DIGIT_ZERO = 0x30;
 
 /** Decodes bytes as Latin-1 (each byte one UTF-16 unit): exact for the ASCII and obs-text of HTTP fields. */
 export function latin1(buf: Uint8Array, start: number, end: number): string {

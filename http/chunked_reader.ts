@@ -5,32 +5,32 @@
  *
  * ```text
  *  one chunk:
- *    SIZE_START --hex--> SIZE --CR--> SIZE_LF --LF, size > 0--> DATA
- *                         |  |           ^                        | size bytes
- *                   SP/HTAB  ";"         CR                       v
- *                         v  v           |                     DATA_CR --CR--> DATA_LF
- *                    SIZE_WS -";"-> extensions                                  | LF
- *                                                                          SIZE_START
+ *    SizeStart --hex--> Size --CR--> SizeLf --LF, size > 0--> Data
+ *                        |  |          ^                       | size bytes
+ *                  SP/HTAB  ";"        CR                      v
+ *                        v  v          |                    DataCr --CR--> DataLf
+ *                   SizeWs -";"-> extensions                                 | LF
+ *                                                                       SizeStart
  *
  *  the last chunk (size 0), then the trailer section:
- *    SIZE_LF --LF, size 0--> TRAILER_START --CR--> END_LF --LF--> DONE
- *                              |      ^
- *                            tchar    '-------------------LF-------------+
- *                              v                                         |
- *                          TRAILER_NAME --":"--> TRAILER_VALUE --CR--> TRAILER_LF
+ *    SizeLf --LF, size 0--> TrailerStart --CR--> EndLf --LF--> Done
+ *                             |      ^
+ *                           tchar    '-------------------LF-----------+
+ *                             v                                       |
+ *                         TrailerName --":"--> TrailerValue --CR--> TrailerLf
  *
  *  extensions: chunk-ext = *( BWS ";" BWS name [ BWS "=" BWS value ] )
- *    EXT_NAME_START --tchar--> EXT_NAME --"="--> EXT_VALUE_START --tchar--> EXT_TOKEN
- *                                 |  ^                 |
- *                           SP/HTAB  "="              '"'
- *                                 v  |                 v
- *                             EXT_NAME_WS         EXT_QUOTED <--"\"--> EXT_QUOTED_PAIR
- *                                                      | '"'
- *                                                      v
- *                                                EXT_AFTER_QUOTE
- *    From EXT_NAME, EXT_TOKEN and EXT_AFTER_QUOTE: ";" starts the next
- *    extension, CR ends the line, SP/HTAB leads to whitespace (EXT_NAME_WS,
- *    EXT_VALUE_WS) that only ";" (or "=" after a name) may follow.
+ *    ExtNameStart --tchar--> ExtName --"="--> ExtValueStart --tchar--> ExtToken
+ *                              |  ^                |
+ *                        SP/HTAB  "="             '"'
+ *                              v  |                v
+ *                          ExtNameWs          ExtQuoted <--"\"--> ExtQuotedPair
+ *                                                  | '"'
+ *                                                  v
+ *                                            ExtAfterQuote
+ *    From ExtName, ExtToken and ExtAfterQuote: ";" starts the next
+ *    extension, CR ends the line, SP/HTAB leads to whitespace (ExtNameWs,
+ *    ExtValueWs) that only ";" (or "=" after a name) may follow.
  * ```
  *
  * Any byte no arrow allows is a 400 and the connection closes.

@@ -1,7 +1,8 @@
 /**
  * What a tokenized head means for the message around it: where its body
  * ends, whether the connection stays open, whether the client waits for
- * `100 Continue`, and which path it asks for. Pure functions of the head, so
+ * `100 Continue` ({@linkcode frameRequest}), and which path it asks for
+ * ({@linkcode requestOf}). Pure functions of the head, so
  * each rule of RFC 9112 section 6.3 (and of the Host, Connection and Expect
  * fields) can be tested on its own.
  *
@@ -15,10 +16,6 @@ import type { HeaderField, HttpRequest } from "./types.ts";
 
 /** How a request's message is framed, and what it asks of the connection. */
 export interface Framing {
-  /** The target's path, without the query: what the app answers for. */
-  readonly path: string;
-  /** The query without its `?`, or `""`. */
-  readonly query: string;
   /** Body bytes announced by Content-Length; 0 when there is none. */
   readonly contentLength: number;
   /** Whether the body is chunked (Transfer-Encoding). */
@@ -56,12 +53,7 @@ export function frameRequest(head: ParsedHead): Framing {
     chunked = true;
   }
 
-  const target = head.target;
-  const path = targetPath(head.method, target);
-  const q = target.indexOf("?");
   return {
-    path,
-    query: q === -1 ? "" : target.slice(q + 1),
     contentLength: Math.max(fields.contentLength, 0),
     chunked,
     keepAlive: keepsAlive(fields.connection, http11),
@@ -69,13 +61,23 @@ export function frameRequest(head: ParsedHead): Framing {
   };
 }
 
-/** The request an app sees: the tokenized head, with the path and query its framing found. */
-export function requestOf(head: ParsedHead, framing: Framing): HttpRequest {
+/**
+ * The request an app sees: the tokenized head, with the path and the query
+ * of its target. Call it once the head is framed: a target that names no
+ * path is refused after the framing errors.
+ *
+ * @throws {HttpError} 400 for a target that names no path (RFC 9112
+ * section 3.2)
+ */
+export function requestOf(head: ParsedHead): HttpRequest {
+  const target = head.target;
+  const path = targetPath(head.method, target);
+  const q = target.indexOf("?");
   return {
     method: head.method,
-    target: head.target,
-    path: framing.path,
-    query: framing.query,
+    target,
+    path,
+    query: q === -1 ? "" : target.slice(q + 1),
     version: head.version,
     headers: head.headers,
   };
@@ -102,32 +104,19 @@ function framingFields(headers: readonly HeaderField[]): FramingFields {
   };
   for (const [name, value] of headers) {
     // Only the fields the engine acts on are looked at; the rest pass through.
-    switch (name.length) {
-      case 4:
-        if (isNamed(name, "host")) fields.hosts.push(value);
-        break;
-      case 6:
-        if (isNamed(name, "expect")) fields.expect = join(fields.expect, value);
-        break;
-      case 10:
-        if (isNamed(name, "connection")) {
-          fields.connection = join(fields.connection, value);
-        }
-        break;
-      case 14:
-        if (isNamed(name, "content-length")) {
-          // Refused rather than merged when equal, as nginx does.
-          if (fields.contentLength !== -1) {
-            throw bad("More than one Content-Length");
-          }
-          fields.contentLength = parseContentLength(value);
-        }
-        break;
-      case 17:
-        if (isNamed(name, "transfer-encoding")) {
-          fields.transferEncoding = join(fields.transferEncoding, value);
-        }
-        break;
+    if (isNamed(name, "host")) fields.hosts.push(value);
+    else if (isNamed(name, "content-length")) {
+      // Refused rather than merged when equal, as nginx does.
+      if (fields.contentLength !== -1) {
+        throw bad("More than one Content-Length");
+      }
+      fields.contentLength = parseContentLength(value);
+    } else if (isNamed(name, "transfer-encoding")) {
+      fields.transferEncoding = join(fields.transferEncoding, value);
+    } else if (isNamed(name, "connection")) {
+      fields.connection = join(fields.connection, value);
+    } else if (isNamed(name, "expect")) {
+      fields.expect = join(fields.expect, value);
     }
   }
   return fields;
@@ -251,6 +240,7 @@ function targetPath(method: string, target: string): string {
 
 /** Whether `name` is `lower` in any case; `lower` is a lowercase field name. */
 function isNamed(name: string, lower: string): boolean {
+  if (name.length !== lower.length) return false;
   for (let i = 0; i < lower.length; i++) {
     // Setting bit 0x20 lowercases letters; field names are tchars, and no
     // tchar other than a letter maps onto a letter this way.

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { frameRequest, type Framing } from "./framing.ts";
+import { frameRequest, type Framing, requestOf } from "./framing.ts";
 import type { ParsedHead } from "./head_parser.ts";
 import { HttpError } from "./http_error.ts";
 import type { HeaderField } from "./types.ts";
@@ -19,8 +19,18 @@ function head(
 
 const HOST: HeaderField = ["Host", "example.com:8080"];
 
+/** A head's framing, with the path and the query its request gets. */
+type Framed = Framing & { path: string; query: string };
+
+/** Frames `given` as the engine does: the framing, then the request's path. */
+function framed(given: ParsedHead): Framed {
+  const framing = frameRequest(given);
+  const { path, query } = requestOf(given);
+  return { ...framing, path, query };
+}
+
 /** The framing of a plain keep-alive GET of /a?q, with `changes`. */
-function framing(changes: Partial<Framing> = {}): Framing {
+function framing(changes: Partial<Framed> = {}): Framed {
   return {
     path: "/a",
     query: "q",
@@ -32,8 +42,8 @@ function framing(changes: Partial<Framing> = {}): Framing {
   };
 }
 
-Deno.test("frameRequest derives path, body framing, keep-alive and Expect from the head", () => {
-  const cases: [string, ParsedHead, Framing][] = [
+Deno.test("frameRequest and requestOf derive the path, body framing, keep-alive and Expect from the head", () => {
+  const cases: [string, ParsedHead, Framed][] = [
     ["a plain GET", head([HOST]), framing()],
     [
       "Content-Length",
@@ -94,11 +104,11 @@ Deno.test("frameRequest derives path, body framing, keep-alive and Expect from t
     ],
   ];
   for (const [name, given, expected] of cases) {
-    assert.deepEqual(frameRequest(given), expected, name);
+    assert.deepEqual(framed(given), expected, name);
   }
 });
 
-Deno.test("frameRequest refuses each framing error with the status and reason of its rule", () => {
+Deno.test("frameRequest and requestOf refuse each framing error with the status and reason of its rule", () => {
   const cases: [string, ParsedHead, number, string][] = [
     ["no Host on HTTP/1.1", head([]), 400, "Missing Host"],
     ["two Hosts", head([HOST, ["host", "b"]]), 400, "More than one Host"],
@@ -207,7 +217,7 @@ Deno.test("frameRequest refuses each framing error with the status and reason of
   ];
   for (const [name, given, status, reason] of cases) {
     assert.throws(
-      () => frameRequest(given),
+      () => framed(given),
       (error) =>
         error instanceof HttpError && error.status === status &&
         error.message === reason,
@@ -218,7 +228,7 @@ Deno.test("frameRequest refuses each framing error with the status and reason of
 
 Deno.test("frameRequest lets an empty Host through on HTTP/1.0, which has no Host rule", () => {
   assert.equal(
-    frameRequest(head([["Host", ""]], { version: "HTTP/1.0" })).path,
+    framed(head([["Host", ""]], { version: "HTTP/1.0" })).path,
     "/a",
   );
 });

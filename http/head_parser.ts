@@ -5,24 +5,24 @@
  * Transfer-Encoding, Connection, Expect) is `framing.ts`'s business.
  *
  * ```text
- *  REQUEST_LINE_START --CR--> LEADING_LF        (empty lines before a request
- *     |   ^--------LF-----------+                line are skipped)
+ *  RequestLineStart --CR--> LeadingLf        (empty lines before a request
+ *     |   ^--------LF-----------+              line are skipped)
  *     |   '--LF--'
  *     | tchar
  *     v
- *  METHOD --SP--> TARGET --SP--> VERSION --CR--> REQUEST_LINE_LF
+ *  Method --SP--> Target --SP--> Version --CR--> RequestLineLf
  *                                   |                 |
  *                                   LF                LF
  *                                   v                 v
- *   +---------------------------> FIELD_START <-------+
- *   |                              |   |   '--CR--> HEAD_END_LF --LF--> complete
- *   |                              |   '----LF---------------------------> complete
+ *   +---------------------------> FieldStart <--------+
+ *   |                              |   |   '--CR--> HeadEndLf --LF--> (head complete)
+ *   |                              |   '----LF-------------------------> (head complete)
  *   |                              | tchar
  *   |                              v
- *   |                          FIELD_NAME --":"--> VALUE_START --other--> VALUE
- *   |                                                                      |
- *   +-----------LF------------- VALUE_LF <--CR-----------------------------+
- *   +-----------LF---------------------------------------------------------+
+ *   |                          FieldName --":"--> ValueStart --other--> Value
+ *   |                                                                    |
+ *   +-----------LF------------- ValueLf <--CR----------------------------+
+ *   +-----------LF-------------------------------------------------------+
  * ```
  *
  * Any byte no arrow allows is an {@linkcode HttpError} (400, or 414, 431,
@@ -41,11 +41,12 @@
 import {
   COLON,
   CR,
+  DIGIT_ZERO,
+  DOT,
   FIELD_VALUE,
   HTAB,
   latin1,
   LF,
-  SLASH,
   SP,
   TARGET,
   TOKEN,
@@ -391,22 +392,27 @@ function tooLarge(): HttpError {
   return new HttpError(431, "Request head too large");
 }
 
+/** What every HTTP-version begins with. */
+const HTTP_NAME = new TextEncoder().encode("HTTP/");
+
 /** `HTTP-version = "HTTP/" DIGIT "." DIGIT` (RFC 9112 section 2.3). */
 function parseVersion(
   buf: Uint8Array,
   start: number,
   end: number,
 ): "HTTP/1.0" | "HTTP/1.1" {
-  const isDigit = (b: number) => b >= 0x30 && b <= 0x39;
+  if (end - start !== HTTP_NAME.length + 3) throw bad("Invalid HTTP version");
+  for (let i = 0; i < HTTP_NAME.length; i++) {
+    if (buf[start + i] !== HTTP_NAME[i]) throw bad("Invalid HTTP version");
+  }
+  const digits = start + HTTP_NAME.length;
+  const major = buf[digits] - DIGIT_ZERO, minor = buf[digits + 2] - DIGIT_ZERO;
   if (
-    end - start !== 8 || buf[start] !== 0x48 || buf[start + 1] !== 0x54 ||
-    buf[start + 2] !== 0x54 || buf[start + 3] !== 0x50 ||
-    buf[start + 4] !== SLASH || !isDigit(buf[start + 5]) ||
-    buf[start + 6] !== 0x2e || !isDigit(buf[start + 7])
+    !(major >= 0 && major <= 9) || buf[digits + 1] !== DOT ||
+    !(minor >= 0 && minor <= 9)
   ) {
     throw bad("Invalid HTTP version");
   }
-  const major = buf[start + 5] - 0x30, minor = buf[start + 7] - 0x30;
   if (major !== 1) {
     throw new HttpError(505, `HTTP/${major}.${minor} is not supported`);
   }

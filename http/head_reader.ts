@@ -59,9 +59,10 @@ export class ParsingHeadReader implements HeadReader {
     const head = parser.head;
     if (head === null) return null;
     const framing = frameRequest(head);
-    // Kept until the framing is accepted: a refusal is logged with its request line.
+    const request = requestOf(head);
+    // Kept until the head is accepted: a refusal is logged with its request line.
     slot.parser = null;
-    return { request: requestOf(head, framing), framing };
+    return { request, framing };
   }
 }
 

@@ -80,6 +80,6 @@ export class LastHead {
     // it). Not frozen: V8 reads frozen arrays much slower.
     const head = parser.head!;
     const framing = frameRequest(head);
-    return { length: this.#length, request: requestOf(head, framing), framing };
+    return { length: this.#length, request: requestOf(head), framing };
   }
 }

@@ -13,7 +13,7 @@ function parsed(text: string) {
   const parser = new HeadParser(DEFAULT_LIMITS);
   parser.parse(bytes(text), 0, text.length);
   const framing = frameRequest(parser.head!);
-  return { request: requestOf(parser.head!, framing), framing };
+  return { request: requestOf(parser.head!), framing };
 }
 
 function remembering(text: string): LastHead {
