@@ -8,8 +8,15 @@
  * partial input between calls and is opaque to both.
  *
  * This file is the shell around the protocol: it reads, calls the app,
- * writes, and is the one error boundary. The protocol itself (`http/`) has
- * no socket, clock or app in it.
+ * writes, times and reports each answer to the access log and each call to
+ * the trace, and is the error boundary (the socket's failures close the
+ * connection; anything else is a bug, answered 500 and given to `onError`).
+ * The protocol itself (`http/connection.ts` and what it uses) has no
+ * socket, clock, app or hook in it.
+ *
+ * `createConnectionHandler(app)` builds the plain engine; the speed layer
+ * (`http/memo/`) is turned on in one place, the servers' `handleConnection`
+ * at the end of this file.
  *
  * @module
  */
