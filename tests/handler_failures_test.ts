@@ -13,6 +13,7 @@ import {
   type ConnectionOptions,
   type ConnectionState,
   createConnectionHandler,
+  type ErrorHook,
   handleTimeout,
   helloApp,
   type HttpRequest,
@@ -20,6 +21,7 @@ import {
   type Memo,
   newConnectionState,
   refuseConnection,
+  type Socket,
 } from "../handler.ts";
 import { NO_MEMO } from "../http/memo.ts";
 import { fromLatin1 } from "../testing/bytes.ts";
@@ -32,6 +34,9 @@ const get = (path: string) => `GET ${path} HTTP/1.1\r\nHost: h\r\n\r\n`;
 
 /** The error every case throws, and the app that throws it for `/boom`. */
 const boom = new Error("boom");
+const throwBoom = (): never => {
+  throw boom;
+};
 const boomApp = (request: HttpRequest): HttpResponse => {
   if (request.path === "/boom") throw boom;
   return helloApp(request);
@@ -44,7 +49,8 @@ function throwingMemo(part: "headReader" | "writeResponse" | "app"): Memo {
     headReader: part === "headReader"
       ? {
         read(input, slot, limits) {
-          if (latin1(input.bytes, input.start, input.end).includes("/boom")) {
+          const next = latin1(input.bytes, input.start, input.end);
+          if (next.startsWith("GET /boom")) {
             throw boom;
           }
           return NO_MEMO.headReader.read(input, slot, limits);
@@ -61,6 +67,13 @@ function throwingMemo(part: "headReader" | "writeResponse" | "app"): Memo {
   };
 }
 
+/** The parts of a custom memo that throw, one case each. */
+const MEMO_PARTS = [
+  ["headReader", "a custom Memo's head reader"],
+  ["writeResponse", "a custom Memo's response writer"],
+  ["app", "the app a custom Memo hands the engine"],
+] as const;
+
 interface FailureCase {
   /** What throws. */
   seam: string;
@@ -73,8 +86,8 @@ interface FailureCase {
   request: string;
   /** The statuses the client receives, in order; the connection closes after them. */
   statuses: number[];
-  /** Whether `onError` gets `boom` itself (otherwise an error of this class). */
-  error: Error | typeof TypeError;
+  /** What `onError` gets: `boom` itself unless an error of this class is named. */
+  error?: typeof TypeError;
 }
 
 const CASES: FailureCase[] = [
@@ -83,7 +96,6 @@ const CASES: FailureCase[] = [
     app: boomApp,
     request: get("/ok") + get("/boom") + get("/never"),
     statuses: [200, 500],
-    error: boom,
   },
   {
     seam: "the app's promise",
@@ -93,7 +105,6 @@ const CASES: FailureCase[] = [
     },
     request: get("/ok") + get("/boom"),
     statuses: [200, 500],
-    error: boom,
   },
   {
     seam: "the app's response (malformed)",
@@ -107,62 +118,30 @@ const CASES: FailureCase[] = [
   },
   {
     seam: "the access-log hook",
-    options: {
-      onResponse: () => {
-        throw boom;
-      },
-    },
+    options: { onResponse: throwBoom },
     // The response was committed before the hook ran: it is sent, then the connection closes.
     request: get("/a") + get("/never"),
     statuses: [200],
-    error: boom,
   },
   {
     seam: "the access-log hook, on a 400",
-    options: {
-      onResponse: () => {
-        throw boom;
-      },
-    },
+    options: { onResponse: throwBoom },
     request: "GET /a HTTP/1.1\r\nBad Header\r\n\r\n",
     statuses: [400],
-    error: boom,
   },
   {
     seam: "the trace hook",
-    options: {
-      onCall: () => {
-        throw boom;
-      },
-    },
+    options: { onCall: throwBoom },
     request: get("/a") + get("/b"),
     statuses: [200, 200],
-    error: boom,
   },
-  {
-    seam: "a custom Memo's head reader",
+  ...MEMO_PARTS.map(([part, seam]): FailureCase => ({
+    seam,
     app: helloApp,
-    memo: throwingMemo("headReader"),
-    request: get("/boom"),
-    statuses: [500],
-    error: boom,
-  },
-  {
-    seam: "a custom Memo's response writer",
-    app: helloApp,
-    memo: throwingMemo("writeResponse"),
+    memo: throwingMemo(part),
     request: get("/ok") + get("/boom"),
     statuses: [200, 500],
-    error: boom,
-  },
-  {
-    seam: "the app a custom Memo hands the engine",
-    app: helloApp,
-    memo: throwingMemo("app"),
-    request: get("/boom"),
-    statuses: [500],
-    error: boom,
-  },
+  })),
 ];
 
 /** The statuses in `text`, and whether the last carries `Connection: close`. */
@@ -177,7 +156,7 @@ function statusesOf(text: string): { statuses: number[]; lastClose: boolean } {
 }
 
 for (const c of CASES) {
-  Deno.test(`handleConnection answers what it still can when ${c.seam} throws, tells onError, and serves the next connection`, async () => {
+  Deno.test(`handleConnection answers what it still can when ${c.seam} fails, tells onError, and serves the next connection`, async () => {
     const seen: unknown[] = [];
     const handler = createConnectionHandler(c.app ?? boomApp, {
       memo: c.memo,
@@ -195,7 +174,7 @@ for (const c of CASES) {
     assert.deepEqual(statuses, c.statuses);
     if (statuses.at(-1) === 500) assert.ok(lastClose, "500 without close");
     assert.equal(seen.length, 1, `onError got ${seen.length} errors`);
-    if (c.error instanceof Error) assert.equal(seen[0], c.error);
+    if (c.error === undefined) assert.equal(seen[0], boom);
     else assert.ok(seen[0] instanceof c.error, String(seen[0]));
 
     const next = new ScriptedSocket([fromLatin1(get("/next"))]);
@@ -204,142 +183,116 @@ for (const c of CASES) {
   });
 }
 
-Deno.test("handleTimeout sends its 408 when the access-log hook throws, and tells onError", async () => {
-  const seen: unknown[] = [];
-  const socket = new ScriptedSocket([fromLatin1("GET /slow HTTP/1.1\r\nHo")]);
-  const handler = createConnectionHandler(helloApp);
-  const [, state] = await handler(
-    socket,
-    newConnectionState({
-      onResponse: () => {
-        throw boom;
-      },
-    }),
-  );
-  await handleTimeout(socket, state, (error) => seen.push(error));
-  assert.deepEqual(statusesOf(socket.text), {
-    statuses: [408],
-    lastClose: true,
-  });
-  assert.deepEqual(seen, [boom]);
-});
-
-Deno.test("refuseConnection sends its 503 when the access-log hook throws, and tells onError", async () => {
-  const seen: unknown[] = [];
-  const socket = new ScriptedSocket([]);
-  const state = newConnectionState({
-    onResponse: () => {
-      throw boom;
-    },
-  });
-  await refuseConnection(socket, state, (error) => seen.push(error));
-  assert.deepEqual(statusesOf(socket.text), {
-    statuses: [503],
-    lastClose: true,
-  });
-  assert.deepEqual(seen, [boom]);
-});
-
-/** A clock the test sets, and a connection logging through it. */
-function clocked() {
-  const clock = { t: 0 };
-  const entries: AccessLogEntry[] = [];
-  const state = newConnectionState({
-    onResponse: (entry) => entries.push(entry),
-    now: () => clock.t,
-  });
-  return { clock, entries, state };
-}
-
-const DURATION_CASES: [string, string, string, number][] = [
-  ["200", "GET /a HTTP/1.1\r\nHo", "st: h\r\n\r\n", 200],
-  ["400 (a bad field line)", "GET /a HTTP/1.1\r\n", "Bad Header\r\n\r\n", 400],
-  [
-    "413",
-    "POST /a HTTP/1.1\r\nHost: h\r\n",
-    "Content-Length: 99999999999999999\r\n\r\n",
-    413,
-  ],
-  ["500", "GET /boom HTTP/1.1\r\n", "Host: h\r\n\r\n", 500],
+/** The last answers a server makes outside a call: the 408 of a timeout (after a partial request) and the 503 of a refusal. */
+const LAST_ANSWERS: [
+  string,
+  number,
+  string,
+  (socket: Socket, state: ConnectionState, onError: ErrorHook) => Promise<void>,
+][] = [
+  ["handleTimeout", 408, "GET /slow HTTP/1.1\r\nHo", handleTimeout],
+  ["refuseConnection", 503, "", refuseConnection],
 ];
 
-Deno.test("the access log's durations run from a request's first byte to its answer, on every path (injected clock)", async () => {
-  const handler = createConnectionHandler(boomApp, { onError: () => {} });
-  for (const [name, first, second, status] of DURATION_CASES) {
-    const { clock, entries, state } = clocked();
-    const socket = new ScriptedSocket([fromLatin1(first), fromLatin1(second)]);
-    clock.t = 1000;
-    await handler(socket, state);
-    clock.t = 1250;
-    await handler(socket, state);
-    assert.deepEqual(
-      entries.map((e) => [e.status, e.durationMs]),
-      [[status, 250]],
-      name,
-    );
-  }
+for (const [name, status, partial, answer] of LAST_ANSWERS) {
+  Deno.test(`${name} sends its ${status} when the access-log hook fails, and tells onError`, async () => {
+    const seen: unknown[] = [];
+    const socket = new ScriptedSocket([fromLatin1(partial)]);
+    let state = newConnectionState({ onResponse: throwBoom });
+    if (partial !== "") {
+      [, state] = await createConnectionHandler(helloApp)(socket, state);
+    }
+    await answer(socket, state, (error) => seen.push(error));
+    assert.deepEqual(statusesOf(socket.text), {
+      statuses: [status],
+      lastClose: true,
+    });
+    assert.deepEqual(seen, [boom]);
+  });
+}
 
-  // 400: the stream ends mid-request.
-  {
-    const { clock, entries, state } = clocked();
-    const socket = new ScriptedSocket([fromLatin1("GET /a HTTP/1.1\r\n")]);
-    clock.t = 1000;
-    await handler(socket, state);
-    clock.t = 1250;
-    await handler(socket, state);
-    assert.deepEqual(entries.map((e) => [e.status, e.durationMs]), [[
+/** What a server does at a time: a call of the handler, a timeout, a refusal. */
+type Step = [at: number, does: "call" | "timeout" | "refuse"];
+
+/** A case: its name, what the client sends read by read, what the server does when (the connection is accepted at 1000), and the entries logged (status, duration). */
+type DurationCase = [string, string[], Step[], [number, number][]];
+
+/** A request that arrives at 1000 and ends at 1250. */
+const TWO_CALLS: Step[] = [[1000, "call"], [1250, "call"]];
+const PARTIAL = "GET /a HTTP/1.1\r\n";
+
+const DURATION_CASES: DurationCase[] = [
+  [
+    "a 200 whose head came in two reads, from its first byte",
+    [PARTIAL, "Host: h\r\n\r\n"],
+    TWO_CALLS,
+    [[200, 250]],
+  ],
+  [
+    "a 400 for a bad field line, from the request's first byte",
+    [PARTIAL, "Bad Header\r\n\r\n"],
+    TWO_CALLS,
+    [[
       400,
       250,
-    ]]);
-  }
-
-  // 408: the server's timer gives up on a partial request.
-  {
-    const { clock, entries, state } = clocked();
-    const socket = new ScriptedSocket([fromLatin1("GET /a HTTP/1.1\r\n")]);
-    clock.t = 1000;
-    await handler(socket, state);
-    clock.t = 1250;
-    await handleTimeout(socket, state);
-    assert.deepEqual(entries.map((e) => [e.status, e.durationMs]), [[
-      408,
+    ]],
+  ],
+  [
+    "a 400 for a stream that ends mid-request, from its first byte",
+    [PARTIAL],
+    TWO_CALLS,
+    [[
+      400,
       250,
-    ]]);
-  }
+    ]],
+  ],
+  ["a 408, from the partial request's first byte", [PARTIAL], [[1000, "call"], [
+    1250,
+    "timeout",
+  ]], [[408, 250]]],
+  [
+    "a 413, from the request's first byte",
+    [PARTIAL, "Host: h\r\nContent-Length: 99999999999999999\r\n\r\n"],
+    TWO_CALLS,
+    [[413, 250]],
+  ],
+  [
+    "a 500, from the request's first byte",
+    ["GET /boom HTTP/1.1\r\n", "Host: h\r\n\r\n"],
+    TWO_CALLS,
+    [[
+      500,
+      250,
+    ]],
+  ],
+  ["a 503, from the connection's acceptance", [], [[1250, "refuse"]], [[
+    503,
+    250,
+  ]]],
+  [
+    "a pipelined request from the read that brought its first byte",
+    [PARTIAL, "Host: h\r\n\r\nGET /b HTTP/1.1\r\n", "Host: h\r\n\r\n"],
+    [...TWO_CALLS, [1300, "call"]],
+    [[200, 250], [200, 50]],
+  ],
+];
 
-  // 503: refused over the cap, from its acceptance to its answer.
-  {
-    const { clock, entries } = clocked();
-    clock.t = 1000;
+for (const [name, chunks, steps, logged] of DURATION_CASES) {
+  Deno.test(`the access log times ${name} to its answer (injected clock)`, async () => {
+    const handler = createConnectionHandler(boomApp, { onError: () => {} });
+    const clock = { t: 1000 };
+    const entries: AccessLogEntry[] = [];
     const state = newConnectionState({
       onResponse: (entry) => entries.push(entry),
       now: () => clock.t,
     });
-    clock.t = 1250;
-    await refuseConnection(new ScriptedSocket([]), state);
-    assert.deepEqual(entries.map((e) => [e.status, e.durationMs]), [[
-      503,
-      250,
-    ]]);
-  }
-
-  // Pipelined: the second request's first byte came with the first's last.
-  {
-    const { clock, entries, state } = clocked();
-    const socket = new ScriptedSocket([
-      fromLatin1("GET /a HTTP/1.1\r\n"),
-      fromLatin1("Host: h\r\n\r\nGET /b HTTP/1.1\r\n"),
-      fromLatin1("Host: h\r\n\r\n"),
-    ]);
-    clock.t = 1000;
-    await handler(socket, state);
-    clock.t = 1250;
-    await handler(socket, state);
-    clock.t = 1300;
-    await handler(socket, state);
-    assert.deepEqual(entries.map((e) => [e.target, e.durationMs]), [
-      ["/a", 250],
-      ["/b", 50],
-    ]);
-  }
-});
+    const socket = new ScriptedSocket(chunks.map(fromLatin1));
+    for (const [at, does] of steps) {
+      clock.t = at;
+      if (does === "call") await handler(socket, state);
+      else if (does === "timeout") await handleTimeout(socket, state);
+      else await refuseConnection(socket, state);
+    }
+    assert.deepEqual(entries.map((e) => [e.status, e.durationMs]), logged);
+  });
+}
