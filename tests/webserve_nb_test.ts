@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { serve } from "../webserve_nb.ts";
-import { registerServerTests } from "./server_conformance.ts";
+import { MemoryLog, registerServerTests } from "./server_conformance.ts";
 import { get, RawClient, since } from "../testing/raw_client.ts";
 import { withServer } from "../testing/server_launcher.ts";
 import { bodyText, headerValue } from "../testing/response_parser.ts";
@@ -141,6 +141,33 @@ Deno.test("webserve_nb serve stops reading a client that pipelines without readi
       client.close();
     }
   });
+});
+
+Deno.test("webserve_nb serve logs the 503s it answers beyond its connection cap", async () => {
+  const log = new MemoryLog();
+  await withServer(
+    serve,
+    { maxConnections: 1, quiet: false, logWriter: log },
+    async (_server, port) => {
+      const held = await RawClient.connect(port);
+      try {
+        await held.send(get("/held"));
+        await held.readResponse();
+        const extra = await RawClient.connect(port);
+        try {
+          assert.equal((await extra.readResponse()).status, 503);
+        } finally {
+          extra.close();
+        }
+      } finally {
+        held.close();
+      }
+    },
+  );
+  const lines = log.text.trimEnd().split("\n");
+  assert.equal(lines.length, 2, log.text);
+  assert.match(lines[0], /"GET \/held" 200 /);
+  assert.match(lines[1], /"- -" 503 /);
 });
 
 Deno.test("webserve_nb serve answers 503 beyond its connection cap", async () => {
