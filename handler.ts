@@ -247,7 +247,9 @@ async function answerLater(
 ): Promise<void> {
   let answered: Answered;
   try {
-    answered = connection.respond(out, engine, await pending);
+    const response = await pending;
+    watched?.clockMoved();
+    answered = connection.respond(out, engine, response);
   } catch (error) {
     failInternally(engine.onError, connection, out, error, request);
     return;
@@ -282,6 +284,7 @@ function failInternally(
     return;
   }
   if (connection instanceof WatchedConnection) {
+    connection.clockMoved(); // perhaps after an async app's rejection
     connection.report(answered, onError);
   }
 }
@@ -312,6 +315,8 @@ class WatchedConnection extends Connection {
   #requestStart: number;
   /** When the last read returned. */
   #lastRead: number;
+  /** The clock as read once per stretch of work (a call after its read, an answer after an async app); -1 until read. */
+  #stamp = -1;
   /** Answers so far, for the trace's count per call. */
   #answers = 0;
   // The call in progress, for the trace.
@@ -330,6 +335,7 @@ class WatchedConnection extends Connection {
 
   /** A call begins: where the connection is, for the trace and for timing the next read. */
   callBegins(): void {
+    this.#stamp = -1;
     this.#phaseBefore = this.phase;
     if (this.#onCall !== undefined) {
       this.#callStart = this.#now();
@@ -340,8 +346,25 @@ class WatchedConnection extends Connection {
   /** A read brought bytes: if no request was begun before it, one begins with it. */
   override received(n: number): void {
     super.received(n);
-    this.#lastRead = this.#now();
+    this.#lastRead = this.#clock();
     if (this.#phaseBefore === "idle") this.#requestStart = this.#lastRead;
+  }
+
+  /**
+   * Time has passed since the clock was last read (an async app answered,
+   * a timer fired): the next answer reads it again.
+   */
+  clockMoved(): void {
+    this.#stamp = -1;
+  }
+
+  /**
+   * The clock, read once per stretch of work: the answers a call makes at
+   * once after its read are timed by one reading, as the read is.
+   */
+  #clock(): number {
+    if (this.#stamp < 0) this.#stamp = this.#now();
+    return this.#stamp;
   }
 
   /**
@@ -358,7 +381,7 @@ class WatchedConnection extends Connection {
       target: answered.target,
       status: answered.status,
       bytes: answered.bytes,
-      durationMs: Math.max(0, this.#now() - this.#requestStart),
+      durationMs: Math.max(0, this.#clock() - this.#requestStart),
     };
     this.#requestStart = this.#lastRead;
     try {
@@ -475,6 +498,7 @@ async function answerLast(
       new HttpError(503, "The server is at its connection limit"),
     );
     if (connection instanceof WatchedConnection) {
+      connection.clockMoved();
       connection.report(answered, onError);
     }
   } catch (error) {

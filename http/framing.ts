@@ -93,6 +93,13 @@ interface FramingFields {
   expect: string | null;
 }
 
+/** The names of the fields framing acts on, lowercase. */
+const HOST_FIELD = "host";
+const EXPECT_FIELD = "expect";
+const CONNECTION_FIELD = "connection";
+const CONTENT_LENGTH_FIELD = "content-length";
+const TRANSFER_ENCODING_FIELD = "transfer-encoding";
+
 /** Gathers the framing fields, refusing a second or malformed Content-Length. */
 function framingFields(headers: readonly HeaderField[]): FramingFields {
   const fields: FramingFields = {
@@ -103,20 +110,37 @@ function framingFields(headers: readonly HeaderField[]): FramingFields {
     expect: null,
   };
   for (const [name, value] of headers) {
-    // Only the fields the engine acts on are looked at; the rest pass through.
-    if (isNamed(name, "host")) fields.hosts.push(value);
-    else if (isNamed(name, "content-length")) {
-      // Refused rather than merged when equal, as nginx does.
-      if (fields.contentLength !== -1) {
-        throw bad("More than one Content-Length");
-      }
-      fields.contentLength = parseContentLength(value);
-    } else if (isNamed(name, "transfer-encoding")) {
-      fields.transferEncoding = join(fields.transferEncoding, value);
-    } else if (isNamed(name, "connection")) {
-      fields.connection = join(fields.connection, value);
-    } else if (isNamed(name, "expect")) {
-      fields.expect = join(fields.expect, value);
+    // Only the fields the engine acts on are looked at; the rest pass
+    // through. Their lengths differ, so one switch on the length finds the
+    // one name a field can be (most fields are none of them).
+    switch (name.length) {
+      case HOST_FIELD.length:
+        if (isNamed(name, HOST_FIELD)) fields.hosts.push(value);
+        break;
+      case EXPECT_FIELD.length:
+        if (isNamed(name, EXPECT_FIELD)) {
+          fields.expect = join(fields.expect, value);
+        }
+        break;
+      case CONNECTION_FIELD.length:
+        if (isNamed(name, CONNECTION_FIELD)) {
+          fields.connection = join(fields.connection, value);
+        }
+        break;
+      case CONTENT_LENGTH_FIELD.length:
+        if (isNamed(name, CONTENT_LENGTH_FIELD)) {
+          // Refused rather than merged when equal, as nginx does.
+          if (fields.contentLength !== -1) {
+            throw bad("More than one Content-Length");
+          }
+          fields.contentLength = parseContentLength(value);
+        }
+        break;
+      case TRANSFER_ENCODING_FIELD.length:
+        if (isNamed(name, TRANSFER_ENCODING_FIELD)) {
+          fields.transferEncoding = join(fields.transferEncoding, value);
+        }
+        break;
     }
   }
   return fields;
@@ -238,9 +262,8 @@ function targetPath(method: string, target: string): string {
   throw bad("Invalid request target");
 }
 
-/** Whether `name` is `lower` in any case; `lower` is a lowercase field name. */
+/** Whether `name` is `lower` in any case; `lower` is a lowercase field name of the same length. */
 function isNamed(name: string, lower: string): boolean {
-  if (name.length !== lower.length) return false;
   for (let i = 0; i < lower.length; i++) {
     // Setting bit 0x20 lowercases letters; field names are tchars, and no
     // tchar other than a letter maps onto a letter this way.

@@ -21,7 +21,12 @@ export interface HeadSlot {
   parser: HeadParser | null;
 }
 
-/** A whole request head: the request it makes, and how its body is framed. */
+/**
+ * A whole request head: the request it makes, and how its body is framed.
+ * A reader may hand out the same record again on its next read (the
+ * parsing reader does, so a head costs no object of its own): take what
+ * you need of it at once.
+ */
 export interface RequestHead {
   /** The request, for the app. */
   readonly request: HttpRequest;
@@ -45,6 +50,11 @@ export interface HeadReader {
 /** Parses every head, turning its bytes into strings with `text`. */
 export class ParsingHeadReader implements HeadReader {
   readonly #text: HeadText;
+  /** The record every read hands out, filled anew. */
+  readonly #head: { request: HttpRequest | null; framing: Framing | null } = {
+    request: null,
+    framing: null,
+  };
 
   /** @param text how the parser turns bytes into strings */
   constructor(text: HeadText) {
@@ -62,7 +72,10 @@ export class ParsingHeadReader implements HeadReader {
     const request = requestOf(head);
     // Kept until the head is accepted: a refusal is logged with its request line.
     slot.parser = null;
-    return { request, framing };
+    const whole = this.#head;
+    whole.request = request;
+    whole.framing = framing;
+    return whole as RequestHead;
   }
 }
 
