@@ -49,7 +49,7 @@ const enum Message {
   Closed,
 }
 
-/** Response bytes after which a batch is written before more input is processed: bounds memory when a client pipelines thousands of requests. */
+/** Response bytes after which a batch is written before more input is processed: bounds what a client pipelining thousands of requests makes the server hold. */
 const BATCH_LIMIT = 64 * 1024;
 
 /** What the engine runs with: the same for every connection of one handler. */
