@@ -155,7 +155,10 @@ export function createConnectionHandler(
           read = "error"; // reset, or closed by the server's timer
         }
         if (read === "error") connection.close();
-        else if (read !== "eof") connection.received(read);
+        else if (read !== "eof") {
+          connection.received(read);
+          if (watched !== null) watched.readArrived();
+        }
       }
       // 2. Answer what has arrived. (The server's timer may have closed the
       // connection while it read.)
@@ -310,7 +313,8 @@ function report(
 class WatchedConnection extends Connection {
   readonly #onResponse: ConnectionOptions["onResponse"];
   readonly #onCall: ConnectionOptions["onCall"];
-  readonly #now: () => number;
+  /** A test's clock, or `undefined` for `performance.now()` (called directly: a bound function costs more). */
+  readonly #testClock: (() => number) | undefined;
   /** When the request being read began to arrive: the read that brought its first byte. */
   #requestStart: number;
   /** When the last read returned. */
@@ -328,9 +332,14 @@ class WatchedConnection extends Connection {
     super();
     this.#onResponse = options.onResponse;
     this.#onCall = options.onCall;
-    this.#now = options.now ?? performance.now.bind(performance);
+    this.#testClock = options.now;
     // A connection refused before any read is timed from its acceptance.
     this.#requestStart = this.#lastRead = this.#now();
+  }
+
+  #now(): number {
+    const testClock = this.#testClock;
+    return testClock === undefined ? performance.now() : testClock();
   }
 
   /** A call begins: where the connection is, for the trace and for timing the next read. */
@@ -344,8 +353,7 @@ class WatchedConnection extends Connection {
   }
 
   /** A read brought bytes: if no request was begun before it, one begins with it. */
-  override received(n: number): void {
-    super.received(n);
+  readArrived(): void {
     this.#lastRead = this.#clock();
     if (this.#phaseBefore === "idle") this.#requestStart = this.#lastRead;
   }
