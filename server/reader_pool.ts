@@ -52,7 +52,7 @@ class Pooled extends ServedConnection implements Listed {
   /** Whether a `handleConnection` call is pending. */
   calling = false;
   /** Settles this connection's call: made once per connection, not per request. */
-  settle: (result: unknown) => void = () => {};
+  settle!: (result: unknown) => void;
 }
 
 /** Serves connections concurrently through `handleConnection`. */
