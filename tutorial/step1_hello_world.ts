@@ -1,0 +1,95 @@
+/**
+ * Step 1 of the tutorial: the brief's blocking loop, and a server that
+ * ignores what it receives and answers a hard-coded "hello, world".
+ *
+ * ```sh
+ * deno run --allow-net tutorial/step1_hello_world.ts 8080
+ * curl -i http://localhost:8080/any/path
+ * ```
+ *
+ * Read `docs/tutorial.md` beside it: it says what to try, and what the probe
+ * makes of this step.
+ *
+ * @module
+ */
+
+/** The server's name, for its one line of output. */
+const NAME = "step1_hello_world";
+
+/**
+ * The whole answer, written once. Every response needs its status line; the
+ * Content-Length tells the client where the body ends, and `Connection:
+ * close` tells it not to send a second request on this connection.
+ */
+const RESPONSE = "HTTP/1.1 200 OK\r\n" +
+  "Content-Type: text/plain; charset=utf-8\r\n" +
+  "Content-Length: 12\r\n" +
+  "Connection: close\r\n" +
+  "\r\n" +
+  "hello, world";
+
+/** How much one read takes: a usual request head fits. */
+const READ_SIZE = 16 * 1024;
+
+/**
+ * Writes all of `bytes`. A write may take only part of what it is given
+ * (when the kernel's buffer is full), so we write until all is gone.
+ */
+async function writeAll(conn: Deno.Conn, bytes: Uint8Array): Promise<void> {
+  for (let at = 0; at < bytes.length;) {
+    at += await conn.write(bytes.subarray(at));
+  }
+}
+
+/**
+ * Serves one connection: one read, whatever it holds (the request is
+ * ignored), then the hard-coded answer. The caller closes the connection.
+ */
+export async function handleConnection(conn: Deno.Conn): Promise<void> {
+  await conn.read(new Uint8Array(READ_SIZE));
+  await writeAll(conn, new TextEncoder().encode(RESPONSE));
+}
+
+/**
+ * The brief's blocking loop: accept one connection, serve it, close it,
+ * then accept the next. While one client is served, the others wait in the
+ * kernel's queue of connections not yet accepted.
+ */
+export async function serve(listener: Deno.Listener): Promise<void> {
+  while (true) {
+    const conn = await listener.accept();
+    try {
+      await handleConnection(conn);
+    } catch (error) {
+      // The client reset the connection, or went away: serve the next one.
+      console.error(`${NAME}: ${(error as Error).message}`);
+    }
+    conn.close();
+  }
+}
+
+/** The port given as the first argument, or one line of usage and exit 2. */
+function portFromArgs(): number {
+  const text = Deno.args[0] ?? "";
+  if (!/^[0-9]{1,5}$/.test(text) || Number(text) > 65535) {
+    console.error(`usage: deno run --allow-net tutorial/${NAME}.ts <port>`);
+    Deno.exit(2);
+  }
+  return Number(text);
+}
+
+// Only when run as a program: importing this file starts nothing.
+if (import.meta.main) {
+  const port = portFromArgs();
+  let listener: Deno.Listener;
+  try {
+    // 0.0.0.0: every IPv4 interface, as the brief's '' in Python.
+    listener = Deno.listen({ hostname: "0.0.0.0", port });
+  } catch (error) {
+    console.error(`${NAME}: cannot listen on port ${port}: ${error}`);
+    Deno.exit(1);
+  }
+  const { port: bound } = listener.addr as Deno.NetAddr;
+  console.log(`${NAME} listening on http://0.0.0.0:${bound}/`);
+  await serve(listener);
+}
