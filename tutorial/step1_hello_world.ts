@@ -13,6 +13,8 @@
  * @module
  */
 
+import { listenOnArgs } from "./listen.ts";
+
 /** The server's name, for its one line of output. */
 const NAME = "step1_hello_world";
 
@@ -22,7 +24,7 @@ const NAME = "step1_hello_world";
  * close` tells it not to send a second request on this connection.
  */
 const RESPONSE = "HTTP/1.1 200 OK\r\n" +
-  "Content-Type: text/plain; charset=utf-8\r\n" +
+  "Content-Type: text/plain\r\n" +
   "Content-Length: 12\r\n" +
   "Connection: close\r\n" +
   "\r\n" +
@@ -32,10 +34,11 @@ const RESPONSE = "HTTP/1.1 200 OK\r\n" +
 const READ_SIZE = 16 * 1024;
 
 /**
- * Writes all of `bytes`. A write may take only part of what it is given
+ * Writes all of `text`. A write may take only part of what it is given
  * (when the kernel's buffer is full), so we write until all is gone.
  */
-async function writeAll(conn: Deno.Conn, bytes: Uint8Array): Promise<void> {
+async function send(conn: Deno.Conn, text: string): Promise<void> {
+  const bytes = new TextEncoder().encode(text);
   for (let at = 0; at < bytes.length;) {
     at += await conn.write(bytes.subarray(at));
   }
@@ -47,7 +50,7 @@ async function writeAll(conn: Deno.Conn, bytes: Uint8Array): Promise<void> {
  */
 export async function handleConnection(conn: Deno.Conn): Promise<void> {
   await conn.read(new Uint8Array(READ_SIZE));
-  await writeAll(conn, new TextEncoder().encode(RESPONSE));
+  await send(conn, RESPONSE);
 }
 
 /**
@@ -68,28 +71,5 @@ export async function serve(listener: Deno.Listener): Promise<void> {
   }
 }
 
-/** The port given as the first argument, or one line of usage and exit 2. */
-function portFromArgs(): number {
-  const text = Deno.args[0] ?? "";
-  if (!/^[0-9]{1,5}$/.test(text) || Number(text) > 65535) {
-    console.error(`usage: deno run --allow-net tutorial/${NAME}.ts <port>`);
-    Deno.exit(2);
-  }
-  return Number(text);
-}
-
 // Only when run as a program: importing this file starts nothing.
-if (import.meta.main) {
-  const port = portFromArgs();
-  let listener: Deno.Listener;
-  try {
-    // 0.0.0.0: every IPv4 interface, as the brief's '' in Python.
-    listener = Deno.listen({ hostname: "0.0.0.0", port });
-  } catch (error) {
-    console.error(`${NAME}: cannot listen on port ${port}: ${error}`);
-    Deno.exit(1);
-  }
-  const { port: bound } = listener.addr as Deno.NetAddr;
-  console.log(`${NAME} listening on http://0.0.0.0:${bound}/`);
-  await serve(listener);
-}
+if (import.meta.main) await serve(listenOnArgs(NAME));

@@ -14,6 +14,8 @@
  * @module
  */
 
+import { listenOnArgs } from "./listen.ts";
+
 /** The server's name, for its one line of output. */
 const NAME = "step2_parse";
 
@@ -23,7 +25,7 @@ const NAME = "step2_parse";
  * close` tells it not to send a second request on this connection.
  */
 const RESPONSE = "HTTP/1.1 200 OK\r\n" +
-  "Content-Type: text/plain; charset=utf-8\r\n" +
+  "Content-Type: text/plain\r\n" +
   "Content-Length: 12\r\n" +
   "Connection: close\r\n" +
   "\r\n" +
@@ -35,22 +37,16 @@ const READ_SIZE = 16 * 1024;
 /** The longest head we wait for: past it we answer 431, so no client can make us buffer without end. */
 const MAX_HEAD_BYTES = 64 * 1024;
 
-/** The reason phrase of each status we answer with. */
-const STATUS_TEXT: Record<number, string> = {
-  200: "OK",
-  400: "Bad Request",
-  431: "Request Header Fields Too Large",
-};
+/** A method or a field name is a token (RFC 9110 section 5.6.2); a path is visible ASCII. */
+const REQUEST_LINE =
+  /^([!#$%&'*+\-.^_`|~0-9A-Za-z]+) (\/[!-~]*) HTTP\/(1\.\d)$/;
 
-/** A token (a method, a field name): RFC 9110 section 5.6.2. */
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+/** `name: value`, with no space before the colon (RFC 9112 section 5.1 says 400, always). */
+const FIELD_LINE = /^([!#$%&'*+\-.^_`|~0-9A-Za-z]+):[ \t]*(.*?)[ \t]*$/;
 
-/** method SP request-target SP HTTP-version (RFC 9112 section 3). */
-const REQUEST_LINE = /^([^ ]+) (\/[!-~]*) HTTP\/([0-9])\.([0-9])$/;
-
-/** NUL, CR, LF and the other controls: never in a field value (RFC 9110 section 5.5). */
+/** NUL and the other controls are never in a field value (RFC 9110 section 5.5). */
 // deno-lint-ignore no-control-regex
-const BAD_VALUE_CHAR = /[\0-\x08\n-\x1f\x7f]/;
+const BAD_VALUE_CHAR = /[\0-\x08\x0a-\x1f\x7f]/;
 
 /** What one request head says. */
 export interface Request {
@@ -60,26 +56,32 @@ export interface Request {
   target: string;
   /** `1.1` or `1.0`. */
   version: string;
-  /** The header fields, names lower-cased, each with every value it came with. */
-  fields: Map<string, string[]>;
+  /** The header fields by lower-cased name; a field sent twice has its values joined by commas. */
+  fields: Map<string, string>;
 }
 
-/** Bad input: the status to answer it with, and why. */
+/** Bad input: the status line to answer it with (`400 Bad Request`), and why. */
 export class HttpError extends Error {
-  /** The status code, e.g. 400. */
-  readonly status: number;
-  /** @param status the status code @param message why, for the body */
-  constructor(status: number, message: string) {
+  /** @param status the status code and reason phrase @param message why, for the body */
+  constructor(readonly status: string, message: string) {
     super(message);
-    this.status = status;
   }
 }
 
+/** Throws {@link HttpError} with `status` unless `ok`: each rule we check is one line. */
+function need(ok: unknown, status: string, why: string): asserts ok {
+  if (!ok) throw new HttpError(status, why);
+}
+
+const BAD = "400 Bad Request";
+const TOO_LARGE = "431 Request Header Fields Too Large";
+
 /**
- * Writes all of `bytes`. A write may take only part of what it is given
+ * Writes all of `text`. A write may take only part of what it is given
  * (when the kernel's buffer is full), so we write until all is gone.
  */
-async function writeAll(conn: Deno.Conn, bytes: Uint8Array): Promise<void> {
+async function send(conn: Deno.Conn, text: string): Promise<void> {
+  const bytes = new TextEncoder().encode(text);
   for (let at = 0; at < bytes.length;) {
     at += await conn.write(bytes.subarray(at));
   }
@@ -93,53 +95,30 @@ async function writeAll(conn: Deno.Conn, bytes: Uint8Array): Promise<void> {
  * client left first.
  */
 async function readHead(conn: Deno.Conn): Promise<string | undefined> {
-  const decoder = new TextDecoder("latin1");
   const chunk = new Uint8Array(READ_SIZE);
-  let received = "";
-  while (!received.includes("\r\n\r\n")) {
-    if (received.length > MAX_HEAD_BYTES) {
-      throw new HttpError(431, "request head too large");
-    }
+  let buffer = "";
+  while (!buffer.includes("\r\n\r\n")) {
+    need(buffer.length <= MAX_HEAD_BYTES, TOO_LARGE, "head too large");
     const n = await conn.read(chunk);
     if (n === null) return undefined;
-    received += decoder.decode(chunk.subarray(0, n));
+    buffer += new TextDecoder("latin1").decode(chunk.subarray(0, n));
   }
-  return received.slice(0, received.indexOf("\r\n\r\n"));
+  return buffer.slice(0, buffer.indexOf("\r\n\r\n"));
 }
 
 /** Parses a request head (without its blank line); throws {@link HttpError} 400 if it is malformed. */
 export function parseHead(head: string): Request {
   const [line, ...fieldLines] = head.split("\r\n");
   const match = REQUEST_LINE.exec(line);
-  if (!match || !TOKEN.test(match[1])) {
-    throw new HttpError(400, "malformed request line");
-  }
-  const fields = new Map<string, string[]>();
+  need(match, BAD, "malformed request line");
+  const fields = new Map<string, string>();
   for (const fieldLine of fieldLines) {
-    const colon = fieldLine.indexOf(":");
-    const name = fieldLine.slice(0, colon);
-    // No space before the colon: RFC 9112 section 5.1 says 400, always.
-    const value = fieldLine.slice(colon + 1).replace(/^[ \t]+|[ \t]+$/g, "");
-    if (colon < 1 || !TOKEN.test(name) || BAD_VALUE_CHAR.test(value)) {
-      throw new HttpError(400, "malformed header field");
-    }
-    const key = name.toLowerCase();
-    fields.set(key, [...(fields.get(key) ?? []), value]);
+    const field = FIELD_LINE.exec(fieldLine);
+    need(field && !BAD_VALUE_CHAR.test(field[2]), BAD, "malformed field");
+    const name = field[1].toLowerCase(), before = fields.get(name);
+    fields.set(name, before === undefined ? field[2] : `${before},${field[2]}`);
   }
-  return {
-    method: match[1],
-    target: match[2],
-    version: `${match[3]}.${match[4]}`,
-    fields,
-  };
-}
-
-/** A whole error response; the connection closes after it. */
-function errorResponse(error: HttpError): string {
-  const body = `${error.message}\n`;
-  return `HTTP/1.1 ${error.status} ${STATUS_TEXT[error.status]}\r\n` +
-    `Content-Type: text/plain; charset=utf-8\r\n` +
-    `Content-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`;
+  return { method: match[1], target: match[2], version: match[3], fields };
 }
 
 /**
@@ -153,12 +132,16 @@ export async function handleConnection(conn: Deno.Conn): Promise<void> {
     const head = await readHead(conn);
     if (head === undefined) return;
     const request = parseHead(head);
-    console.log(`${request.method} ${request.target} HTTP/${request.version}`);
+    console.log(
+      `parsed: ${request.method} ${request.target}, ${request.fields.size} fields`,
+    );
   } catch (error) {
     if (!(error instanceof HttpError)) throw error;
-    answer = errorResponse(error);
+    const body = `${error.message}\n`;
+    answer = `HTTP/1.1 ${error.status}\r\nContent-Type: text/plain\r\n` +
+      `Content-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`;
   }
-  await writeAll(conn, new TextEncoder().encode(answer));
+  await send(conn, answer);
 }
 
 /**
@@ -179,28 +162,5 @@ export async function serve(listener: Deno.Listener): Promise<void> {
   }
 }
 
-/** The port given as the first argument, or one line of usage and exit 2. */
-function portFromArgs(): number {
-  const text = Deno.args[0] ?? "";
-  if (!/^[0-9]{1,5}$/.test(text) || Number(text) > 65535) {
-    console.error(`usage: deno run --allow-net tutorial/${NAME}.ts <port>`);
-    Deno.exit(2);
-  }
-  return Number(text);
-}
-
 // Only when run as a program: importing this file starts nothing.
-if (import.meta.main) {
-  const port = portFromArgs();
-  let listener: Deno.Listener;
-  try {
-    // 0.0.0.0: every IPv4 interface, as the brief's '' in Python.
-    listener = Deno.listen({ hostname: "0.0.0.0", port });
-  } catch (error) {
-    console.error(`${NAME}: cannot listen on port ${port}: ${error}`);
-    Deno.exit(1);
-  }
-  const { port: bound } = listener.addr as Deno.NetAddr;
-  console.log(`${NAME} listening on http://0.0.0.0:${bound}/`);
-  await serve(listener);
-}
+if (import.meta.main) await serve(listenOnArgs(NAME));
