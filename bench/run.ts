@@ -292,7 +292,7 @@ async function main(options: Options): Promise<void> {
   const wanted = (id: string) =>
     !options.scenarioIds || options.scenarioIds.has(id);
   const candidates = allServers(options.projectDir).filter((s) =>
-    !options.serverIds || options.serverIds.has(s.id)
+    options.serverIds ? options.serverIds.has(s.id) : !s.optIn
   );
   const baseline = options.baselineDir === undefined ? undefined : {
     dir: options.baselineDir,

@@ -27,6 +27,11 @@ export interface ServerSpec {
   curveOnly?: boolean;
   /** For a row of the `--baseline` checkout: the id of the current server it is compared with. */
   baselineOf?: string;
+  /**
+   * Measured only when `--servers` names it: the tutorial's step 4, which
+   * `deno task tutorial:grades --compare` sets beside the engine.
+   */
+  optIn?: boolean;
   /** Whether it can hold thousands of connections at once (the idle-memory scenario). */
   concurrent: boolean;
   /**
@@ -211,6 +216,49 @@ export const DENO_SERVE_PARALLEL: ServerSpec = {
   unavailable: () => Promise.resolve(undefined),
 };
 
+/** The tutorial's step 4 server `file` (`tutorial/`), started as the tutorial starts it. */
+function tutorialServer(
+  id: string,
+  label: string,
+  file: string,
+  concurrent: boolean,
+): ServerSpec {
+  const path = `${ROOT_DIR}tutorial/${file}`;
+  return {
+    id,
+    label,
+    project: false,
+    optIn: true,
+    concurrent,
+    command: (port) =>
+      Promise.resolve([
+        Deno.execPath(),
+        "run",
+        "--allow-net",
+        path,
+        String(port),
+      ]),
+    unavailable: async () =>
+      (await exists(path)) ? undefined : `tutorial/${file} does not exist`,
+  };
+}
+
+/** The tutorial's step 4, blocking and non-blocking: only when `--servers` names them. */
+export const TUTORIAL_STEP4: readonly ServerSpec[] = [
+  tutorialServer(
+    "step4",
+    "tutorial step 4 (blocking)",
+    "step4_webserve.ts",
+    false,
+  ),
+  tutorialServer(
+    "step4-nb",
+    "tutorial step 4 (non-blocking)",
+    "step4_webserve_nb.ts",
+    true,
+  ),
+];
+
 /** Node's `http` module. */
 export const NODE_HTTP: ServerSpec = {
   id: "node-http",
@@ -375,6 +423,7 @@ export function allServers(projectDir: string = ROOT_DIR): ServerSpec[] {
     DENO_SERVE_PARALLEL,
     NGINX_2,
     NODE_CLUSTER,
+    ...TUTORIAL_STEP4,
   ];
 }
 
