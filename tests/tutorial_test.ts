@@ -101,7 +101,7 @@ Deno.test("tutorial step 2 parses a head sent in three writes, and answers 400 t
     }
     assert.ok(
       await server.waitForStdout(
-        /parsed: GET \/three\/writes, 2 fields\n/,
+        /parsed: GET \/three\/writes HTTP\/1\.1; fields: host, user-agent\n/,
         2000,
       ),
       `the parsed request is printed: ${server.stdout}`,

@@ -131,9 +131,10 @@ export async function handleConnection(conn: Deno.Conn): Promise<void> {
   try {
     const head = await readHead(conn);
     if (head === undefined) return;
-    const request = parseHead(head);
+    const { method, target, version, fields } = parseHead(head);
+    const names = [...fields.keys()].join(", ");
     console.log(
-      `parsed: ${request.method} ${request.target}, ${request.fields.size} fields`,
+      `parsed: ${method} ${target} HTTP/${version}; fields: ${names}`,
     );
   } catch (error) {
     if (!(error instanceof HttpError)) throw error;
