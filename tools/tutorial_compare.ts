@@ -137,17 +137,20 @@ function served(edge: ValidEdgeCase, bytes: Uint8Array): boolean {
 /** The corpus sent to one server, each case on its own connection (half-closed after the request). */
 async function corpus(port: number) {
   let exact = 0, refusedAtAll = 0, valid = 0;
+  const otherwise: string[] = [];
   for (const badCase of BAD_REQUESTS) {
     const result = await exchange(port, badCase.request, { timeoutMs: 3000 });
     const statuses = outcome(result.bytes, badCase.head === true);
     if (exactly(badCase, statuses, result.end)) exact++;
+    else otherwise.push(badCase.name);
     if (refused(badCase, statuses, result.end)) refusedAtAll++;
   }
   for (const edge of VALID_EDGE_CASES) {
     const result = await exchange(port, edge.request, { timeoutMs: 3000 });
     if (served(edge, result.bytes)) valid++;
+    else otherwise.push(edge.name);
   }
-  return { exact, refusedAtAll, valid };
+  return { exact, refusedAtAll, valid, otherwise };
 }
 
 /** Asks for `/second` on a new connection; resolves to the milliseconds until its answer, or undefined after `withinMs`. */
@@ -286,11 +289,13 @@ export async function compareWithEngine(
   log: (line: string) => void,
 ): Promise<string> {
   const columns: string[][] = [];
+  const otherwise = new Map<string, string[]>();
   for (const side of SIDES) {
     log(`measuring ${side.label}`);
     const lines = await programCodeLines(`${ROOT}${side.entry}`);
     let server: Launched = await launch(side.command, { cwd: ROOT });
     const found = await corpus(server.port);
+    otherwise.set(side.label, found.otherwise);
     await server.stop();
     server = await launch(side.command, { cwd: ROOT });
     const slow = await slowClient(server.port);
@@ -339,7 +344,14 @@ export async function compareWithEngine(
     ...rowNames.map((name, row) => [name, ...columns.map((c) => c[row])]),
   ]);
   const date = new Date().toISOString().slice(0, 10);
+  const differences = SIDES.map((side) =>
+    `- ${side.label}: ${
+      otherwise.get(side.label)?.map((name) => `"${name}"`).join(", ") ||
+      "none"
+    }.`
+  ).join("\n");
   return `${table}\n\nMeasured by \`deno task tutorial:grades --compare\` on ${date} ` +
     `(2 shared cores; the requests/s from one run of \`${measured.command}\`, so ` +
-    `compare them within a row, not with other runs).`;
+    `compare them within a row, not with other runs).\n\n` +
+    `The corpus cases each answers otherwise than the corpus says:\n\n${differences}`;
 }
