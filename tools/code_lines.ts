@@ -71,3 +71,11 @@ export async function programCodeLines(
   }
   return { files: modules.length, lines };
 }
+
+// `deno run --allow-read tools/code_lines.ts FILE...`: each file's lines of code.
+if (import.meta.main) {
+  for (const file of Deno.args) {
+    const lines = countCodeLines(await Deno.readTextFile(file));
+    console.log(`${String(lines).padStart(5)}  ${file}`);
+  }
+}
