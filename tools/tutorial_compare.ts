@@ -344,14 +344,19 @@ export async function compareWithEngine(
     ...rowNames.map((name, row) => [name, ...columns.map((c) => c[row])]),
   ]);
   const date = new Date().toISOString().slice(0, 10);
-  const differences = SIDES.map((side) =>
-    `- ${side.label}: ${
-      otherwise.get(side.label)?.map((name) => `"${name}"`).join(", ") ||
-      "none"
-    }.`
+  // Servers that answer the same cases otherwise share a line.
+  const byList = new Map<string, string[]>();
+  for (const side of SIDES) {
+    const names = otherwise.get(side.label) ?? [];
+    const list = names.map((name) => `"${name}"`).join(", ") || "none";
+    byList.set(list, [...(byList.get(list) ?? []), side.label]);
+  }
+  const differences = [...byList].map(([list, labels]) =>
+    `- ${labels.join(" and ")}: ${list}.`
   ).join("\n");
+  const command = measured.command.replace(/ --out \S+/, "");
   return `${table}\n\nMeasured by \`deno task tutorial:grades --compare\` on ${date} ` +
-    `(2 shared cores; the requests/s from one run of \`${measured.command}\`, so ` +
+    `(2 shared cores; the requests/s from one run of \`${command}\`, so ` +
     `compare them within a row, not with other runs).\n\n` +
     `The corpus cases each answers otherwise than the corpus says:\n\n${differences}`;
 }

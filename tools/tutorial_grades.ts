@@ -102,20 +102,30 @@ function span(doc: string, name: string): [from: number, to: number] {
   return [from, to];
 }
 
-/** The text between the `name` markers, without its last line break. */
+/** The text between the `name` markers, without the blank lines around it. */
 export function between(doc: string, name: string): string {
   const [from, to] = span(doc, name);
-  return doc.slice(from, to).replace(/\n$/, "");
+  return doc.slice(from, to).trim();
 }
 
-/** `doc` with the text between the `name` markers replaced by `text`. */
+/** `doc` with the text between the `name` markers replaced by `text`, set off by blank lines as `deno fmt` sets it. */
 export function replaceBetween(
   doc: string,
   name: string,
   text: string,
 ): string {
   const [from, to] = span(doc, name);
-  return `${doc.slice(0, from)}${text}\n${doc.slice(to)}`;
+  return `${doc.slice(0, from)}\n${text}\n\n${doc.slice(to)}`;
+}
+
+/** Writes `doc` as the tutorial, formatted by `deno fmt` (which wraps the prose around a generated table). */
+async function writeDoc(doc: string): Promise<void> {
+  await Deno.writeTextFile(TUTORIAL_DOC, doc);
+  const fmt = await new Deno.Command(Deno.execPath(), {
+    args: ["fmt", "--quiet", TUTORIAL_DOC],
+    stdin: "null",
+  }).output();
+  if (!fmt.success) throw new Error(`deno fmt ${TUTORIAL_DOC} failed`);
 }
 
 /** Probes every step, one after another (a step's timing checks want the CPU to themselves). */
@@ -156,10 +166,7 @@ export async function main(args: string[]): Promise<number> {
   if (values.compare) {
     const { compareWithEngine } = await import("./tutorial_compare.ts");
     const table = await compareWithEngine((line) => console.error(line));
-    await Deno.writeTextFile(
-      TUTORIAL_DOC,
-      replaceBetween(doc, "tutorial:compare", table),
-    );
+    await writeDoc(replaceBetween(doc, "tutorial:compare", table));
     console.log(table);
     return 0;
   }
@@ -176,10 +183,7 @@ export async function main(args: string[]): Promise<number> {
     );
     return 1;
   }
-  await Deno.writeTextFile(
-    TUTORIAL_DOC,
-    replaceBetween(doc, "tutorial:grades", card),
-  );
+  await writeDoc(replaceBetween(doc, "tutorial:grades", card));
   return 0;
 }
 
