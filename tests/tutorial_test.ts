@@ -223,6 +223,25 @@ Deno.test("tutorial step 4's handleConnection reads at most once per call, where
   }
 });
 
+Deno.test("tutorial step 4 reads a body of 2,000 one-byte chunks that comes in one read", async () => {
+  const request =
+    "POST /c HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n" +
+    "1\r\nx\r\n".repeat(2000) + "0\r\n\r\n" +
+    get("/next", "Connection: close\r\n");
+  const socket = new ScriptedSocket([fromLatin1(request)]);
+  let [close, state] = await step4.handleConnection(
+    socket as unknown as Deno.Conn,
+  );
+  while (!close) {
+    [close, state] = await step4.handleConnection(
+      socket as unknown as Deno.Conn,
+      state,
+    );
+  }
+  const responses = parseResponseStream(socket.output).responses;
+  assert.deepEqual(responses.map(bodyText), ["hello, /c", "hello, /next"]);
+});
+
 Deno.test("tutorial steps 3 and 4 answer an exception of their own with a 500, and log its cause", async () => {
   const logged: unknown[][] = [];
   const original = console.error;

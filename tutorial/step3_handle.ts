@@ -40,8 +40,8 @@ const REQUEST_LINE =
 /** `name: value`, with no space before the colon (RFC 9112 section 5.1 says 400, always). */
 const FIELD_LINE = /^([!#$%&'*+\-.^_`|~0-9A-Za-z]+):[ \t]*(.*?)[ \t]*$/;
 
-/** chunk-size [ ; chunk-ext ]: hex digits, few enough that the number stays exact. */
-const CHUNK_SIZE = /^[0-9A-Fa-f]{1,15}[ \t]*(;.*)?$/;
+/** chunk-size [ ; chunk-ext ]: hex digits, at most 13 so that the size is exact (under 2^53). */
+const CHUNK_SIZE = /^[0-9A-Fa-f]{1,13}[ \t]*(;.*)?$/;
 
 /** NUL and the other controls are never in a field value (RFC 9110 section 5.5). */
 // deno-lint-ignore no-control-regex

@@ -46,8 +46,8 @@ const REQUEST_LINE =
 /** `name: value`, with no space before the colon (RFC 9112 section 5.1 says 400, always). */
 const FIELD_LINE = /^([!#$%&'*+\-.^_`|~0-9A-Za-z]+):[ \t]*(.*?)[ \t]*$/;
 
-/** chunk-size [ ; chunk-ext ]: hex digits, few enough that the number stays exact. */
-const CHUNK_SIZE = /^[0-9A-Fa-f]{1,15}[ \t]*(;.*)?$/;
+/** chunk-size [ ; chunk-ext ]: hex digits, at most 13 so that the size is exact (under 2^53). */
+const CHUNK_SIZE = /^[0-9A-Fa-f]{1,13}[ \t]*(;.*)?$/;
 
 /** NUL and the other controls are never in a field value (RFC 9110 section 5.5). */
 // deno-lint-ignore no-control-regex
@@ -184,14 +184,14 @@ function response(status: string, body: string, keep: boolean, head = false) {
     `Connection: ${keep ? "keep-alive" : "close"}\r\n\r\n${head ? "" : body}`;
 }
 
-/** Takes one CRLF-terminated line out of the buffer; undefined until it is all there. */
-function takeLine(state: State): string | undefined {
-  const end = state.buffer.indexOf("\r\n");
-  need(end >= 0 || state.buffer.length <= MAX_HEAD_BYTES, TOO_LARGE, "long");
-  if (end < 0) return undefined;
-  const line = state.buffer.slice(0, end);
-  state.buffer = state.buffer.slice(end + 2);
-  return line;
+/** Takes the text before `end` out of the buffer; undefined until all of it has come. */
+function takeUntil(state: State, end: string): string | undefined {
+  const at = state.buffer.indexOf(end);
+  need(at >= 0 || state.buffer.length <= MAX_HEAD_BYTES, TOO_LARGE, "long");
+  if (at < 0) return undefined;
+  const text = state.buffer.slice(0, at);
+  state.buffer = state.buffer.slice(at + end.length);
+  return text;
 }
 
 /** Drops what has come of the body (or chunk): true once all of it has gone by. */
@@ -208,52 +208,46 @@ function skip(state: State): boolean {
  * text of a `100 Continue` to send at once.
  */
 function advance(state: State): "more" | "done" | typeof CONTINUE {
-  switch (state.phase) {
-    case "head": {
-      // A client may send an empty line before a request: RFC 9112 section 2.2 says to skip it.
-      state.buffer = state.buffer.replace(/^(\r\n)+/, "");
-      const end = state.buffer.indexOf("\r\n\r\n");
-      need(
-        end >= 0 || state.buffer.length <= MAX_HEAD_BYTES,
-        TOO_LARGE,
-        "long",
-      );
-      if (end < 0) return "more";
-      const head = parseHead(state.buffer.slice(0, end));
-      const framing = frame(head);
-      state.buffer = state.buffer.slice(end + 4);
-      state.request = { head, framing };
-      state.left = framing.bodyLength;
-      state.phase = framing.chunked ? "chunk-size" : "body";
-      return framing.expectsContinue && !state.buffer
-        ? CONTINUE
-        : advance(state);
-    }
-    case "body":
-      return skip(state) ? "done" : "more";
-    case "chunk-size": {
-      const line = takeLine(state);
-      if (line === undefined) return "more";
-      need(CHUNK_SIZE.test(line), BAD, "bad chunk size");
-      state.left = parseInt(line, 16);
-      state.phase = state.left === 0 ? "trailers" : "chunk-data";
-      return advance(state);
-    }
-    case "chunk-data":
-      if (!skip(state)) return "more";
-      state.phase = "chunk-end";
-      return advance(state);
-    case "chunk-end": {
-      const line = takeLine(state);
-      if (line === undefined) return "more";
-      need(line === "", BAD, "chunk too long");
-      state.phase = "chunk-size";
-      return advance(state);
-    }
-    case "trailers": { // trailer fields, up to a blank line: read, and ignored
-      const line = takeLine(state);
-      if (line === undefined) return "more";
-      return line === "" ? "done" : advance(state);
+  for (;;) {
+    switch (state.phase) {
+      case "head": {
+        // A client may send an empty line before a request: RFC 9112 section 2.2 says to skip it.
+        state.buffer = state.buffer.replace(/^(\r\n)+/, "");
+        const text = takeUntil(state, "\r\n\r\n");
+        if (text === undefined) return "more";
+        const head = parseHead(text), framing = frame(head);
+        state.request = { head, framing };
+        state.left = framing.bodyLength;
+        state.phase = framing.chunked ? "chunk-size" : "body";
+        if (framing.expectsContinue && !state.buffer) return CONTINUE;
+        continue;
+      }
+      case "body":
+        return skip(state) ? "done" : "more";
+      case "chunk-size": {
+        const line = takeUntil(state, "\r\n");
+        if (line === undefined) return "more";
+        need(CHUNK_SIZE.test(line), BAD, "bad chunk size");
+        state.left = parseInt(line, 16);
+        state.phase = state.left === 0 ? "trailers" : "chunk-data";
+        continue;
+      }
+      case "chunk-data":
+        if (!skip(state)) return "more";
+        state.phase = "chunk-end";
+        continue;
+      case "chunk-end": {
+        const line = takeUntil(state, "\r\n");
+        if (line === undefined) return "more";
+        need(line === "", BAD, "chunk too long");
+        state.phase = "chunk-size";
+        continue;
+      }
+      case "trailers": { // trailer fields, up to a blank line: read, and ignored
+        const line = takeUntil(state, "\r\n");
+        if (line === undefined) return "more";
+        if (line === "") return "done";
+      }
     }
   }
 }
