@@ -177,7 +177,11 @@ function frame(request: Request) {
   };
 }
 
-/** One whole response: status line, header fields, and the body (none for HEAD). */
+/**
+ * One whole response: status line, header fields, and the body (none for
+ * HEAD). Every method gets `hello`: the brief asks for GET and POST, and
+ * refusing the others (405, 501) is one of the things the engine adds.
+ */
 function response(status: string, body: string, keep: boolean, head = false) {
   return `HTTP/1.1 ${status}\r\nDate: ${new Date().toUTCString()}\r\n` +
     `Content-Type: text/plain\r\nContent-Length: ${body.length}\r\n` +
