@@ -269,7 +269,7 @@ Deno.test("tutorial steps 3 and 4 answer an exception of their own with a 500, a
     console.error = original;
   }
   assert.equal(logged.length, 2);
-  assert.ok(logged.every((args) => args.some((a) => a instanceof TypeError)));
+  assert.ok(logged.every((args) => args.some((a) => a instanceof Error)));
 });
 
 const PROBE_PERMISSIONS = [

@@ -251,7 +251,10 @@ function advance(state: State): "more" | "done" | typeof CONTINUE {
         const line = takeUntil(state, "\r\n");
         if (line === undefined) return "more";
         if (line === "") return "done";
+        continue;
       }
+      default: // no such phase: a bug of ours, which a 500 answers
+        throw new Error(`no phase ${JSON.stringify(state.phase)}`);
     }
   }
 }
