@@ -68,8 +68,10 @@ export class ParsingHeadReader implements HeadReader {
     input.start += parser.parse(input.bytes, input.start, input.end);
     const head = parser.head;
     if (head === null) return null;
-    const framing = frameRequest(head);
+    // The target before the framing rules: a bad request line is a 400
+    // whatever its fields say.
     const request = requestOf(head);
+    const framing = frameRequest(head);
     // Kept until the head is accepted: a refusal is logged with its request line.
     slot.parser = null;
     const whole = this.#head;

@@ -12,6 +12,7 @@ import {
   createConnectionHandler,
   handleConnection,
   handleTimeout,
+  helloApp,
   type HttpRequest,
   type HttpResponse,
   newConnectionState,
@@ -474,6 +475,16 @@ Deno.test("handleConnection sends no body with an error response to HEAD", async
   assert.equal(response.status, 417);
   assert.ok(Number(headerValue(response, "content-length")) > 0);
   assert.ok(result.output.endsWith("\r\n\r\n"), "a body followed the head");
+});
+
+Deno.test("handleConnection answers a bad request target 400 before it weighs the fields (an unsupported Expect too)", async () => {
+  const request = "GET * HTTP/1.1\r\nHost: h\r\nExpect: teapot\r\n\r\n";
+  const plain = createConnectionHandler(helloApp);
+  for (const handler of [plain, handleConnection]) {
+    const result = await serveChunks([fromLatin1(request)], {}, handler);
+    const [response] = readResponses(result.output);
+    assert.equal(response.status, 400);
+  }
 });
 
 Deno.test("handleConnection logs a refused request with its method and target when known", async () => {
