@@ -23,12 +23,17 @@ import {
   wantsColor,
 } from "./report.ts";
 import { type CheckResult, runChecks } from "./runner.ts";
+import { runClass } from "./class/class_run.ts";
+import { writeGradescope } from "./class/gradescope.ts";
+import { type Limits, parseLimits, prlimitPrefix } from "./class/limits.ts";
+import { reapNamespace } from "./class/reap.ts";
+import { DEFAULT_RUBRIC, parseRubric, type Rubric } from "./class/rubric.ts";
 import { shellWords } from "./shell_words.ts";
 import { structureChecks } from "./structure.ts";
 
 /** The usage text of `--help`. */
 export const USAGE =
-  `usage: deno task probe URL | --start "CMD {port}" | --submission DIR [options]
+  `usage: deno task probe URL | --start "CMD {port}" | --submission DIR | --class DIR --out OUTDIR [options]
 
 Grades an implementation of the brief (hello, <path> servers), in any language.
 
@@ -36,16 +41,31 @@ Grades an implementation of the brief (hello, <path> servers), in any language.
   --start "CMD {port}"  start CMD with a free port in place of {port}, probe it, stop it
   --submission DIR      grade DIR/webserve.py (blocking) and DIR/webserve_nb.py (non-blocking),
                         started as python3 FILE PORT, and their structure
+  --class DIR           grade every folder or .zip in DIR (one per student), each isolated;
+                        writes grades.csv, STUDENT.json and report.html to --out OUTDIR
+
+class options:
+  --out OUTDIR          where the gradebook goes (made if missing)
+  --jobs N              grade N submissions at once (default 1)
+  --rubric FILE         points per group or check, as JSON (default: the brief's 5.0 points)
+  --resume              skip students already graded in OUTDIR whose files have not changed
 
 options:
   --kind blocking|nb    what the URL or command serves (sets the concurrency checks;
                         without it the non-blocking ones are skipped)
   --only GROUP          run one group: ${GROUPS.join(", ")}
   --json FILE           also write every check (sent, expected, got, verdict, time) to FILE
+  --gradescope FILE     with --submission: also write Gradescope's results.json to FILE
+                        (scored on --rubric FILE or the default rubric)
+  --limits LIST         with --submission: run python3 under prlimit, e.g. cpu=30,as=1073741824
+  --missing-ok          with --submission: a missing webserve.py or webserve_nb.py fails its
+                        checks instead of ending the run (implied by --gradescope)
   -q, --quiet           print only the failures and the summary
   -h, --help            this text
 
-Exit status: 0 when every check that applies passes, 1 when one fails, 2 for a usage error.`;
+Exit status: 0 when every check that applies passes, 1 when one fails, 2 for a usage error.
+With --class: 0 when every student was graded (whatever the scores), 1 when the grading
+itself failed, 2 for a usage error.`;
 
 /** What the command line asks for. */
 export type Plan =
@@ -53,8 +73,32 @@ export type Plan =
   & (
     | { mode: "url"; url: string; target: Target; kind?: Kind }
     | { mode: "start"; command: string[]; line: string; kind?: Kind }
-    | { mode: "submission"; dir: string }
+    | {
+      mode: "submission";
+      dir: string;
+      limits?: Limits;
+      missingOk: boolean;
+      gradescope?: string;
+      rubric?: string;
+    }
+    | ClassPlan
   );
+
+/** What `--class` asks for. */
+export interface ClassPlan {
+  /** Always `class`. */
+  mode: "class";
+  /** The folder of submissions, as given. */
+  dir: string;
+  /** Where the gradebook goes, as given. */
+  out: string;
+  /** How many submissions at once. */
+  jobs: number;
+  /** The rubric file, as given, if any. */
+  rubric?: string;
+  /** Skip students already graded whose files are unchanged. */
+  resume: boolean;
+}
 
 /** A usage error: `message` is its one line. */
 export class UsageError extends Error {}
@@ -73,6 +117,14 @@ export function parsePlan(args: string[]): Plan | "help" {
         kind: { type: "string" },
         only: { type: "string" },
         json: { type: "string" },
+        class: { type: "string" },
+        out: { type: "string" },
+        jobs: { type: "string" },
+        rubric: { type: "string" },
+        resume: { type: "boolean" },
+        gradescope: { type: "string" },
+        limits: { type: "string" },
+        "missing-ok": { type: "boolean" },
         quiet: { type: "boolean", short: "q" },
         help: { type: "boolean", short: "h" },
       },
@@ -94,6 +146,7 @@ export function parsePlan(args: string[]): Plan | "help" {
     positionals.length > 0,
     values.start !== undefined,
     values.submission !== undefined,
+    values.class !== undefined,
   ]
     .filter(Boolean).length;
   if (positionals.length > 1) {
@@ -101,8 +154,59 @@ export function parsePlan(args: string[]): Plan | "help" {
   }
   if (given !== 1) {
     throw new UsageError(
-      'give one of: a URL, --start "CMD {port}", --submission DIR',
+      'give one of: a URL, --start "CMD {port}", --submission DIR, --class DIR',
     );
+  }
+  const onlyWith = (flag: string, present: unknown, modes: string) => {
+    if (present !== undefined) throw new UsageError(`${flag} is for ${modes}`);
+  };
+  if (values.class === undefined) {
+    onlyWith("--out", values.out, "--class");
+    onlyWith("--jobs", values.jobs, "--class");
+    onlyWith("--resume", values.resume, "--class");
+  }
+  if (values.submission === undefined) {
+    onlyWith("--gradescope", values.gradescope, "--submission");
+    onlyWith("--limits", values.limits, "--submission");
+    onlyWith("--missing-ok", values["missing-ok"], "--submission");
+    if (values.class === undefined) {
+      onlyWith(
+        "--rubric",
+        values.rubric,
+        "--class or --submission with --gradescope",
+      );
+    }
+  }
+  if (values.class !== undefined) {
+    for (const flag of ["kind", "only", "json"] as const) {
+      onlyWith(
+        `--${flag}`,
+        values[flag],
+        "one server or one submission, not --class",
+      );
+    }
+    if (values.out === undefined) {
+      throw new UsageError(
+        "--class needs --out OUTDIR, where the gradebook goes",
+      );
+    }
+    const jobs = values.jobs === undefined ? 1 : Number(values.jobs);
+    if (!Number.isSafeInteger(jobs) || jobs < 1 || jobs > 64) {
+      throw new UsageError(
+        `--jobs takes a whole number from 1 to 64, not ${
+          JSON.stringify(values.jobs)
+        }`,
+      );
+    }
+    return {
+      mode: "class",
+      dir: values.class,
+      out: values.out,
+      jobs,
+      ...(values.rubric !== undefined ? { rubric: values.rubric } : {}),
+      resume: values.resume === true,
+      quiet: values.quiet === true,
+    };
   }
 
   let kind: Kind | undefined;
@@ -136,7 +240,36 @@ export function parsePlan(args: string[]): Plan | "help" {
         "--kind is for a URL or --start: a submission's webserve.py is blocking, webserve_nb.py nb",
       );
     }
-    return { ...common, mode: "submission", dir: values.submission };
+    let limits: Limits | undefined;
+    if (values.limits !== undefined) {
+      try {
+        limits = parseLimits(values.limits);
+      } catch (error) {
+        throw new UsageError((error as Error).message);
+      }
+    }
+    if (values.rubric !== undefined && values.gradescope === undefined) {
+      throw new UsageError(
+        "--rubric with --submission needs --gradescope FILE",
+      );
+    }
+    if (values.gradescope !== undefined && only !== undefined) {
+      throw new UsageError(
+        "--gradescope grades the whole submission: leave out --only",
+      );
+    }
+    return {
+      ...common,
+      mode: "submission",
+      dir: values.submission,
+      missingOk: values["missing-ok"] === true ||
+        values.gradescope !== undefined,
+      ...(limits ? { limits } : {}),
+      ...(values.gradescope !== undefined
+        ? { gradescope: values.gradescope }
+        : {}),
+      ...(values.rubric !== undefined ? { rubric: values.rubric } : {}),
+    };
   }
   if (only === "structure") {
     throw new UsageError("--only structure needs --submission DIR");
@@ -211,7 +344,14 @@ interface Section {
   /** Where it is, for a URL. */
   target?: Target;
   /** How to start it, for --start and --submission. */
-  start?: { command: string[]; cwd?: string; env?: Record<string, string> };
+  start?: {
+    command: string[];
+    cwd?: string;
+    env?: Record<string, string>;
+    prefix?: string[];
+  };
+  /** Why it cannot be started at all (a submission without the file). */
+  missing?: string;
   /** Its checks. */
   checks: Check[];
 }
@@ -221,12 +361,12 @@ interface Section {
  * root but says where it was started in `INIT_CWD`. Relative paths and
  * `--start` commands are taken from there.
  */
-function userDir(): string {
+export function userDir(): string {
   return Deno.env.get("INIT_CWD") ?? Deno.cwd();
 }
 
 /** `path` taken from the user's folder unless it is absolute. */
-function fromUserDir(path: string): string {
+export function fromUserDir(path: string): string {
   return path.startsWith("/") ? path : `${userDir()}/${path}`;
 }
 
@@ -235,7 +375,7 @@ const PYTHON_ENV = { PYTHONDONTWRITEBYTECODE: "1", PYTHONUNBUFFERED: "1" };
 
 /** The sections of a plan, after the checks a usage error needs (folder, python3). */
 async function sectionsOf(
-  plan: Plan,
+  plan: Exclude<Plan, ClassPlan>,
 ): Promise<{ sections: Section[]; preface: string }> {
   if (plan.mode !== "submission") {
     const kind = plan.kind
@@ -268,24 +408,35 @@ async function sectionsOf(
     if (error instanceof UsageError) throw error;
     throw new UsageError(`--submission ${plan.dir}: no such folder`);
   }
+  const missing = new Map<string, string>();
   for (const file of ["webserve.py", "webserve_nb.py"]) {
     try {
       await Deno.stat(`${dir}/${file}`);
     } catch {
-      throw new UsageError(
-        `--submission ${plan.dir}: no ${file} there (a submission holds webserve.py and webserve_nb.py)`,
-      );
+      if (!plan.missingOk) {
+        throw new UsageError(
+          `--submission ${plan.dir}: no ${file} there (a submission holds webserve.py and webserve_nb.py)`,
+        );
+      }
+      missing.set(file, `the submission has no ${file}`);
     }
   }
   const version = await pythonVersion();
   if (version === undefined) {
     throw new UsageError(`--submission needs ${PYTHON} on PATH`);
   }
+  const prefix = plan.limits ? prlimitPrefix(plan.limits) : undefined;
   const server = (file: string, kind: Kind): Section => ({
     heading: `${file} (${kind === "nb" ? "non-blocking" : "blocking"})`,
     server: file,
     kind,
-    start: { command: [PYTHON, file, "{port}"], cwd: dir, env: PYTHON_ENV },
+    start: {
+      command: [PYTHON, file, "{port}"],
+      cwd: dir,
+      env: PYTHON_ENV,
+      ...(prefix ? { prefix } : {}),
+    },
+    ...(missing.has(file) ? { missing: missing.get(file) } : {}),
     checks: serverChecks(kind, plan.only),
   });
   const sections = plan.only === "structure"
@@ -294,7 +445,7 @@ async function sectionsOf(
   if (plan.only === undefined || plan.only === "structure") {
     sections.push({
       heading: "structure",
-      checks: structureChecks(dir, PYTHON),
+      checks: structureChecks(dir, PYTHON, prefix),
     });
   }
   return {
@@ -354,24 +505,51 @@ function terminalOutput(): Output {
   };
 }
 
+/** The one-line usage printed after a usage error. */
+const SHORT_USAGE =
+  `usage: deno task probe URL | --start "CMD {port}" | --submission DIR | --class DIR --out OUTDIR [--help for the options]`;
+
+/** Reads the rubric file `path` (from the user's folder), or the default; throws {@link UsageError}. */
+export async function loadRubric(path: string | undefined): Promise<Rubric> {
+  if (path === undefined) return DEFAULT_RUBRIC;
+  let text: string;
+  try {
+    text = await Deno.readTextFile(fromUserDir(path));
+  } catch (error) {
+    throw new UsageError(
+      `--rubric ${path}: ${
+        error instanceof Deno.errors.NotFound ? "no such file" : String(error)
+      }`,
+    );
+  }
+  try {
+    return parseRubric(text, `--rubric ${path}`);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
 /** Runs `deno task probe` with `args`; resolves to the exit status. */
 export async function main(args: string[]): Promise<number> {
   let plan: Plan | "help";
   let sections: Section[];
   let preface: string;
+  let rubric: Rubric | undefined;
   try {
     plan = parsePlan(args);
     if (plan === "help") {
       console.log(USAGE);
       return 0;
     }
+    if (plan.mode === "class") return await runClass(plan);
+    if (plan.mode === "submission" && plan.gradescope !== undefined) {
+      rubric = await loadRubric(plan.rubric);
+    }
     ({ sections, preface } = await sectionsOf(plan));
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
     console.error(`probe: ${error.message}`);
-    console.error(
-      `usage: deno task probe URL | --start "CMD {port}" | --submission DIR [--kind blocking|nb] [--only GROUP] [--json FILE] [-q]`,
-    );
+    console.error(SHORT_USAGE);
     return 2;
   }
   const style: Style = {
@@ -402,11 +580,15 @@ export async function main(args: string[]): Promise<number> {
       let target = section.target;
       let launched: Launched | undefined;
       let launchError: string | undefined;
-      if (section.start) {
+      if (section.missing !== undefined) {
+        launchError = section.missing;
+        report.error = launchError;
+      } else if (section.start) {
         try {
           launched = await launch(section.start.command, {
             cwd: section.start.cwd,
             env: section.start.env,
+            prefix: section.start.prefix,
           });
           running.add(launched);
           target = { hostname: "127.0.0.1", port: launched.port };
@@ -468,6 +650,7 @@ export async function main(args: string[]): Promise<number> {
         const stopped = await launched.stop();
         running.delete(launched);
         report.stopped = stopped;
+        report.output = launched.output();
         const crashed = launched.stderrTail();
         if (!plan.quiet || !stopped.clean) {
           out.line(
@@ -480,8 +663,34 @@ export async function main(args: string[]): Promise<number> {
         }
       }
     }
+    // Init of its own PID namespace (inside --class): whatever is left is the submission's.
+    const leftovers = Deno.pid === 1 ? await reapNamespace() : [];
+    if (leftovers.length && !plan.quiet) {
+      out.line(
+        `  left running, killed: ${
+          leftovers.map((p) => p.command).join(" | ")
+        }`,
+      );
+    }
     out.line("");
     for (const line of summaryLines(results, style)) out.line(line);
+    if (plan.mode === "submission" && plan.gradescope !== undefined) {
+      try {
+        await writeGradescope(
+          fromUserDir(plan.gradescope),
+          rubric ?? DEFAULT_RUBRIC,
+          results,
+          servers,
+        );
+      } catch (error) {
+        console.error(
+          `probe: cannot write ${plan.gradescope}: ${
+            error instanceof Error ? error.message : error
+          }`,
+        );
+        return 2;
+      }
+    }
     if (plan.json !== undefined) {
       const target = plan.mode === "url"
         ? plan.url
@@ -491,7 +700,16 @@ export async function main(args: string[]): Promise<number> {
       try {
         await Deno.writeTextFile(
           fromUserDir(plan.json),
-          jsonReport({ mode: plan.mode, target, servers, results }),
+          jsonReport({
+            mode: plan.mode,
+            target,
+            servers,
+            results,
+            ...(plan.mode === "submission" && plan.limits
+              ? { limits: plan.limits }
+              : {}),
+            ...(Deno.pid === 1 ? { leftovers } : {}),
+          }),
         );
       } catch (error) {
         console.error(

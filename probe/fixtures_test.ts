@@ -1,56 +1,69 @@
 /**
- * The fixtures' promise: each flawed submission is the model pair with one
- * classic mistake, marked `FLAW:`, in one file; its other files are the
+ * The fixtures' promise: each flawed or hostile submission is the model pair
+ * with one named change, its lines found exactly once in the model and marked
+ * `FLAW:` or `HOSTILE:` where they change it; every other file is the
  * model's, byte for byte. (Which checks each flaw fails is
- * tests/probe_test.ts's business.)
+ * tests/probe_test.ts's business; what class mode makes of the hostile ones,
+ * tests/probe_class_test.ts's.)
  */
 
 import assert from "node:assert/strict";
+import {
+  applyChange,
+  CHANGES,
+  FLAWS,
+  HOSTILE,
+  MODEL_FILES,
+  modelFiles,
+} from "./fixtures/fixtures.ts";
 
-const FIXTURES = new URL("./fixtures/", import.meta.url);
-const FILES = ["handler.py", "webserve.py", "webserve_nb.py"];
+const model = await modelFiles();
 
-async function read(fixture: string, file: string): Promise<string> {
-  return await Deno.readTextFile(new URL(`${fixture}/${file}`, FIXTURES));
-}
-
-const flawed: string[] = [];
-for await (const entry of Deno.readDir(FIXTURES)) {
-  if (entry.isDirectory && entry.name !== "correct") flawed.push(entry.name);
-}
-flawed.sort();
-
-Deno.test("fixtures hold the model pair and at least six flawed submissions of the same three files", async () => {
-  assert.ok(flawed.length >= 6, flawed.join(", "));
-  for (const fixture of ["correct", ...flawed]) {
-    const names: string[] = [];
-    for await (const entry of Deno.readDir(new URL(fixture, FIXTURES))) {
-      names.push(entry.name);
-    }
-    assert.deepEqual(names.sort(), FILES, fixture);
+Deno.test("fixtures hold the model pair, seven flaws and the hostile submissions, each named once", () => {
+  assert.deepEqual([...model.keys()], MODEL_FILES);
+  for (const [file, text] of model) {
+    assert.doesNotMatch(text, /FLAW|HOSTILE/, file);
   }
-  for (const file of FILES) {
-    assert.doesNotMatch(await read("correct", file), /FLAW/);
-  }
+  assert.equal(FLAWS.length, 7);
+  assert.ok(HOSTILE.length >= 8);
+  const names = CHANGES.map((c) => c.name);
+  assert.equal(new Set(names).size, names.length, names.join(", "));
 });
 
-for (const fixture of flawed) {
-  Deno.test(`fixture ${fixture} differs from the model in one file, at one marked flaw`, async () => {
-    const changed: string[] = [];
-    for (const file of FILES) {
-      const [model, flaw] = [
-        await read("correct", file),
-        await read(fixture, file),
-      ];
-      if (model !== flaw) {
-        changed.push(file);
-        assert.equal(
-          flaw.match(/FLAW:/g)?.length,
-          1,
-          `${fixture}/${file} marks its flaw once`,
-        );
+for (const change of CHANGES) {
+  Deno.test(`fixture ${change.name} is the model with one marked change: ${change.mistake}`, async () => {
+    const files = await applyChange(model, change);
+    const marker = change.kind === "flaw" ? "FLAW:" : "HOSTILE:";
+    for (const file of MODEL_FILES) {
+      const [before, after] = [model.get(file), files.get(file)];
+      if (change.remove?.includes(file)) {
+        assert.equal(after, undefined, `${file} is left out`);
+        continue;
       }
+      const edits = (change.edits ?? []).filter((e) => e.file === file);
+      if (edits.length === 0) {
+        assert.equal(after, before, `${file} is the model's`);
+        continue;
+      }
+      assert.notEqual(after, before, `${file} changes`);
+      assert.equal(
+        after?.split(marker).length,
+        edits.length + 1,
+        `${file} marks each change once`,
+      );
     }
-    assert.equal(changed.length, 1, `${fixture} changes ${changed.join(", ")}`);
+    for (const file of change.add ?? []) assert.ok(files.has(file), file);
   });
 }
+
+Deno.test("applyChange fails loudly when the model no longer holds a change's lines", async () => {
+  await assert.rejects(
+    applyChange(model, {
+      name: "stale",
+      kind: "flaw",
+      mistake: "lines the model lost",
+      edits: [{ file: "handler.py", find: ["no such line"], replace: ["x"] }],
+    }),
+    /stale: handler\.py holds its lines 0 times, not once/,
+  );
+});

@@ -9,13 +9,18 @@
  * @module
  */
 
-import { closeQuietly, delay } from "./kit.ts";
+import { type CapturedOutput, OutputCapture } from "./capture.ts";
+import { closeQuietly, delay, raceTimeout } from "./kit.ts";
+import { listProcesses } from "./procs.ts";
 
 /** How long a server may take to listen. */
 export const READY_MS = 10_000;
 
 /** How long a server may take to stop on SIGTERM before it is killed. */
 export const STOP_MS = 3000;
+
+/** How long its output may take to end once it has: a daemon it left can hold the pipes for ever. */
+const DRAIN_MS = 1000;
 
 /** How many lines of a server's output are kept for error messages. */
 const TAIL_LINES = 8;
@@ -30,6 +35,8 @@ export interface Launched {
   exited(): Deno.CommandStatus | undefined;
   /** The last lines it wrote to stderr. */
   stderrTail(): string[];
+  /** Its stdout and stderr, capped: the first and the last KiB of each. */
+  output(): { stdout: CapturedOutput; stderr: CapturedOutput };
   /** Stops it; resolves to how it ended. */
   stop(): Promise<Stopped>;
 }
@@ -40,6 +47,8 @@ export interface Stopped {
   clean: boolean;
   /** One line, e.g. `stopped by SIGTERM`. */
   how: string;
+  /** Processes still in its process group after it ended, killed then (children that ignore SIGTERM). */
+  leftInGroup?: number;
 }
 
 /** The command could not be started, or did not listen: `message` is one line. */
@@ -58,22 +67,6 @@ export function withPort(template: string[], port: number): string[] {
   return template.map((word) => word.replaceAll("{port}", String(port)));
 }
 
-/** Keeps the last lines of a stream of text. */
-function tail(
-  stream: ReadableStream<Uint8Array>,
-  lines: string[],
-): Promise<void> {
-  return stream.pipeThrough(new TextDecoderStream()).pipeTo(
-    new WritableStream({
-      write(text) {
-        const parts = ((lines.pop() ?? "") + text).split("\n");
-        lines.push(...parts);
-        lines.splice(0, Math.max(0, lines.length - TAIL_LINES - 1));
-      },
-    }),
-  ).catch(() => {});
-}
-
 function describeStatus(status: Deno.CommandStatus): string {
   return status.signal
     ? `killed by ${status.signal}`
@@ -83,15 +76,21 @@ function describeStatus(status: Deno.CommandStatus): string {
 /** Starts `template` (with a free port for `{port}`) and waits until it accepts connections on 127.0.0.1. */
 export async function launch(
   template: string[],
-  options: { cwd?: string; env?: Record<string, string>; readyMs?: number } =
-    {},
+  options: {
+    cwd?: string;
+    env?: Record<string, string>;
+    readyMs?: number;
+    /** Words run before the command, e.g. `prlimit --cpu=30 --`: the limits it runs under. */
+    prefix?: string[];
+  } = {},
 ): Promise<Launched> {
   const port = freePort();
   const command = withPort(template, port);
+  const argv = [...(options.prefix ?? []), ...command];
   let child: Deno.ChildProcess;
   try {
-    child = new Deno.Command(command[0], {
-      args: command.slice(1),
+    child = new Deno.Command(argv[0], {
+      args: argv.slice(1),
       cwd: options.cwd,
       env: options.env,
       stdin: "null",
@@ -101,32 +100,31 @@ export async function launch(
     }).spawn();
   } catch (error) {
     throw new LaunchError(
-      `cannot start ${command[0]}: ${
+      `cannot start ${argv[0]}: ${
         error instanceof Deno.errors.NotFound
           ? "no such program"
           : String(error)
       }`,
     );
   }
-  const stdout: string[] = [];
-  const stderr: string[] = [];
+  const stdout = new OutputCapture();
+  const stderr = new OutputCapture();
   const draining = Promise.all([
-    tail(child.stdout, stdout),
-    tail(child.stderr, stderr),
+    stdout.drain(child.stdout),
+    stderr.drain(child.stderr),
   ]);
   let status: Deno.CommandStatus | undefined;
   const ended = child.status.then((s) => (status = s));
-  const stderrTail = () =>
-    stderr.filter((line) => line.trim() !== "").slice(-TAIL_LINES);
+  const stderrTail = () => stderr.lastLines(TAIL_LINES);
 
   const readyMs = options.readyMs ?? READY_MS;
   const deadline = performance.now() + readyMs;
   while (!(await listening(port))) {
     const late = performance.now() > deadline;
     if (status !== undefined || late) {
-      if (status === undefined) killGroup(child.pid, "SIGKILL");
+      killGroup(child.pid, "SIGKILL"); // it, or what it left in its group
       const final = await ended;
-      await draining;
+      await raceTimeout(draining, DRAIN_MS); // a daemon it left may hold the pipes open
       const lines = stderrTail();
       const said = lines.length
         ? `; its last stderr lines: ${lines.join(" | ")}`
@@ -148,35 +146,43 @@ export async function launch(
     command,
     exited: () => status,
     stderrTail,
+    output: () => ({ stdout: stdout.captured(), stderr: stderr.captured() }),
     async stop(): Promise<Stopped> {
+      const left = (count: number) => count ? { leftInGroup: count } : {};
       if (status !== undefined) {
-        await draining;
+        const count = await killLeftovers(child.pid);
+        await raceTimeout(draining, DRAIN_MS); // a daemon it left may hold the pipes open
         return {
           clean: false,
           how: `it had already exited during the probe (${
             describeStatus(status)
-          })`,
+          })${leftovers(count)}`,
+          ...left(count),
         };
       }
       killGroup(child.pid, "SIGTERM");
       const timer = setTimeout(() => killGroup(child.pid, "SIGKILL"), STOP_MS);
       const final = await ended;
       clearTimeout(timer);
-      killGroup(child.pid, "SIGKILL"); // anything it left behind in its group
-      await draining;
+      const count = await killLeftovers(child.pid);
+      await raceTimeout(draining, DRAIN_MS); // a daemon it left may hold the pipes open
       if (final.signal === "SIGKILL") {
         return {
           clean: false,
           how: `it did not stop within ${
             STOP_MS / 1000
-          } s of SIGTERM, so it was killed`,
+          } s of SIGTERM, so it was killed${leftovers(count)}`,
+          ...left(count),
         };
       }
       return {
-        clean: true,
-        how: final.signal
-          ? `stopped by ${final.signal}`
-          : `stopped on SIGTERM (exit code ${final.code})`,
+        clean: count === 0,
+        how: `${
+          final.signal
+            ? `stopped by ${final.signal}`
+            : `stopped on SIGTERM (exit code ${final.code})`
+        }${leftovers(count)}`,
+        ...left(count),
       };
     },
   };
@@ -190,6 +196,21 @@ async function listening(port: number): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+function leftovers(count: number): string {
+  return count
+    ? `; ${count} process${
+      count === 1 ? "" : "es"
+    } it left in its process group had to be killed`
+    : "";
+}
+
+/** Kills what is left in the child's process group once it has ended; resolves to how many there were. */
+async function killLeftovers(pgid: number): Promise<number> {
+  const members = (await listProcesses()).filter((p) => p.pgid === pgid);
+  killGroup(pgid, "SIGKILL");
+  return members.length;
 }
 
 /** Signals the child's whole process group; quiet if it is gone. */

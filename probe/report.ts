@@ -8,6 +8,9 @@
  */
 
 import type { Group } from "./check.ts";
+import type { CapturedOutput } from "./capture.ts";
+import type { Limits } from "./class/limits.ts";
+import type { Leftover } from "./class/reap.ts";
 import type { Stopped } from "./launch.ts";
 import type { CheckResult } from "./runner.ts";
 
@@ -184,6 +187,8 @@ export interface ServerReport {
   stopped?: Stopped;
   /** Why it could not be probed, if so. */
   error?: string;
+  /** Its stdout and stderr (the first and the last KiB), if the probe started it. */
+  output?: { stdout: CapturedOutput; stderr: CapturedOutput };
 }
 
 /** The whole run, for `--json`. */
@@ -196,6 +201,10 @@ export interface RunReport {
   servers: ServerReport[];
   /** Every check, in order. */
   results: CheckResult[];
+  /** The limits the submission's programs ran under (`--limits`), if any. */
+  limits?: Limits;
+  /** Processes of the submission left running at the end and killed (inside its own PID namespace). */
+  leftovers?: Leftover[];
 }
 
 /** The JSON document `--json` writes. */
@@ -207,6 +216,8 @@ export function jsonReport(run: RunReport): string {
       mode: run.mode,
       target: run.target,
       servers: run.servers,
+      ...(run.limits ? { limits: run.limits } : {}),
+      ...(run.leftovers ? { leftovers: run.leftovers } : {}),
       checks: run.results.map((r) => ({ ...r, ms: Math.round(r.ms) })),
       summary: {
         ...counts,

@@ -8,10 +8,14 @@
  */
 
 import type { Check, Verdict } from "./check.ts";
+import { OutputCapture } from "./capture.ts";
 import { raceTimeout, TIMED_OUT } from "./kit.ts";
 
 const SCRIPT = new URL("./structure_check.py", import.meta.url);
 const MARKER = "probe-structure-result:";
+
+/** The most of structure_check.py's stdout kept: its answer, the last line, is far shorter. */
+const ANSWER_BYTES = 64 * 1024;
 
 /** How long one python3 run may take in all (its imports are bounded at 2 s each). */
 const PYTHON_MS = 8000;
@@ -48,26 +52,42 @@ interface SharedAnswer {
 async function runScript<T>(
   python: string,
   args: string[],
+  prefix: string[],
 ): Promise<T | string> {
-  const child = new Deno.Command(python, {
-    args: [decodeURIComponent(SCRIPT.pathname), ...args],
+  const argv = [
+    ...prefix,
+    python,
+    decodeURIComponent(SCRIPT.pathname),
+    ...args,
+  ];
+  const child = new Deno.Command(argv[0], {
+    args: argv.slice(1),
     stdin: "null",
     stdout: "piped",
     stderr: "piped",
     env: { PYTHONDONTWRITEBYTECODE: "1" },
   }).spawn();
-  const output = await raceTimeout(child.output(), PYTHON_MS);
-  if (output === TIMED_OUT) {
-    child.kill("SIGKILL");
+  // Capped: a submission may flood its output at import. The answer is the last line.
+  const stdout = new OutputCapture(ANSWER_BYTES);
+  const stderr = new OutputCapture();
+  const drained = Promise.all([
+    stdout.drain(child.stdout),
+    stderr.drain(child.stderr),
+  ]);
+  const status = await raceTimeout(child.status, PYTHON_MS);
+  if (status === TIMED_OUT) {
+    try {
+      child.kill("SIGKILL");
+    } catch { /* gone meanwhile */ }
     await child.status;
     return `python3 did not finish within ${PYTHON_MS / 1000} s`;
   }
-  const stdout = new TextDecoder().decode(output.stdout);
-  const line = stdout.split("\n").findLast((l) => l.startsWith(MARKER));
+  await raceTimeout(drained, PYTHON_MS); // a child it left may hold the pipes open
+  const line = stdout.end().split("\n").findLast((l) => l.startsWith(MARKER));
   if (line === undefined) {
-    const stderr = new TextDecoder().decode(output.stderr).trim().split("\n")
-      .slice(-2).join(" | ");
-    return `python3 gave no answer (exit ${output.code}): ${stderr}`;
+    return `python3 gave no answer (${
+      status.signal ? `killed by ${status.signal}` : `exit ${status.code}`
+    }): ${stderr.lastLines(2).join(" | ")}`;
   }
   return JSON.parse(line.slice(MARKER.length)) as T;
 }
@@ -159,8 +179,12 @@ function unusedPort(): number {
   return port;
 }
 
-/** The checks of group `structure` for the submission in `dir`, run with `python`. */
-export function structureChecks(dir: string, python: string): Check[] {
+/** The checks of group `structure` for the submission in `dir`, run with `python` (after `prefix`, e.g. prlimit's words). */
+export function structureChecks(
+  dir: string,
+  python: string,
+  prefix: string[] = [],
+): Check[] {
   let runs:
     | Promise<
       [ImportAnswer | string, ImportAnswer | string, SharedAnswer | string]
@@ -173,14 +197,18 @@ export function structureChecks(dir: string, python: string): Check[] {
         String(unusedPort()),
         "import",
         "webserve",
-      ]),
+      ], prefix),
       runScript<ImportAnswer>(python, [
         dir,
         String(unusedPort()),
         "import",
         "webserve_nb",
-      ]),
-      runScript<SharedAnswer>(python, [dir, String(unusedPort()), "shared"]),
+      ], prefix),
+      runScript<SharedAnswer>(
+        python,
+        [dir, String(unusedPort()), "shared"],
+        prefix,
+      ),
     ]);
   const check = (
     name: string,

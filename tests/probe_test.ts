@@ -13,6 +13,7 @@
 import assert from "node:assert/strict";
 import { runScript } from "../testing/commands.ts";
 import { startProjectServer } from "../testing/server_launcher.ts";
+import { writeFixture } from "../probe/fixtures/fixtures.ts";
 
 const PERMISSIONS = [
   "--allow-net",
@@ -226,9 +227,14 @@ Deno.test({
     "probe grades the fixtures and the project's servers exactly as each deserves",
   ignore: noPython !== undefined,
   async fn(t) {
+    // The flawed fixtures are made from the model answer as the test runs.
+    const made = await Deno.makeTempDir({ prefix: "probe-fixtures-" });
+    for (const fixture of Object.keys(FIXTURES)) {
+      await writeFixture(fixture, `${made}/${fixture}`);
+    }
     const submissions = Object.keys(FIXTURES).map((fixture) => ({
       fixture,
-      run: probe(["--submission", `probe/fixtures/${fixture}`]),
+      run: probe(["--submission", `${made}/${fixture}`]),
     }));
     const projects = PROJECT_SERVERS.map((server) => ({
       ...server,
@@ -317,6 +323,7 @@ Deno.test({
         assert.ok(result.ms < 6 * 6000, `took ${result.ms} ms`);
       },
     );
+    await Deno.remove(made, { recursive: true });
   },
 });
 
