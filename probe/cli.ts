@@ -571,6 +571,27 @@ export async function main(args: string[]): Promise<number> {
   Deno.addSignalListener("SIGINT", onInterrupt);
   try {
     if (!plan.quiet) out.line(preface);
+    // Every server starts at once (each on its own port), so that one that never
+    // listens costs its wait once, not once per server; they are probed in turn.
+    const launches = new Map<Section, Promise<Launched | LaunchError>>();
+    for (const section of sections) {
+      if (section.missing !== undefined || !section.start) continue;
+      const start = section.start;
+      launches.set(
+        section,
+        launch(start.command, {
+          cwd: start.cwd,
+          env: start.env,
+          prefix: start.prefix,
+        }).then((launched) => {
+          running.add(launched);
+          return launched;
+        }, (error) => {
+          if (error instanceof LaunchError) return error;
+          throw error;
+        }),
+      );
+    }
     for (const section of sections) {
       const report: ServerReport = {
         label: section.heading,
@@ -584,19 +605,14 @@ export async function main(args: string[]): Promise<number> {
         launchError = section.missing;
         report.error = launchError;
       } else if (section.start) {
-        try {
-          launched = await launch(section.start.command, {
-            cwd: section.start.cwd,
-            env: section.start.env,
-            prefix: section.start.prefix,
-          });
-          running.add(launched);
+        const started = await launches.get(section);
+        if (started instanceof LaunchError) {
+          launchError = started.message;
+          report.error = launchError;
+        } else if (started) {
+          launched = started;
           target = { hostname: "127.0.0.1", port: launched.port };
           report.command = launched.command.join(" ");
-        } catch (error) {
-          if (!(error instanceof LaunchError)) throw error;
-          launchError = error.message;
-          report.error = launchError;
         }
       }
       if (plan.mode === "start" && launchError !== undefined) {

@@ -1,9 +1,9 @@
 """Lists the live processes this user can see, for the probe: one JSON line
 of [pid, pgid, command, marked] per process (zombies, which have ended,
-and this script itself left out). `marked` is true when the process's
-environment holds the string given as the first argument.
+and this script itself left out). `marked` is true when an entry of the
+process's environment starts with the string given as the first argument.
 
-    python3 procs.py [NAME=VALUE]
+    python3 procs.py [NAME=VALUE, or NAME= for any value]
 
 (Deno can read /proc only with --allow-all; python3 is needed anyway.)
 """
@@ -31,7 +31,7 @@ def main(argv):
             if needle is not None:
                 try:
                     with open(f"/proc/{name}/environ", "rb") as f:
-                        marked = needle in f.read().split(b"\0")
+                        marked = any(entry.startswith(needle) for entry in f.read().split(b"\0"))
                 except OSError:
                     pass
             found.append([int(name), int(after[2]), command, marked])

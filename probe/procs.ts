@@ -18,7 +18,7 @@ export interface Proc {
   pgid: number;
   /** Its command line. */
   command: string;
-  /** Whether its environment holds the `NAME=VALUE` asked about. */
+  /** Whether an entry of its environment starts with the `NAME=VALUE` (or `NAME=`) asked about. */
   marked: boolean;
 }
 

@@ -14,6 +14,11 @@ import assert from "node:assert/strict";
 import { runScript } from "../testing/commands.ts";
 import { startProjectServer } from "../testing/server_launcher.ts";
 import { writeFixture } from "../probe/fixtures/fixtures.ts";
+import {
+  expectedFailures,
+  FIXTURES,
+  SUBMISSION_CHECKS,
+} from "../testing/probe_verdicts.ts";
 
 const PERMISSIONS = [
   "--allow-net",
@@ -90,132 +95,19 @@ async function probe(args: string[]): Promise<ProbeRun> {
   }
 }
 
-/** `server check-id` for every failed check, sorted. */
+/** `server:check-id` (a structure check: its id alone) for every failed check, sorted. */
 function failures(run: ProbeRun): string[] {
   return run.checks.filter((c) => c.verdict === "fail").map((c) =>
-    `${c.server ?? "-"} ${c.id}`
+    c.server ? `${c.server}:${c.id}` : c.id
   ).sort();
 }
 
-/** Every check of a submission run but the structure ones (which have no server). */
-const HELLO = [
-  "get-root",
-  "get-nested",
-  "get-percent-encoded",
-  "post",
-  "query-ignored",
-  "head",
-].map((n) => `hello.${n}`);
-const BODIES = ["content-length", "chunked", "body-in-pieces", "large-body"]
-  .map((n) => `bodies.${n}`);
-const FRAMING = [
-  "keep-alive",
-  "head-in-two-writes",
-  "head-in-three-writes",
-  "pipelined",
-  "connection-close",
-  "http-1.0",
-  "expect-100-continue",
-  "firefox",
-].map((n) => `framing.${n}`);
-
 /**
- * Per fixture, exactly the checks that must fail: on both servers (its
- * handler.py is shared), on webserve_nb.py alone, and of the structure. A
- * check not named must pass.
+ * The submissions probed one at a time here (every fixture is graded in
+ * tests/probe_class_test.ts, as a class); query_echoed also writes its
+ * Gradescope results.
  */
-const FIXTURES: Record<
-  string,
-  { both?: string[]; nb?: string[]; structure?: string[]; why: string }
-> = {
-  correct: { why: "the model answer passes everything" },
-  query_echoed: {
-    both: ["hello.query-ignored"],
-    why: "only the request with a query string is answered wrongly",
-  },
-  body_left_in_buffer: {
-    both: [
-      ...BODIES,
-      "framing.expect-100-continue", // its body is read as the next request
-      "responses.bad-framing", // a bad chunk size goes unseen when the chunked body is never read
-    ],
-    why:
-      "a body is read as the start of the next request; requests without a body are served",
-  },
-  one_recv_per_request: {
-    both: [
-      "bodies.body-in-pieces", // the head's read is taken as the whole request, the pieces as new ones
-      "bodies.large-body", // so are the later reads of a 256 KiB body
-      "framing.head-in-two-writes", // a half head is parsed as a whole one
-      "framing.head-in-three-writes",
-      "framing.pipelined", // the second and third requests are dropped with the first read
-      "framing.expect-100-continue", // no 100 (the body is taken as there); the body is a new request
-      "responses.bad-framing", // the chunked body is never parsed, so bad chunk sizes pass as 200
-      "responses.bad-oversized", // the first 16 KiB of a 1 MiB head are taken as a whole head: 200
-    ],
-    why:
-      "a request that comes in one read (with its body) is served; anything spread over reads is not",
-  },
-  nb_serves_one_at_a_time: {
-    nb: [
-      "concurrency.idle-neighbour",
-      "concurrency.trickling-neighbour",
-      "concurrency.flooding-neighbour",
-    ],
-    why:
-      "only the loop of webserve_nb.py changes; one client at a time is all else needs",
-  },
-  silent_on_bad_request: {
-    both: [
-      "responses.bad-request-line",
-      "responses.bad-header",
-      "responses.bad-framing",
-      "responses.bad-oversized",
-    ],
-    why:
-      "every bad request is met with a close; for bytes that are not HTTP at all a close is allowed",
-  },
-  no_status_line: {
-    both: [
-      ...HELLO,
-      ...BODIES,
-      ...FRAMING,
-      "responses.unusual-but-valid",
-      "responses.still-serving",
-      "concurrency.idle-neighbour",
-    ],
-    nb: ["concurrency.trickling-neighbour", "concurrency.flooding-neighbour"],
-    why:
-      "every 200 answer is bare text; error answers are still proper, and the structure is sound",
-  },
-  starts_at_import: {
-    structure: [
-      "structure.webserve-importable",
-      "structure.webserve-handle-connection", // cannot be looked at: the import never returns
-      "structure.one-shared-handle-connection", // nor compared
-    ],
-    why:
-      "run as a script it serves as well as the model; only importing it goes wrong",
-  },
-};
-
-/** The checks of one server in a submission run, and of the structure. */
-const SUBMISSION_CHECKS = {
-  blocking: 26,
-  nb: 28,
-  structure: 5,
-};
-
-function expectedFailures(fixture: keyof typeof FIXTURES): string[] {
-  const spec = FIXTURES[fixture];
-  return [
-    ...(spec.both ?? []).flatMap((
-      id,
-    ) => [`webserve.py ${id}`, `webserve_nb.py ${id}`]),
-    ...(spec.nb ?? []).map((id) => `webserve_nb.py ${id}`),
-    ...(spec.structure ?? []).map((id) => `- ${id}`),
-  ].sort();
-}
+const DIRECT = ["correct", "query_echoed"] as const;
 
 const PROJECT_SERVERS = [
   { script: "webserve.ts", kind: "blocking", checks: 26 },
@@ -224,17 +116,22 @@ const PROJECT_SERVERS = [
 
 Deno.test({
   name:
-    "probe grades the fixtures and the project's servers exactly as each deserves",
+    "probe grades submissions and the project's servers exactly as each deserves, and writes Gradescope's results.json",
   ignore: noPython !== undefined,
   async fn(t) {
     // The flawed fixtures are made from the model answer as the test runs.
     const made = await Deno.makeTempDir({ prefix: "probe-fixtures-" });
-    for (const fixture of Object.keys(FIXTURES)) {
+    for (const fixture of DIRECT) {
       await writeFixture(fixture, `${made}/${fixture}`);
     }
-    const submissions = Object.keys(FIXTURES).map((fixture) => ({
+    const gradescope = `${made}/results.json`;
+    const submissions = DIRECT.map((fixture) => ({
       fixture,
-      run: probe(["--submission", `${made}/${fixture}`]),
+      run: probe([
+        "--submission",
+        `${made}/${fixture}`,
+        ...(fixture === "query_echoed" ? ["--gradescope", gradescope] : []),
+      ]),
     }));
     const projects = PROJECT_SERVERS.map((server) => ({
       ...server,
@@ -323,6 +220,53 @@ Deno.test({
         assert.ok(result.ms < 6 * 6000, `took ${result.ms} ms`);
       },
     );
+    await t.step(
+      "probe --submission --gradescope writes results.json: the score on the default rubric, and per check its name, score, max_score, status and output",
+      async () => {
+        await submissions[1].run;
+        const results = JSON.parse(await Deno.readTextFile(gradescope));
+        assert.deepEqual(Object.keys(results).sort(), [
+          "output",
+          "score",
+          "tests",
+        ]);
+        // Two of hello's 12 checks fail (one per server): 1.0 - 2/12 of a point.
+        assert.equal(results.score, 4.83);
+        assert.equal(
+          results.tests.length,
+          SUBMISSION_CHECKS.blocking + SUBMISSION_CHECKS.nb +
+            SUBMISSION_CHECKS.structure,
+        );
+        for (const test of results.tests) {
+          assert.deepEqual(Object.keys(test).sort(), [
+            "max_score",
+            "name",
+            "output",
+            "score",
+            "status",
+          ]);
+          assert.ok(["passed", "failed"].includes(test.status));
+          assert.equal(
+            test.score,
+            test.status === "passed" ? test.max_score : 0,
+          );
+          assert.match(test.output, /expected: /);
+        }
+        const failed = results.tests.filter((t: { status: string }) =>
+          t.status === "failed"
+        ).map((t: { name: string }) => t.name);
+        assert.deepEqual(failed, [
+          "webserve.py: hello.query-ignored",
+          "webserve_nb.py: hello.query-ignored",
+        ]);
+        const total = results.tests.reduce(
+          (sum: number, t: { max_score: number }) => sum + t.max_score,
+          0,
+        );
+        assert.ok(Math.abs(total - 5) < 0.05, `max scores sum to ${total}`);
+        assert.match(results.output, /^4\.83\/5 points; 57\/59 checks passed/);
+      },
+    );
     await Deno.remove(made, { recursive: true });
   },
 });
@@ -339,7 +283,34 @@ const SILENT_SERVER = [
 ].join("\n");
 
 Deno.test("probe command line ends a usage error in one line and exit status 2", async () => {
+  const rubric = await Deno.makeTempFile({ suffix: ".json" });
+  await Deno.writeTextFile(
+    rubric,
+    JSON.stringify({ points: { hello: 2, greetings: 3 } }),
+  );
+  const out = await Deno.makeTempDir();
   const cases: [string[], RegExp][] = [
+    [["--class", "probe"], /^probe: --class needs --out OUTDIR/],
+    [
+      ["--class", "no/such/folder", "--out", out],
+      /^probe: --class no\/such\/folder: no such folder$/,
+    ],
+    [
+      ["--class", "probe", "--out", out, "--jobs", "0"],
+      /^probe: --jobs takes a whole number from 1 to 64, not "0"$/,
+    ],
+    [
+      ["--class", "probe", "--out", out, "--rubric", rubric],
+      /^probe: --rubric .*: unknown check or group "greetings" \(groups: hello, bodies/,
+    ],
+    [
+      ["http://127.0.0.1:8080", "--resume"],
+      /^probe: --resume is for --class$/,
+    ],
+    [
+      ["--submission", "probe", "--limits", "cpu=lots"],
+      /^probe: --limits: cpu needs a positive whole number, not "lots"$/,
+    ],
     [[], /^probe: give one of: a URL, --start/],
     [["--bogus"], /^probe: unknown option --bogus$/],
     [["ftp://127.0.0.1:21"], /^probe: only http:\/\/ URLs can be probed/],
@@ -378,6 +349,8 @@ Deno.test("probe command line ends a usage error in one line and exit status 2",
     assert.match(lines[1], /^usage: deno task probe/);
     assert.equal(result.stdout, "");
   }
+  await Deno.remove(rubric);
+  await Deno.remove(out, { recursive: true });
 });
 
 Deno.test("probe --help prints the usage and exits 0", async () => {

@@ -68,6 +68,9 @@ function serverFile(report: ServerReport): string {
 /** A launch error, without the command's paths and ports: `did not listen on port 8080 within 10 s; ...`. */
 function shortError(error: string): string {
   return error.replace(/^python3 (\S+\.py) \d+ /, "").replace(
+    /on port \d+/,
+    "on the port it was given",
+  ).replace(
     /; its last stderr lines: (.{0,120}).*$/,
     "; its stderr: $1",
   );
@@ -219,8 +222,10 @@ export function gradeRun(
     status: "graded",
     score: scored.score,
     max_score: scored.max,
-    reason: contained.length && failed.length === 0
-      ? `${reason}; contained: ${contained.length} (see the report)`
+    reason: contained.length
+      ? `${reason}; contained: ${contained[0]}${
+        contained.length > 1 ? `, and ${contained.length - 1} more` : ""
+      }`
       : reason,
     entries: scored.entries,
     failed,

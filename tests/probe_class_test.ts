@@ -1,0 +1,502 @@
+/**
+ * `deno task probe --class` as a grader runs it, on a class made of every
+ * fixture (the model answer, the seven flaws, the hostile submissions and the
+ * zips), plus a folder with a name made to break HTML. The class is graded
+ * twice at once, with --jobs 1 and --jobs 2: the verdicts must be the same.
+ * Then: the model (and the zip that nests it) gets the maximum; each flaw
+ * exactly its failures; each hostile one what it deserves, with what was
+ * contained; no process of any submission is left; grades.csv parses with
+ * Python's csv module; report.html works in headless Firefox; --resume
+ * regrades only what changed; --rubric replaces the points.
+ */
+
+import assert from "node:assert/strict";
+import { runScript } from "../testing/commands.ts";
+import { CHANGES, FLAWS, writeClass } from "../probe/fixtures/fixtures.ts";
+import { expectedFailures, FIXTURES } from "../testing/probe_verdicts.ts";
+import { listProcesses } from "../probe/procs.ts";
+import { TOKEN_VARIABLE } from "../probe/class/sandbox.ts";
+import type { StudentResult } from "../probe/class/outcome.ts";
+import { studentFile } from "../probe/class/gradebook.ts";
+
+const PERMISSIONS = [
+  "--allow-net",
+  "--allow-run",
+  "--allow-read",
+  "--allow-write",
+  "--allow-env",
+];
+
+const FIREFOX = "/usr/bin/firefox-esr";
+
+async function missing(
+  program: string,
+  args: string[],
+): Promise<string | undefined> {
+  try {
+    const output = await new Deno.Command(program, {
+      args,
+      stdout: "null",
+      stderr: "null",
+    }).output();
+    return output.success ? undefined : `${program} ${args.join(" ")} failed`;
+  } catch {
+    return `${program} is not on PATH`;
+  }
+}
+
+const noPython = await missing("python3", ["--version"]);
+if (noPython) console.log(`probe_class_test: skipped, ${noPython}`);
+const noFirefox = await missing(FIREFOX, ["--version"]);
+if (noFirefox) {
+  console.log(
+    `probe_class_test: the report's browser step is skipped, ${noFirefox} (apt-get install firefox-esr)`,
+  );
+}
+
+/** A student whose name is markup: an empty folder, refused at once; its name must come out as text. */
+const MARKUP_STUDENT = `<b id="injected">bold & "quoted", ok`;
+
+/** Students named after each hostile fixture that serves well: what the report must say was contained. */
+const CONTAINED: Record<string, RegExp> = {
+  floods_stdout:
+    /webserve\.py wrote 1\d\.\d MiB to stdout; the first and the last KiB are kept/,
+  eats_memory:
+    /webserve\.py ran out of address space \(MemoryError under the limit\)/,
+  forks_ignoring_sigterm:
+    /webserve\.py left 1 process in its process group \(e\.g\. ignoring SIGTERM\): killed/,
+  setsid_daemon:
+    /2 processes left running at the end \(e\.g\. setsid daemons\), killed|processes outlived the run and were killed/,
+};
+
+/** Hostile ones whose servers do not work: a lower score, and the reason. */
+const BROKEN: Record<string, { score: number; reason: RegExp }> = {
+  // Nothing runs, not even the import.
+  hangs_at_import: {
+    score: 0,
+    reason:
+      /^webserve\.py: did not listen on the port it was given within 10 s; webserve_nb\.py: did not listen/,
+  },
+  // The structure is the model's: its 0.5 points stand.
+  never_listens: {
+    score: 0.5,
+    reason: /^webserve\.py: did not listen on the port it was given/,
+  },
+  // Both servers start at once, and only one can have 8080: the other exits.
+  fixed_port: {
+    score: 0.5,
+    reason:
+      /^webserve\.py: (did not listen on the port it was given within 10 s|exited \(exit code 1\) before it listened)/,
+  },
+  // webserve.py is graded; webserve_nb.py's checks fail, and so do the structure's that need it.
+  only_webserve: {
+    score: 2.2,
+    reason:
+      /^webserve_nb\.py: the submission has no webserve_nb\.py; failed 31 of 59 checks/,
+  },
+  zip_slip: {
+    score: 0,
+    reason:
+      /^zip refused: the entry '\.\.\/outside\.txt' leaves the submission's folder$/,
+  },
+  [MARKUP_STUDENT]: {
+    score: 0,
+    reason: /^no webserve\.py or webserve_nb\.py, there or one folder deeper/,
+  },
+};
+
+async function readResults(
+  out: string,
+  students: string[],
+): Promise<Map<string, StudentResult>> {
+  const results = new Map<string, StudentResult>();
+  for (const student of students) {
+    results.set(
+      student,
+      JSON.parse(await Deno.readTextFile(`${out}/${studentFile(student)}`)),
+    );
+  }
+  return results;
+}
+
+/** What must be the same whatever --jobs: status, score, failed checks. */
+function verdicts(
+  results: Map<string, StudentResult>,
+): Record<string, unknown> {
+  return Object.fromEntries(
+    [...results].map(([student, r]) => [student, {
+      status: r.status,
+      score: r.score,
+      failed: [...r.failed].sort(),
+    }]),
+  );
+}
+
+/** Parses CSV with Python's csv module: rows of fields. */
+async function parseCsv(path: string): Promise<string[][]> {
+  const output = await new Deno.Command("python3", {
+    args: [
+      "-c",
+      "import csv, json, sys; print(json.dumps(list(csv.reader(open(sys.argv[1], newline='')))))",
+      path,
+    ],
+    stdout: "piped",
+  }).output();
+  return JSON.parse(new TextDecoder().decode(output.stdout));
+}
+
+Deno.test({
+  name:
+    "probe --class grades a class of every fixture alike with --jobs 1 and --jobs 2, each as it deserves, leaving nothing running",
+  ignore: noPython !== undefined,
+  sanitizeOps: false, // puppeteer keeps its own pipes and timers
+  sanitizeResources: false,
+  async fn(t) {
+    const root = await Deno.makeTempDir({ prefix: "probe-class-test-" });
+    const classDir = `${root}/class`;
+    const students = [...await writeClass(classDir), MARKUP_STUDENT].sort();
+    await Deno.mkdir(`${classDir}/${MARKUP_STUDENT}`);
+    await Deno.writeTextFile(`${classDir}/notes.txt`, "not a submission\n");
+    const started = performance.now();
+    const [one, two] = await Promise.all(
+      [1, 2].map((jobs) =>
+        runScript("probe.ts", [
+          "--class",
+          classDir,
+          "--out",
+          `${root}/out${jobs}`,
+          "--jobs",
+          String(jobs),
+        ], PERMISSIONS)
+      ),
+    );
+    const ms = performance.now() - started;
+    console.log(
+      `probe_class_test: both gradings took ${Math.round(ms / 1000)} s`,
+    );
+    const byOne = await readResults(`${root}/out1`, students);
+    const byTwo = await readResults(`${root}/out2`, students);
+
+    await t.step(
+      "every student is graded, with exit status 0 and one line each",
+      () => {
+        for (const run of [one, two]) {
+          assert.equal(run.code, 0, run.stderr);
+          assert.match(
+            run.stdout,
+            /skipped \(neither a folder nor a \.zip\): notes\.txt/,
+          );
+          for (const student of students) {
+            assert.ok(run.stdout.includes(`  ${student}  `), student);
+          }
+          assert.match(
+            run.stdout,
+            new RegExp(`^graded ${students.length} students in `, "m"),
+          );
+          assert.doesNotMatch(run.stdout, /\x1b\[/, "no colour in a pipe");
+        }
+      },
+    );
+
+    await t.step("--jobs 2 gives the same verdicts as --jobs 1", () => {
+      assert.deepEqual(verdicts(byTwo), verdicts(byOne));
+    });
+
+    await t.step("no process of any submission is left running", async () => {
+      const left = (await listProcesses(`${TOKEN_VARIABLE}=`)).filter((p) =>
+        p.marked
+      );
+      assert.deepEqual(left, []);
+      const strays = (await listProcesses()).filter((p) =>
+        p.command.includes("probe-class-")
+      );
+      assert.deepEqual(strays, []);
+    });
+
+    await t.step(
+      "the model answer, and the zip that nests it one folder deep, get the maximum",
+      () => {
+        for (const student of ["correct", "zip_nested"]) {
+          const result = byTwo.get(student)!;
+          assert.equal(result.score, 5, result.reason);
+          assert.equal(result.max_score, 5);
+          assert.equal(result.reason, "every check passed");
+        }
+        assert.equal(byTwo.get("zip_nested")!.source.nested, "hw4");
+      },
+    );
+
+    for (const flaw of FLAWS) {
+      await t.step(
+        `flaw ${flaw.name} scores lower, failing exactly its checks: ${
+          FIXTURES[flaw.name].why
+        }`,
+        () => {
+          const result = byTwo.get(flaw.name)!;
+          assert.equal(result.status, "graded");
+          assert.ok(result.score < 5, `${result.score}`);
+          assert.deepEqual(
+            [...result.failed].sort(),
+            expectedFailures(flaw.name),
+          );
+          assert.match(result.reason, /^failed \d+ of 59 checks: /);
+        },
+      );
+    }
+
+    for (const [student, expected] of Object.entries(BROKEN)) {
+      await t.step(
+        `${student}: scores ${expected.score}, with its reason`,
+        () => {
+          const result = byTwo.get(student)!;
+          assert.equal(result.score, expected.score, result.reason);
+          assert.match(result.reason, expected.reason);
+        },
+      );
+    }
+
+    for (const [student, contained] of Object.entries(CONTAINED)) {
+      await t.step(
+        `${student}: graded on what its servers did (the maximum), with what was contained`,
+        () => {
+          const result = byTwo.get(student)!;
+          assert.equal(result.score, 5, result.reason);
+          assert.ok(
+            result.contained.some((line) => contained.test(line)),
+            result.contained.join("\n"),
+          );
+          assert.match(result.reason, /^every check passed; contained: /);
+          assert.ok(
+            result.limits && result.limits.as > 0 && result.limits.wall_ms > 0,
+          );
+        },
+      );
+    }
+
+    await t.step("a flood is kept to its first and last KiB", () => {
+      const server = byTwo.get("floods_stdout")!.probe!.servers[0];
+      const stdout = server.output!.stdout;
+      assert.ok(stdout.bytes > 10_000_000, `${stdout.bytes}`);
+      assert.ok(stdout.first.length <= 1024 && stdout.last.length <= 1024);
+      assert.match(stdout.last, /flood/);
+    });
+
+    await t.step(
+      "grades.csv parses with a CSV parser: a header, then one row per student",
+      async () => {
+        const rows = await parseCsv(`${root}/out2/grades.csv`);
+        assert.deepEqual(rows[0], [
+          "student",
+          "score",
+          "max_score",
+          "hello",
+          "bodies",
+          "framing",
+          "responses",
+          "concurrency",
+          "structure",
+          "failed_checks",
+          "reason",
+        ]);
+        assert.equal(rows.length, students.length + 1);
+        for (const row of rows.slice(1)) {
+          const result = byTwo.get(row[0]);
+          assert.ok(result, `a row for ${row[0]}`);
+          assert.equal(Number(row[1]), result.score);
+          assert.equal(row[2], "5");
+          assert.equal(
+            row.slice(3, 9).reduce((sum, p) => sum + Number(p), 0).toFixed(2),
+            result.score.toFixed(2),
+          );
+          assert.deepEqual(row[9] ? row[9].split(" ") : [], result.failed);
+          assert.equal(row[10], result.reason);
+        }
+      },
+    );
+
+    await t.step({
+      name:
+        "report.html in headless Firefox: no console errors, one row per student, sorting and the details work",
+      ignore: noFirefox !== undefined,
+      fn: () => checkReport(`${root}/out2/report.html`, students, byTwo),
+    });
+
+    await t.step(
+      "--resume skips the students whose files are unchanged, and regrades the one that changed",
+      async () => {
+        await Deno.writeTextFile(
+          `${classDir}/${MARKUP_STUDENT}/readme.txt`,
+          "changed\n",
+        );
+        const again = await runScript("probe.ts", [
+          "--class",
+          classDir,
+          "--out",
+          `${root}/out2`,
+          "--resume",
+        ], PERMISSIONS);
+        assert.equal(again.code, 0, again.stderr);
+        const lines = again.stdout.split("\n").filter((l) =>
+          /^\d+\/\d+ {2}/.test(l)
+        );
+        assert.equal(lines.length, students.length);
+        const regraded = lines.filter((l) =>
+          !l.includes("(resumed, files unchanged)")
+        );
+        assert.equal(regraded.length, 1, regraded.join("\n"));
+        assert.ok(regraded[0].includes(MARKUP_STUDENT));
+        assert.match(regraded[0], /found: readme\.txt/);
+      },
+    );
+
+    await t.step(
+      "--rubric FILE replaces the points: the max and each entry follow it",
+      async () => {
+        const rubric = `${root}/rubric.json`;
+        await Deno.writeTextFile(
+          rubric,
+          JSON.stringify({
+            points: { hello: 6, "framing.firefox": 2, structure: 2 },
+          }),
+        );
+        const small = `${root}/small`;
+        await Deno.mkdir(small);
+        await Deno.copyFile(
+          `${classDir}/zip_slip.zip`,
+          `${small}/zip_slip.zip`,
+        );
+        const run = await runScript("probe.ts", [
+          "--class",
+          small,
+          "--out",
+          `${root}/out-rubric`,
+          "--rubric",
+          rubric,
+        ], PERMISSIONS);
+        assert.equal(run.code, 0, run.stderr);
+        const result: StudentResult = JSON.parse(
+          await Deno.readTextFile(`${root}/out-rubric/zip_slip.json`),
+        );
+        assert.equal(result.max_score, 10);
+        assert.deepEqual(result.entries.map((e) => [e.name, e.max]), [
+          ["hello", 6],
+          ["framing.firefox", 2],
+          ["structure", 2],
+        ]);
+        const rows = await parseCsv(`${root}/out-rubric/grades.csv`);
+        assert.deepEqual(rows[0].slice(0, 6), [
+          "student",
+          "score",
+          "max_score",
+          "hello",
+          "framing.firefox",
+          "structure",
+        ]);
+      },
+    );
+
+    assert.equal(
+      students.length,
+      CHANGES.length + 4,
+      "the model, every change, two zips and the markup",
+    );
+    await Deno.remove(root, { recursive: true });
+  },
+});
+
+/** Opens the report in headless Firefox and checks it as a grader would use it. */
+async function checkReport(
+  path: string,
+  students: string[],
+  results: Map<string, StudentResult>,
+): Promise<void> {
+  const { default: puppeteer } = await import("puppeteer-core");
+  const browser = await puppeteer.launch({
+    browser: "firefox",
+    executablePath: FIREFOX,
+    headless: true,
+    protocolTimeout: 30_000,
+  });
+  const limit = setTimeout(() => browser.process()?.kill("SIGKILL"), 90_000);
+  try {
+    const page = await browser.newPage();
+    page.setDefaultTimeout(15_000);
+    const problems: string[] = [];
+    page.on("console", (message) => {
+      if (message.type() === "error" || message.type() === "warn") {
+        problems.push(`${message.type()}: ${message.text()}`);
+      }
+    });
+    page.on("pageerror", (error) => problems.push(`page error: ${error}`));
+    page.on("request", (request) => {
+      // data: URLs are the browser's own (its fonts), not fetched from anywhere.
+      if (!/^(file|data):/.test(request.url())) {
+        problems.push(`fetched ${request.url()}`);
+      }
+    });
+    await page.goto(`file://${path}`);
+    const column = (index: number) =>
+      page.evaluate(
+        `[...document.querySelectorAll("#grades tbody tr")].map((row) => row.cells[${index}].textContent)`,
+      ) as Promise<string[]>;
+
+    const names = await column(0);
+    assert.deepEqual(
+      [...names].sort(),
+      [...students].sort(),
+      "one row per student, names as text",
+    );
+    assert.equal(
+      await page.evaluate(`document.getElementById("injected")`),
+      null,
+      "a student's name is escaped, never markup",
+    );
+    assert.equal(
+      await page.evaluate(
+        `document.querySelectorAll("#histogram rect").length`,
+      ),
+      10,
+    );
+    const bars = await page.evaluate(
+      `[...document.querySelectorAll("#histogram .bar title")].map((t) => Number(t.textContent.split(": ")[1])).reduce((a, b) => a + b, 0)`,
+    );
+    assert.equal(bars, students.length, "the histogram counts every student");
+    assert.match(
+      String(
+        await page.evaluate(
+          `document.getElementById("most-failed").textContent`,
+        ),
+      ),
+      /concurrency|hello|structure/,
+    );
+
+    // Sorting by score: ascending, then descending on a second click.
+    await page.click("#grades thead th:nth-child(2)");
+    const ascending = (await column(1)).map(Number);
+    assert.deepEqual(ascending, [...ascending].sort((a, b) => a - b));
+    await page.click("#grades thead th:nth-child(2)");
+    const descending = (await column(1)).map(Number);
+    assert.deepEqual(descending, [...ascending].sort((a, b) => b - a));
+    // By name.
+    await page.click("#grades thead th:nth-child(1)");
+    const byName = await column(0);
+    assert.deepEqual(byName, [...byName].sort());
+
+    // A student's details open from their name and show the failures' evidence.
+    const row = byName.indexOf("query_echoed");
+    await page.click(`#grades tbody tr:nth-child(${row + 1}) a`);
+    const details = await page.evaluate(`(() => {
+      const d = [...document.querySelectorAll("details.student")].find((e) => e.dataset.student === "query_echoed");
+      return { open: d.open, text: d.textContent };
+    })()`) as { open: boolean; text: string };
+    assert.equal(details.open, true);
+    assert.match(details.text, /hello\.query-ignored/);
+    assert.match(details.text, /sent"GET \/search\?q=hello&page=2 HTTP\/1\.1"/);
+    assert.match(details.text, /got200 "hello, \/search\?q=hello&page=2"/);
+    assert.ok(results.get("query_echoed"));
+    assert.deepEqual(problems, []);
+  } finally {
+    clearTimeout(limit);
+    await browser.close().catch(() => browser.process()?.kill("SIGKILL"));
+  }
+}
