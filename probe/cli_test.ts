@@ -30,8 +30,51 @@ Deno.test("parsePlan reads each mode with its options", () => {
   assert.deepEqual(parsePlan(["--submission", "hw4"]), {
     mode: "submission",
     dir: "hw4",
+    missingOk: false,
     quiet: false,
   });
+  assert.deepEqual(
+    parsePlan([
+      "--submission",
+      "hw4",
+      "--gradescope",
+      "results.json",
+      "--limits",
+      "cpu=5,nproc=8",
+    ]),
+    {
+      mode: "submission",
+      dir: "hw4",
+      missingOk: true,
+      gradescope: "results.json",
+      limits: {
+        cpu: 5,
+        as: 1024 * 1024 * 1024,
+        nproc: 8,
+        fsize: 16 * 1024 * 1024,
+      },
+      quiet: false,
+    },
+  );
+  assert.deepEqual(
+    parsePlan([
+      "--class",
+      "hw4/",
+      "--out",
+      "grades",
+      "--jobs",
+      "2",
+      "--resume",
+    ]),
+    {
+      mode: "class",
+      dir: "hw4/",
+      out: "grades",
+      jobs: 2,
+      resume: true,
+      quiet: false,
+    },
+  );
   assert.equal(parsePlan(["-h"]), "help");
 });
 
@@ -48,6 +91,20 @@ Deno.test("parsePlan refuses what it cannot do, each in one line", () => {
     [["--start", "   "], /needs a command/],
     [["http://a", "--only", "everything"], /--only takes one of hello, bodies/],
     [["--start", "x {port}", "--only", "structure"], /needs --submission/],
+    [
+      ["--class", "hw4", "--out", "o", "--only", "hello"],
+      /--only is for one server/,
+    ],
+    [
+      ["--class", "hw4", "--out", "o", "--jobs", "two"],
+      /--jobs takes a whole number/,
+    ],
+    [["--submission", "hw4", "--rubric", "r.json"], /needs --gradescope/],
+    [["--submission", "hw4", "--limits", "mem=1"], /unknown limit "mem"/],
+    [
+      ["--start", "x {port}", "--gradescope", "r.json"],
+      /--gradescope is for --submission/,
+    ],
   ];
   for (const [args, pattern] of refusals) {
     assert.throws(() => parsePlan(args), (error: unknown) => {

@@ -8,7 +8,12 @@
 
 import type { ServerReport } from "../report.ts";
 import type { CheckResult } from "../runner.ts";
-import { entryOf, round, type Rubric, score } from "./rubric.ts";
+import { entryOf, type Rubric, score } from "./rubric.ts";
+
+/** Points to four places, so that the tests' points add up to the rubric's. */
+function fine(points: number): number {
+  return Math.round(points * 10_000) / 10_000;
+}
 
 /** One test of Gradescope's results.json. */
 export interface GradescopeTest {
@@ -55,8 +60,8 @@ export function gradescopeResults(
     const passed = result.verdict === "pass";
     tests.push({
       name: `${result.server ? `${result.server}: ` : ""}${result.id}`,
-      score: passed ? round(share) : 0,
-      max_score: round(share),
+      score: passed ? fine(share) : 0,
+      max_score: fine(share),
       status: passed ? "passed" : "failed",
       output: [
         result.title,
