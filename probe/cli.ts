@@ -49,6 +49,8 @@ class options:
   --jobs N              grade N submissions at once (default 1)
   --rubric FILE         points per group or check, as JSON (default: the brief's 5.0 points)
   --resume              skip students already graded in OUTDIR whose files have not changed
+  --no-namespaces       run each submission on the host's loopback even where network and
+                        PID namespaces work (they are used by default when the machine allows)
 
 options:
   --kind blocking|nb    what the URL or command serves (sets the concurrency checks;
@@ -98,6 +100,8 @@ export interface ClassPlan {
   rubric?: string;
   /** Skip students already graded whose files are unchanged. */
   resume: boolean;
+  /** Use namespaces where the machine allows (false: `--no-namespaces`). */
+  namespaces: boolean;
 }
 
 /** A usage error: `message` is its one line. */
@@ -122,6 +126,7 @@ export function parsePlan(args: string[]): Plan | "help" {
         jobs: { type: "string" },
         rubric: { type: "string" },
         resume: { type: "boolean" },
+        "no-namespaces": { type: "boolean" },
         gradescope: { type: "string" },
         limits: { type: "string" },
         "missing-ok": { type: "boolean" },
@@ -164,6 +169,7 @@ export function parsePlan(args: string[]): Plan | "help" {
     onlyWith("--out", values.out, "--class");
     onlyWith("--jobs", values.jobs, "--class");
     onlyWith("--resume", values.resume, "--class");
+    onlyWith("--no-namespaces", values["no-namespaces"], "--class");
   }
   if (values.submission === undefined) {
     onlyWith("--gradescope", values.gradescope, "--submission");
@@ -205,6 +211,7 @@ export function parsePlan(args: string[]): Plan | "help" {
       jobs,
       ...(values.rubric !== undefined ? { rubric: values.rubric } : {}),
       resume: values.resume === true,
+      namespaces: values["no-namespaces"] !== true,
       quiet: values.quiet === true,
     };
   }

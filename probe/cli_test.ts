@@ -72,6 +72,7 @@ Deno.test("parsePlan reads each mode with its options", () => {
       out: "grades",
       jobs: 2,
       resume: true,
+      namespaces: true,
       quiet: false,
     },
   );

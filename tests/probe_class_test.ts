@@ -500,3 +500,55 @@ async function checkReport(
     await browser.close().catch(() => browser.process()?.kill("SIGKILL"));
   }
 }
+
+Deno.test({
+  name:
+    "probe --class --no-namespaces says so once, runs on the host's loopback, and still finds and kills a setsid daemon by its token",
+  ignore: noPython !== undefined,
+  async fn() {
+    const root = await Deno.makeTempDir({ prefix: "probe-class-test-" });
+    try {
+      const { writeFixture } = await import("../probe/fixtures/fixtures.ts");
+      for (const name of ["setsid_daemon", "forks_ignoring_sigterm"]) {
+        await writeFixture(name, `${root}/class/${name}`);
+      }
+      const run = await runScript("probe.ts", [
+        "--class",
+        `${root}/class`,
+        "--out",
+        `${root}/out`,
+        "--jobs",
+        "2",
+        "--no-namespaces",
+      ], PERMISSIONS);
+      assert.equal(run.code, 0, run.stderr);
+      assert.deepEqual(
+        run.stderr.trimEnd().split("\n"),
+        [
+          "probe: namespaces not used (--no-namespaces), so each submission runs on the host's loopback with free ports, in its own process group; as root, the kernel does not apply the process-count limit",
+        ].map((line) =>
+          Deno.uid() === 0 ? line : line.replace(/; as root.*$/, "")
+        ),
+      );
+      const results = await readResults(`${root}/out`, [
+        "setsid_daemon",
+        "forks_ignoring_sigterm",
+      ]);
+      const daemon = results.get("setsid_daemon")!;
+      assert.equal(daemon.score, 5, daemon.reason);
+      assert.match(
+        daemon.contained.join("\n"),
+        /2 processes outlived the run and were killed: .*webserve/,
+      );
+      assert.equal(daemon.escaped?.length, 2);
+      const forks = results.get("forks_ignoring_sigterm")!;
+      assert.match(forks.contained[0], /left 1 process in its process group/);
+      const left = (await listProcesses(`${TOKEN_VARIABLE}=`)).filter((p) =>
+        p.marked
+      );
+      assert.deepEqual(left, []);
+    } finally {
+      await Deno.remove(root, { recursive: true });
+    }
+  },
+});

@@ -165,7 +165,7 @@ export async function runClass(plan: ClassPlan): Promise<number> {
     );
   }
   const { entries, skipped } = await listEntries(dir);
-  const isolation = await detectIsolation();
+  const isolation = await detectIsolation(plan.namespaces);
   const color = wantsColor(Deno.stdout.isTerminal(), Deno.env.get("NO_COLOR"));
   const progressShown = Deno.stderr.isTerminal();
   const encoder = new TextEncoder();
