@@ -23,11 +23,12 @@ import {
   wantsColor,
 } from "./report.ts";
 import { type CheckResult, runChecks } from "./runner.ts";
-import { runClass } from "./class/class_run.ts";
+import { type ClassPlan, runClass } from "./class/class_run.ts";
 import { writeGradescope } from "./class/gradescope.ts";
 import { type Limits, parseLimits, prlimitPrefix } from "./class/limits.ts";
 import { reapNamespace } from "./class/reap.ts";
-import { DEFAULT_RUBRIC, parseRubric, type Rubric } from "./class/rubric.ts";
+import { DEFAULT_RUBRIC, loadRubric, type Rubric } from "./class/rubric.ts";
+import { fromUserDir, UsageError, userDir } from "./usage.ts";
 import { shellWords } from "./shell_words.ts";
 import { structureChecks } from "./structure.ts";
 
@@ -86,26 +87,7 @@ export type Plan =
     | ClassPlan
   );
 
-/** What `--class` asks for. */
-export interface ClassPlan {
-  /** Always `class`. */
-  mode: "class";
-  /** The folder of submissions, as given. */
-  dir: string;
-  /** Where the gradebook goes, as given. */
-  out: string;
-  /** How many submissions at once. */
-  jobs: number;
-  /** The rubric file, as given, if any. */
-  rubric?: string;
-  /** Skip students already graded whose files are unchanged. */
-  resume: boolean;
-  /** Use namespaces where the machine allows (false: `--no-namespaces`). */
-  namespaces: boolean;
-}
-
-/** A usage error: `message` is its one line. */
-export class UsageError extends Error {}
+export { UsageError };
 
 /** Parses `args` into a plan; throws {@link UsageError}; returns `"help"` for `-h`. */
 export function parsePlan(args: string[]): Plan | "help" {
@@ -363,20 +345,6 @@ interface Section {
   checks: Check[];
 }
 
-/**
- * The folder the user ran the command in: `deno task` runs in the project's
- * root but says where it was started in `INIT_CWD`. Relative paths and
- * `--start` commands are taken from there.
- */
-export function userDir(): string {
-  return Deno.env.get("INIT_CWD") ?? Deno.cwd();
-}
-
-/** `path` taken from the user's folder unless it is absolute. */
-export function fromUserDir(path: string): string {
-  return path.startsWith("/") ? path : `${userDir()}/${path}`;
-}
-
 const PYTHON = "python3";
 const PYTHON_ENV = { PYTHONDONTWRITEBYTECODE: "1", PYTHONUNBUFFERED: "1" };
 
@@ -515,26 +483,6 @@ function terminalOutput(): Output {
 /** The one-line usage printed after a usage error. */
 const SHORT_USAGE =
   `usage: deno task probe URL | --start "CMD {port}" | --submission DIR | --class DIR --out OUTDIR [--help for the options]`;
-
-/** Reads the rubric file `path` (from the user's folder), or the default; throws {@link UsageError}. */
-export async function loadRubric(path: string | undefined): Promise<Rubric> {
-  if (path === undefined) return DEFAULT_RUBRIC;
-  let text: string;
-  try {
-    text = await Deno.readTextFile(fromUserDir(path));
-  } catch (error) {
-    throw new UsageError(
-      `--rubric ${path}: ${
-        error instanceof Deno.errors.NotFound ? "no such file" : String(error)
-      }`,
-    );
-  }
-  try {
-    return parseRubric(text, `--rubric ${path}`);
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-}
 
 /** Runs `deno task probe` with `args`; resolves to the exit status. */
 export async function main(args: string[]): Promise<number> {
@@ -697,49 +645,32 @@ export async function main(args: string[]): Promise<number> {
     }
     out.line("");
     for (const line of summaryLines(results, style)) out.line(line);
-    if (plan.mode === "submission" && plan.gradescope !== undefined) {
-      try {
-        await writeGradescope(
-          fromUserDir(plan.gradescope),
-          rubric ?? DEFAULT_RUBRIC,
-          results,
-          servers,
-        );
-      } catch (error) {
-        console.error(
-          `probe: cannot write ${plan.gradescope}: ${
-            error instanceof Error ? error.message : error
-          }`,
-        );
-        return 2;
-      }
-    }
+    const gradescope = plan.mode === "submission" ? plan.gradescope : undefined;
+    if (
+      gradescope !== undefined &&
+      !await wrote(
+        gradescope,
+        (path) =>
+          writeGradescope(path, rubric ?? DEFAULT_RUBRIC, results, servers),
+      )
+    ) return 2;
     if (plan.json !== undefined) {
       const target = plan.mode === "url"
         ? plan.url
         : plan.mode === "start"
         ? plan.line
         : plan.dir;
-      try {
-        await Deno.writeTextFile(
-          fromUserDir(plan.json),
-          jsonReport({
-            mode: plan.mode,
-            target,
-            servers,
-            results,
-            ...(plan.mode === "submission" && plan.limits
-              ? { limits: plan.limits }
-              : {}),
-            ...(Deno.pid === 1 ? { leftovers } : {}),
-          }),
-        );
-      } catch (error) {
-        console.error(
-          `probe: cannot write ${plan.json}: ${
-            error instanceof Error ? error.message : error
-          }`,
-        );
+      const report = jsonReport({
+        mode: plan.mode,
+        target,
+        servers,
+        results,
+        ...(plan.mode === "submission" && plan.limits
+          ? { limits: plan.limits }
+          : {}),
+        ...(Deno.pid === 1 ? { leftovers } : {}),
+      });
+      if (!await wrote(plan.json, (path) => Deno.writeTextFile(path, report))) {
         return 2;
       }
     }
@@ -748,6 +679,24 @@ export async function main(args: string[]): Promise<number> {
     out.clearProgress();
     Deno.removeSignalListener("SIGINT", onInterrupt);
     await Promise.all([...running].map((server) => server.stop()));
+  }
+}
+
+/** Writes the file `given` (from the user's folder) with `write`; false, after one line on stderr, if it cannot. */
+async function wrote(
+  given: string,
+  write: (path: string) => Promise<void>,
+): Promise<boolean> {
+  try {
+    await write(fromUserDir(given));
+    return true;
+  } catch (error) {
+    console.error(
+      `probe: cannot write ${given}: ${
+        error instanceof Error ? error.message : error
+      }`,
+    );
+    return false;
   }
 }
 

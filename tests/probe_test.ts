@@ -11,41 +11,24 @@
  */
 
 import assert from "node:assert/strict";
-import { runScript } from "../testing/commands.ts";
+import { commandSucceeds, runScript } from "../testing/commands.ts";
 import { startProjectServer } from "../testing/server_launcher.ts";
 import { writeFixture } from "../probe/fixtures/fixtures.ts";
+import { PROBE_PERMISSIONS } from "../probe/class/sandbox.ts";
 import {
   expectedFailures,
   FIXTURES,
   SUBMISSION_CHECKS,
 } from "../testing/probe_verdicts.ts";
 
-const PERMISSIONS = [
-  "--allow-net",
-  "--allow-run",
-  "--allow-read",
-  "--allow-write",
-  "--allow-env",
-];
+const PERMISSIONS = [...PROBE_PERMISSIONS];
 
 /** Probe runs at a time: each starts servers, and the non-blocking checks' 250 ms bound wants a CPU free. */
 const PARALLEL = 3;
 
-/** Whether python3 is on PATH, or why not. */
-async function pythonMissing(): Promise<string | undefined> {
-  try {
-    const output = await new Deno.Command("python3", {
-      args: ["--version"],
-      stdout: "null",
-      stderr: "null",
-    })
-      .output();
-    return output.success ? undefined : "python3 --version failed";
-  } catch {
-    return "python3 is not on PATH";
-  }
-}
-const noPython = await pythonMissing();
+const noPython = await commandSucceeds("python3", ["--version"])
+  ? undefined
+  : "python3 is not on PATH (or python3 --version failed)";
 if (noPython) console.log(`probe_test: Python fixtures skipped, ${noPython}`);
 
 /** One check as `--json` writes it. */

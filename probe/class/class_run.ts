@@ -13,7 +13,7 @@
  * @module
  */
 
-import { type ClassPlan, fromUserDir, loadRubric, UsageError } from "../cli.ts";
+import { fromUserDir, UsageError } from "../usage.ts";
 import { wantsColor } from "../report.ts";
 import { gradesCsv, studentFiles } from "./gradebook.ts";
 import {
@@ -24,9 +24,29 @@ import {
 } from "./limits.ts";
 import { gradeRun, refusedResult, type StudentResult } from "./outcome.ts";
 import { reportHtml } from "./report_html.ts";
-import type { Rubric } from "./rubric.ts";
+import { loadRubric, type Rubric } from "./rubric.ts";
 import { detectIsolation, type Isolation, runBoxed } from "./sandbox.ts";
 import { type Entry, hashEntry, listEntries, prepare } from "./submissions.ts";
+
+/** What `--class` asks for. */
+export interface ClassPlan {
+  /** Always `class`. */
+  mode: "class";
+  /** The folder of submissions, as given. */
+  dir: string;
+  /** Where the gradebook goes, as given. */
+  out: string;
+  /** How many submissions at once. */
+  jobs: number;
+  /** The rubric file, as given, if any. */
+  rubric?: string;
+  /** Skip students already graded whose files are unchanged. */
+  resume: boolean;
+  /** Use namespaces where the machine allows (false: `--no-namespaces`). */
+  namespaces: boolean;
+  /** Print less (accepted for symmetry; the per-student lines stay). */
+  quiet: boolean;
+}
 
 /** Everything one class run shares. */
 interface ClassRun {

@@ -65,15 +65,16 @@ function serverFile(report: ServerReport): string {
   return report.label.split(" ")[0];
 }
 
-/** A launch error, without the command's paths and ports: `did not listen on port 8080 within 10 s; ...`. */
+/** A launch error, without the command's paths and ports, and only the last line of its stderr (a traceback's exception). */
 function shortError(error: string): string {
-  return error.replace(/^python3 (\S+\.py) \d+ /, "").replace(
+  const [said, stderr] = error.split("; its last stderr lines: ", 2);
+  const short = said.replace(/^python3 (\S+\.py) \d+ /, "").replace(
     /on port \d+/,
     "on the port it was given",
-  ).replace(
-    /; its last stderr lines: (.{0,120}).*$/,
-    "; its stderr: $1",
   );
+  const last = stderr?.split(" | ").map((line) => line.trim()).filter(Boolean)
+    .pop();
+  return last ? `${short}; its stderr ends: ${last.slice(0, 160)}` : short;
 }
 
 function plural(count: number, one: string, many = `${one}s`): string {

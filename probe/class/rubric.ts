@@ -12,6 +12,7 @@ import { GROUPS } from "../check.ts";
 import { serverChecks } from "../checks.ts";
 import type { CheckResult } from "../runner.ts";
 import { structureChecks } from "../structure.ts";
+import { fromUserDir, UsageError } from "../usage.ts";
 
 /** Points per group (`framing`) or per check (`framing.firefox`). */
 export interface Rubric {
@@ -83,6 +84,26 @@ export function parseRubric(text: string, source: string): Rubric {
     }
   }
   return { points: Object.fromEntries(entries) as Record<string, number> };
+}
+
+/** Reads the rubric file `path` (from the user's folder), or gives the default; throws {@link UsageError} with one line. */
+export async function loadRubric(path: string | undefined): Promise<Rubric> {
+  if (path === undefined) return DEFAULT_RUBRIC;
+  let text: string;
+  try {
+    text = await Deno.readTextFile(fromUserDir(path));
+  } catch (error) {
+    throw new UsageError(
+      `--rubric ${path}: ${
+        error instanceof Deno.errors.NotFound ? "no such file" : String(error)
+      }`,
+    );
+  }
+  try {
+    return parseRubric(text, `--rubric ${path}`);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
 }
 
 /** The rubric's maximum score. */

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { GROUPS } from "../check.ts";
 import type { CheckResult } from "../runner.ts";
 import {
   DEFAULT_RUBRIC,
@@ -30,14 +31,7 @@ function result(
 
 Deno.test("DEFAULT_RUBRIC gives the brief's 5.0 points over every group", () => {
   assert.equal(maxScore(DEFAULT_RUBRIC), 5);
-  assert.deepEqual(Object.keys(DEFAULT_RUBRIC.points), [
-    "hello",
-    "bodies",
-    "framing",
-    "responses",
-    "concurrency",
-    "structure",
-  ]);
+  assert.deepEqual(Object.keys(DEFAULT_RUBRIC.points), [...GROUPS]);
 });
 
 Deno.test("score shares an entry's points evenly over its results, a check named alone taken out of its group", () => {

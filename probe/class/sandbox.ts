@@ -149,11 +149,13 @@ export interface BoxedRun {
   ms: number;
 }
 
-/** What the inner probe needs: where probe.ts is, and the permissions it runs with. */
+/** Where probe.ts is, for the inner probe. */
 const PROBE = decodeURIComponent(
   new URL("../../probe.ts", import.meta.url).pathname,
 );
-const PERMISSIONS = [
+
+/** The permissions `deno task probe` runs with (as deno.json's task gives them), inside the box too. */
+export const PROBE_PERMISSIONS: readonly string[] = [
   "--allow-net",
   "--allow-run",
   "--allow-read",
@@ -182,7 +184,7 @@ export async function runBoxed(
     Deno.execPath(),
     "run",
     "--quiet",
-    ...PERMISSIONS,
+    ...PROBE_PERMISSIONS,
     PROBE,
     "--submission",
     dir,

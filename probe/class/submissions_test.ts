@@ -1,17 +1,11 @@
 import assert from "node:assert/strict";
+import { commandSucceeds } from "../../testing/commands.ts";
 import { writeZip } from "../fixtures/fixtures.ts";
 import { hashEntry, listEntries, prepare } from "./submissions.ts";
 
-async function pythonMissing(): Promise<string | undefined> {
-  try {
-    const output = await new Deno.Command("python3", { args: ["--version"] })
-      .output();
-    return output.success ? undefined : "python3 --version failed";
-  } catch {
-    return "python3 is not on PATH";
-  }
-}
-const noPython = await pythonMissing();
+const noPython = await commandSucceeds("python3", ["--version"])
+  ? undefined
+  : "python3 is not on PATH";
 if (noPython) console.log(`submissions_test: zip tests skipped, ${noPython}`);
 
 Deno.test({
