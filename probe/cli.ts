@@ -25,7 +25,12 @@ import {
 import { type CheckResult, runChecks } from "./runner.ts";
 import { type ClassPlan, runClass } from "./class/class_run.ts";
 import { writeGradescope } from "./class/gradescope.ts";
-import { type Limits, parseLimits, prlimitPrefix } from "./class/limits.ts";
+import {
+  DEFAULT_WALL_MS,
+  type Limits,
+  parseLimits,
+  prlimitPrefix,
+} from "./class/limits.ts";
 import { reapNamespace } from "./class/reap.ts";
 import { DEFAULT_RUBRIC, loadRubric, type Rubric } from "./class/rubric.ts";
 import { fromUserDir, UsageError, userDir } from "./usage.ts";
@@ -50,6 +55,7 @@ class options:
   --jobs N              grade N submissions at once (default 1)
   --rubric FILE         points per group or check, as JSON (default: the brief's 5.0 points)
   --resume              skip students already graded in OUTDIR whose files have not changed
+  --wall-clock SECONDS  the most one submission may take in all (default 120)
   --no-namespaces       run each submission on the host's loopback even where network and
                         PID namespaces work (they are used by default when the machine allows)
 
@@ -109,6 +115,7 @@ export function parsePlan(args: string[]): Plan | "help" {
         rubric: { type: "string" },
         resume: { type: "boolean" },
         "no-namespaces": { type: "boolean" },
+        "wall-clock": { type: "string" },
         gradescope: { type: "string" },
         limits: { type: "string" },
         "missing-ok": { type: "boolean" },
@@ -152,6 +159,7 @@ export function parsePlan(args: string[]): Plan | "help" {
     onlyWith("--jobs", values.jobs, "--class");
     onlyWith("--resume", values.resume, "--class");
     onlyWith("--no-namespaces", values["no-namespaces"], "--class");
+    onlyWith("--wall-clock", values["wall-clock"], "--class");
   }
   if (values.submission === undefined) {
     onlyWith("--gradescope", values.gradescope, "--submission");
@@ -186,8 +194,19 @@ export function parsePlan(args: string[]): Plan | "help" {
         }`,
       );
     }
+    const wall = values["wall-clock"] === undefined
+      ? DEFAULT_WALL_MS / 1000
+      : Number(values["wall-clock"]);
+    if (!Number.isSafeInteger(wall) || wall < 1) {
+      throw new UsageError(
+        `--wall-clock takes a whole number of seconds, not ${
+          JSON.stringify(values["wall-clock"])
+        }`,
+      );
+    }
     return {
       mode: "class",
+      wallMs: wall * 1000,
       dir: values.class,
       out: values.out,
       jobs,

@@ -73,6 +73,7 @@ Deno.test("parsePlan reads each mode with its options", () => {
       jobs: 2,
       resume: true,
       namespaces: true,
+      wallMs: 120_000,
       quiet: false,
     },
   );

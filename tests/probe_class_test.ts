@@ -536,3 +536,47 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name:
+    "probe --class --wall-clock ends a submission that runs past it, grades it 0 with that reason, and leaves nothing of it running",
+  ignore: noPython !== undefined,
+  async fn() {
+    const root = await Deno.makeTempDir({ prefix: "probe-class-test-" });
+    try {
+      const { writeFixture } = await import("../probe/fixtures/fixtures.ts");
+      await writeFixture("hangs_at_import", `${root}/class/hangs_at_import`);
+      const started = performance.now();
+      const run = await runScript("probe.ts", [
+        "--class",
+        `${root}/class`,
+        "--out",
+        `${root}/out`,
+        "--wall-clock",
+        "3",
+        "-q",
+      ], PERMISSIONS);
+      const ms = performance.now() - started;
+      assert.equal(run.code, 0, run.stderr);
+      assert.ok(ms < 30_000, `took ${ms} ms`);
+      const result = (await readResults(`${root}/out`, ["hangs_at_import"]))
+        .get("hangs_at_import")!;
+      assert.equal(result.score, 0);
+      assert.equal(
+        result.reason,
+        "the whole submission ran past the wall-clock limit of 3 s",
+      );
+      assert.deepEqual(result.contained, [
+        "the run passed the wall-clock limit of 3 s: killed",
+      ]);
+      assert.equal(result.limits?.wall_ms, 3000);
+      assert.match(run.stdout, /1\/1 {2}hangs_at_import {2}0\/5 {2}the whole/);
+      const left = (await listProcesses(`${TOKEN_VARIABLE}=`)).filter((p) =>
+        p.marked
+      );
+      assert.deepEqual(left, []);
+    } finally {
+      await Deno.remove(root, { recursive: true });
+    }
+  },
+});

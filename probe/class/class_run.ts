@@ -16,12 +16,7 @@
 import { fromUserDir, UsageError } from "../usage.ts";
 import { wantsColor } from "../report.ts";
 import { gradesCsv, studentFiles } from "./gradebook.ts";
-import {
-  DEFAULT_LIMITS,
-  DEFAULT_WALL_MS,
-  describeLimits,
-  type Limits,
-} from "./limits.ts";
+import { DEFAULT_LIMITS, describeLimits, type Limits } from "./limits.ts";
 import { gradeRun, refusedResult, type StudentResult } from "./outcome.ts";
 import { reportHtml } from "./report_html.ts";
 import { loadRubric, type Rubric } from "./rubric.ts";
@@ -44,7 +39,9 @@ export interface ClassPlan {
   resume: boolean;
   /** Use namespaces where the machine allows (false: `--no-namespaces`). */
   namespaces: boolean;
-  /** Print less (accepted for symmetry; the per-student lines stay). */
+  /** The wall-clock limit of one submission, in ms (`--wall-clock`). */
+  wallMs: number;
+  /** `-q`: a line only for the students below the maximum. */
   quiet: boolean;
 }
 
@@ -190,7 +187,7 @@ export async function runClass(plan: ClassPlan): Promise<number> {
   const progressShown = Deno.stderr.isTerminal();
   const encoder = new TextEncoder();
   const limits = isolation.prlimit ? DEFAULT_LIMITS : undefined;
-  const wallMs = DEFAULT_WALL_MS;
+  const wallMs = plan.wallMs;
   const limitsText = limits
     ? describeLimits(limits, wallMs)
     : `none (no prlimit); ${wallMs / 1000} s wall clock`;
@@ -273,11 +270,13 @@ export async function runClass(plan: ClassPlan): Promise<number> {
       );
       done++;
       if (!resumed) graded++;
-      line(
-        `${done}/${entries.length}  ${entry.student}  ${
-          paint(result, `${result.score}/${result.max_score}`)
-        }  ${resumed ? "(resumed, files unchanged) " : ""}${result.reason}`,
-      );
+      if (!plan.quiet || result.score < result.max_score) {
+        line(
+          `${done}/${entries.length}  ${entry.student}  ${
+            paint(result, `${result.score}/${result.max_score}`)
+          }  ${resumed ? "(resumed, files unchanged) " : ""}${result.reason}`,
+        );
+      }
       showProgress(entry.student);
     }
   };
