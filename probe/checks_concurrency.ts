@@ -220,7 +220,6 @@ async function flood(context: CheckContext): Promise<Holder> {
   return {
     letGo: () => letGo,
     async stop() {
-      letGo ??= "stopped";
       first.close();
       await flooding;
     },

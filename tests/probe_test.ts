@@ -23,7 +23,7 @@ import {
 
 const PERMISSIONS = [...PROBE_PERMISSIONS];
 
-/** Probe runs at a time: each starts servers, and the non-blocking checks' 250 ms bound wants a CPU free. */
+/** Probe runs at a time: each starts servers and keeps a CPU busy. */
 const PARALLEL = 3;
 
 const noPython = await commandSucceeds("python3", ["--version"])

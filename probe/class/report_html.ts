@@ -54,32 +54,33 @@ function svgHistogram(scores: number[], max: number): string {
   const top = Math.max(1, ...bins.map((b) => b.count));
   const barWidth = 40;
   const height = 120;
+  const headroom = 20; // room above the tallest bar for its count
   const bars = bins.map((bin, i) => {
     const h = Math.round((bin.count / top) * height);
     const x = 30 + i * barWidth;
     const label = `${bin.from.toFixed(1)}–${bin.to.toFixed(1)}: ${bin.count}`;
     return `<g class="bar"><title>${escapeHtml(label)}</title>` +
-      `<rect x="${x}" y="${10 + height - h}" width="${
+      `<rect x="${x}" y="${headroom + height - h}" width="${
         barWidth - 4
       }" height="${h}"></rect>` +
       `<text x="${x + (barWidth - 4) / 2}" y="${
-        height + 24
+        headroom + height + 14
       }" text-anchor="middle">${bin.from.toFixed(1)}</text>` +
       (bin.count
         ? `<text x="${x + (barWidth - 4) / 2}" y="${
-          6 + height - h
+          headroom - 4 + height - h
         }" text-anchor="middle">${bin.count}</text>`
         : "") +
       `</g>`;
   }).join("");
   const width = 40 + bins.length * barWidth;
   return `<svg id="histogram" role="img" aria-label="histogram of the scores" width="${width}" height="${
-    height + 34
+    headroom + height + 24
   }" viewBox="0 0 ${width} ${
-    height + 34
+    headroom + height + 24
   }" xmlns="http://www.w3.org/2000/svg">` +
-    `<line x1="28" y1="${height + 10}" x2="${width}" y2="${
-      height + 10
+    `<line x1="28" y1="${headroom + height}" x2="${width}" y2="${
+      headroom + height
     }" stroke="#555"></line>${bars}</svg>`;
 }
 
