@@ -4,6 +4,10 @@ and this script itself left out). `marked` is true when an entry of the
 process's environment starts with the string given as the first argument.
 
     python3 procs.py [NAME=VALUE, or NAME= for any value]
+    python3 procs.py --tasks-of-mine
+
+The second prints how many tasks (processes and their threads) this user
+runs: what the kernel counts against RLIMIT_NPROC.
 
 (Deno can read /proc only with --allow-all; python3 is needed anyway.)
 """
@@ -13,7 +17,25 @@ import os
 import sys
 
 
+def tasks_of_mine():
+    count = 0
+    for name in os.listdir("/proc"):
+        if not name.isdigit():
+            continue
+        try:
+            if os.stat(f"/proc/{name}").st_uid != os.getuid():
+                continue
+            with open(f"/proc/{name}/status") as f:
+                count += next((int(line.split()[1]) for line in f if line.startswith("Threads:")), 1)
+        except (OSError, ValueError):
+            continue
+    return count
+
+
 def main(argv):
+    if argv[1:] == ["--tasks-of-mine"]:
+        print(tasks_of_mine())
+        return 0
     needle = argv[1].encode() if len(argv) > 1 else None
     found = []
     for name in os.listdir("/proc"):

@@ -16,7 +16,13 @@
 import { fromUserDir, UsageError } from "../usage.ts";
 import { wantsColor } from "../report.ts";
 import { gradesCsv, studentFiles } from "./gradebook.ts";
-import { DEFAULT_LIMITS, describeLimits, type Limits } from "./limits.ts";
+import {
+  DEFAULT_LIMITS,
+  describeLimits,
+  type Limits,
+  NPROC_HEADROOM,
+} from "./limits.ts";
+import { tasksOfMine } from "../procs.ts";
 import { gradeRun, refusedResult, type StudentResult } from "./outcome.ts";
 import { reportHtml } from "./report_html.ts";
 import { loadRubric, type Rubric } from "./rubric.ts";
@@ -186,7 +192,13 @@ export async function runClass(plan: ClassPlan): Promise<number> {
   const color = wantsColor(Deno.stdout.isTerminal(), Deno.env.get("NO_COLOR"));
   const progressShown = Deno.stderr.isTerminal();
   const encoder = new TextEncoder();
-  const limits = isolation.prlimit ? DEFAULT_LIMITS : undefined;
+  // RLIMIT_NPROC counts all the user runs (a browser's threads too): the headroom goes on top.
+  const mine = isolation.root ? undefined : await tasksOfMine();
+  const limits = !isolation.prlimit
+    ? undefined
+    : mine === undefined
+    ? DEFAULT_LIMITS
+    : { ...DEFAULT_LIMITS, nproc: mine + NPROC_HEADROOM };
   const wallMs = plan.wallMs;
   const limitsText = limits
     ? describeLimits(limits, wallMs)

@@ -12,7 +12,12 @@ export interface Limits {
   cpu: number;
   /** Address space per process, in bytes (RLIMIT_AS: allocations fail, Python raises MemoryError). */
   as: number;
-  /** Processes of the user (RLIMIT_NPROC: fork fails). The kernel does not apply it to root. */
+  /**
+   * Tasks (processes and threads) of the user, counted over all the user
+   * runs (RLIMIT_NPROC: fork fails). The kernel does not apply it to root;
+   * class mode sets it to {@link NPROC_HEADROOM} beyond what the user runs
+   * when the grading starts.
+   */
   nproc: number;
   /** Largest file a process may write, in bytes (RLIMIT_FSIZE: SIGXFSZ). */
   fsize: number;
@@ -29,6 +34,9 @@ export const DEFAULT_LIMITS: Limits = {
   nproc: 64, // a server, a few helpers; a fork bomb stops here (not for root)
   fsize: 16 * 1024 * 1024, // 16 MiB: a server of the brief writes no files at all
 };
+
+/** Tasks a submission may add to what its user runs already (a server, its threads, a few helpers, the probe's own, with room for what the user starts meanwhile). */
+export const NPROC_HEADROOM = 256;
 
 /** The wall-clock limit of one whole submission (both servers and the structure), in ms. */
 export const DEFAULT_WALL_MS = 120_000;

@@ -37,6 +37,8 @@ export interface Isolation {
   note: string;
   /** Whether prlimit is there to set the limits. */
   prlimit: boolean;
+  /** Whether the probe runs as root (then the kernel ignores the process-count limit). */
+  root: boolean;
 }
 
 const UNSHARE = [
@@ -104,6 +106,7 @@ export async function detectIsolation(
     ? {
       mode: "namespace",
       prlimit,
+      root,
       note: `own network and PID namespace per submission (${
         UNSHARE.join(" ")
       }), loopback only${
@@ -113,6 +116,7 @@ export async function detectIsolation(
     : {
       mode: "host",
       prlimit,
+      root,
       note: `${
         namespaces
           ? "no namespaces here (unshare --net --map-root-user --pid failed)"
