@@ -96,12 +96,3 @@ export function describeLimits(limits: Limits, wallMs?: number): string {
     ...(wallMs === undefined ? [] : [`${wallMs / 1000} s wall clock`]),
   ].join(", ");
 }
-
-/** What a signal that ended a program says about the limits, if anything. */
-export function limitHit(
-  signal: string | undefined | null,
-): string | undefined {
-  if (signal === "SIGXCPU") return "hit the CPU-time limit";
-  if (signal === "SIGXFSZ") return "hit the file-size limit";
-  return undefined;
-}
