@@ -125,6 +125,16 @@ Deno.test({
         server.kind,
       ]),
     }));
+    // The blocking server gives up on a client that holds it, then serves the
+    // next: answered, but not while the first still held it.
+    const blockingAsNb = probe([
+      "--start",
+      "deno run --allow-net webserve.ts {port}",
+      "--kind",
+      "nb",
+      "--only",
+      "concurrency",
+    ]);
     const silent = probe([
       "--start",
       `python3 -c "${SILENT_SERVER}" {port}`,
@@ -190,6 +200,21 @@ Deno.test({
         },
       );
     }
+    await t.step(
+      "probe --kind nb fails a blocking server that serves a second client only once it has closed the idle or the flooding first",
+      async () => {
+        const result = await blockingAsNb;
+        const failed = failures(result);
+        for (const check of ["idle-neighbour", "flooding-neighbour"]) {
+          assert.ok(failed.includes(`concurrency.${check}`), result.stdout);
+        }
+        assert.match(
+          result.stdout,
+          /only once the server had (closed|reset) the flooding client/,
+        );
+        assert.equal(result.code, 1);
+      },
+    );
     await t.step(
       "probe fails each check of a server that never answers on its own time limit, and goes on",
       async () => {
