@@ -51,6 +51,9 @@ const HEAD_START_MS = 200;
  */
 const FLOOD_CLOSE_WATCH_MS = 500;
 
+/** How long the flooder's answers are read, before the second client comes, to see whether the server has already closed it. */
+const FLOOD_EARLY_CLOSE_MS = 100;
+
 /**
  * Connects a second client, asks for `/second`, and times its answer from
  * before the connect. With `firstLetGo`, it must also come while the first
@@ -148,8 +151,13 @@ function idleNeighbour(kind: Kind | undefined): Check {
   };
 }
 
-/** A first client that holds the server: `letGo()` says how it stopped holding it, if it has; `stop()` ends it. */
+/**
+ * A first client that holds the server: `holding()` is asked once its head
+ * start is over, before the second client comes; `letGo()` says how it
+ * stopped holding the server since, if it has; `stop()` ends it.
+ */
 interface Holder {
+  holding?(): Promise<void>;
   letGo(): string | undefined | Promise<string | undefined>;
   stop(): Promise<void>;
 }
@@ -175,6 +183,7 @@ function whileFirst(
     run: async (context) => {
       const first = await holdServer(context);
       await delay(HEAD_START_MS);
+      await first.holding?.();
       const verdict = await secondClient(
         context,
         NB_SECOND_CLIENT_MS,
@@ -220,12 +229,24 @@ async function flood(context: CheckContext): Promise<Holder> {
   const one = get("/flood", context.host);
   const bytes = fromLatin1(one.repeat(Math.ceil(FLOOD_BYTES / one.length)));
   let letGo: string | undefined;
+  /** The server closed the flooder before the second came (taking the flood for bad input, say): it held no one up. */
+  let closedEarly = false;
   // Blocks once the buffers fill: fails if the server closes it (reading it all is no letting go: no answer is read).
   const flooding = first.write(bytes).then((written) => {
-    if (!written) letGo ??= "the server had closed the flooding client";
+    if (!written && !closedEarly) {
+      letGo ??= "the server had closed the flooding client";
+    }
   });
   return {
+    async holding() {
+      // A server that refused the flood at once fails other checks for that.
+      // (Reading its answers for a moment lets a server that serves it go on
+      // doing so: it is held again as soon as the reading stops.)
+      const { end } = await first.readToEnd(FLOOD_EARLY_CLOSE_MS);
+      closedEarly = end === "closed" || end === "reset";
+    },
     async letGo() {
+      if (closedEarly) return undefined;
       if (letGo !== undefined) return letGo;
       // All of the flood may be in the kernel's buffers, so the write can
       // have succeeded and the server closed the flooder since (a blocking
