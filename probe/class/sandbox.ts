@@ -28,6 +28,13 @@ import { type CapturedOutput, OutputCapture } from "../capture.ts";
 import { raceTimeout, TIMED_OUT } from "../kit.ts";
 import { listProcesses } from "../procs.ts";
 import { formatLimits, type Limits } from "./limits.ts";
+import {
+  BOX_TASKS,
+  boxCgroup,
+  insidePidsCgroup,
+  pidsCgroupsWork,
+  removePidsCgroup,
+} from "./pids_cgroup.ts";
 
 /** What the machine allows. */
 export interface Isolation {
@@ -39,6 +46,8 @@ export interface Isolation {
   prlimit: boolean;
   /** Whether the probe runs as root (then the kernel ignores the process-count limit). */
   root: boolean;
+  /** Whether each box gets a pids cgroup capping its tasks at {@linkcode BOX_TASKS} (the count root cannot escape). */
+  pidsCgroup: boolean;
 }
 
 const UNSHARE = [
@@ -99,7 +108,14 @@ export async function detectIsolation(
     "ip link set lo up && ip -o addr show lo | grep -q 127.0.0.1",
   ]);
   const root = await isRoot();
-  const nprocNote = root
+  const pidsCgroup = await pidsCgroupsWork();
+  const nprocNote = pidsCgroup
+    ? `; a pids cgroup caps each box at ${BOX_TASKS} tasks${
+      root
+        ? " (as root, the kernel does not apply prlimit's process count)"
+        : ""
+    }`
+    : root
     ? "; as root, the kernel does not apply the process-count limit"
     : "";
   return works
@@ -107,6 +123,7 @@ export async function detectIsolation(
       mode: "namespace",
       prlimit,
       root,
+      pidsCgroup,
       note: `own network and PID namespace per submission (${
         UNSHARE.join(" ")
       }), loopback only${
@@ -117,6 +134,7 @@ export async function detectIsolation(
       mode: "host",
       prlimit,
       root,
+      pidsCgroup,
       note: `${
         namespaces
           ? "no namespaces here (unshare --net --map-root-user --pid failed)"
@@ -198,9 +216,11 @@ export async function runBoxed(
     options.jsonPath,
     ...(options.limits ? ["--limits", formatLimits(options.limits)] : []),
   ];
-  const argv = options.isolation.mode === "namespace"
+  const boxed = options.isolation.mode === "namespace"
     ? [...UNSHARE, "sh", "-c", 'ip link set lo up && exec "$@"', "sh", ...inner]
     : inner;
+  const cgroup = options.isolation.pidsCgroup ? boxCgroup(token) : undefined;
+  const argv = cgroup ? insidePidsCgroup(cgroup, BOX_TASKS, boxed) : boxed;
   const started = performance.now();
   const child = new Deno.Command(argv[0], {
     args: argv.slice(1),
@@ -233,6 +253,15 @@ export async function runBoxed(
     Deno.kill(-child.pid, "SIGKILL");
   } catch { /* none left */ }
   const escaped = await killByToken(token);
+  // The last net: a process that cleared its environment is still counted in the cgroup.
+  if (cgroup) {
+    for (const pid of await removePidsCgroup(cgroup)) {
+      escaped.push({
+        pid,
+        command: "(unnamed, left in the box's pids cgroup)",
+      });
+    }
+  }
   options.running?.delete(child.pid);
   await raceTimeout(drained, 2000); // an escaped process may have held the pipes
   let json: unknown;
