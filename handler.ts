@@ -143,7 +143,8 @@ export function createConnectionHandler(
     const watched = connection instanceof WatchedConnection ? connection : null;
     if (watched !== null) watched.callBegins();
     let read: CallReport["read"] = "none";
-    const out = Output.take();
+    // Taken after the read: a connection waiting for input holds no output buffer.
+    let out: Output | null = null;
     try {
       // 1. Read at most once, and not at all while whole requests are buffered.
       if (!connection.closed && !connection.hasPendingInput) {
@@ -163,6 +164,7 @@ export function createConnectionHandler(
       // 2. Answer what has arrived. (The server's timer may have closed the
       // connection while it read.)
       if (!connection.closed) {
+        out = Output.take();
         if (read === "eof") {
           const answered = connection.endOfStream(out);
           if (answered !== null) watched?.report(answered, engine.onError);
@@ -173,11 +175,12 @@ export function createConnectionHandler(
       }
     } catch (error) {
       // Not the app's: the engine's own bug.
+      out ??= Output.take();
       failInternally(engine.onError, connection, out, error, undefined);
     }
 
     // 3. Write the answers in one write.
-    if (out.committedLength > 0) {
+    if (out !== null && out.committedLength > 0) {
       const bytes = out.committedBytes();
       connection.writing = true;
       try {
@@ -189,7 +192,7 @@ export function createConnectionHandler(
       }
       connection.writing = false;
     }
-    out.release();
+    out?.release();
 
     if (watched !== null) watched.callEnds(read, engine.onError);
     // This call's read is over and no other can be pending: the buffer may serve another connection.
