@@ -19,6 +19,7 @@ export {
   parseResponseStream,
 } from "../testing/response_parser.ts";
 export { fromLatin1, latin1 } from "../testing/bytes.ts";
+export { commandSucceeds } from "../testing/commands.ts";
 export { Prng } from "../testing/prng.ts";
 export { writeAll } from "../testing/raw_client.ts";
 export { closeQuietly } from "../server/listen.ts";

@@ -16,7 +16,7 @@
  * @module
  */
 
-import { delay } from "../kit.ts";
+import { commandSucceeds, delay } from "../kit.ts";
 
 /** Where cgroup v1 mounts its pids controller. */
 export const PIDS_HIERARCHY = "/sys/fs/cgroup/pids";
@@ -29,18 +29,8 @@ export const PIDS_HIERARCHY = "/sys/fs/cgroup/pids";
 export const BOX_TASKS = 1024;
 
 /** Runs `sh -c script args...`; true when it exits 0. */
-async function sh(script: string, ...args: string[]): Promise<boolean> {
-  try {
-    const { success } = await new Deno.Command("sh", {
-      args: ["-c", script, ...args],
-      stdin: "null",
-      stdout: "null",
-      stderr: "null",
-    }).output();
-    return success;
-  } catch {
-    return false;
-  }
+function sh(script: string, ...args: string[]): Promise<boolean> {
+  return commandSucceeds("sh", ["-c", script, ...args]);
 }
 
 /** Whether a pids cgroup can be made here (as root, where v1's pids hierarchy is mounted). */
