@@ -260,6 +260,32 @@ export class ServerProcess {
 }
 
 /**
+ * Starts `deno run --allow-net <script> 0` as a learner runs it, checks its
+ * one line (`<name> listening on http://0.0.0.0:<port>/`, the name being the
+ * file's without `.ts`), runs `body`, and stops it whatever happens.
+ */
+export async function withListeningScript(
+  script: string,
+  body: (port: number, server: ServerProcess) => Promise<void>,
+): Promise<void> {
+  const server = await ServerProcess.start(script, ["0"]);
+  try {
+    const name = script.replace(/^.*\//, "").replace(/\.ts$/, "");
+    const expected = new RegExp(
+      `^${name} listening on http://0\\.0\\.0\\.0:\\d+/$`,
+    );
+    if (!expected.test(server.startLine)) {
+      throw new Error(
+        `${script} said ${JSON.stringify(server.startLine)}, not ${expected}`,
+      );
+    }
+    await body(server.port, server);
+  } finally {
+    await server.stop();
+  }
+}
+
+/**
  * Starts `deno run --allow-net <server> 0 --host 127.0.0.1 --quiet ...flags`
  * as a child process, so its open files and memory are its own.
  */

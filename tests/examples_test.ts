@@ -10,22 +10,14 @@ import { raceTimeout, TIMED_OUT } from "../server/timers.ts";
 import { bodyText } from "../testing/response_parser.ts";
 import { get, RawClient } from "../testing/raw_client.ts";
 import { runScript } from "../testing/commands.ts";
-import { ServerProcess } from "../testing/server_launcher.ts";
+import { withListeningScript } from "../testing/server_launcher.ts";
 
-async function withExample(
+/** Starts `examples/<name>.ts 0` as a user does, checks its one line, and stops it after `body`. */
+function withExample(
   name: string,
   body: (port: number) => Promise<void>,
 ): Promise<void> {
-  const server = await ServerProcess.start(`examples/${name}.ts`, ["0"]);
-  try {
-    assert.match(
-      server.startLine,
-      new RegExp(`^${name} listening on http://0\\.0\\.0\\.0:\\d+/$`),
-    );
-    await body(server.port);
-  } finally {
-    await server.stop();
-  }
+  return withListeningScript(`examples/${name}.ts`, body);
 }
 
 /** A client that has been answered once and now holds its keep-alive connection idle. */

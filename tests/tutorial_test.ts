@@ -26,7 +26,10 @@ import {
   parseResponseStream,
 } from "../testing/response_parser.ts";
 import { ScriptedSocket } from "../testing/scripted_socket.ts";
-import { ServerProcess } from "../testing/server_launcher.ts";
+import {
+  type ServerProcess,
+  withListeningScript,
+} from "../testing/server_launcher.ts";
 import { countCodeLines } from "../tools/code_lines.ts";
 import * as step3 from "../tutorial/step3_handle.ts";
 import * as step4 from "../tutorial/step4_handler.ts";
@@ -40,20 +43,11 @@ const SERVERS = [
 ];
 
 /** Starts `tutorial/<name>.ts 0` as a learner does, checks its one line, and stops it after `body`. */
-async function withStep(
+function withStep(
   name: string,
   body: (port: number, server: ServerProcess) => Promise<void>,
 ): Promise<void> {
-  const server = await ServerProcess.start(`tutorial/${name}.ts`, ["0"]);
-  try {
-    assert.match(
-      server.startLine,
-      new RegExp(`^${name} listening on http://0\\.0\\.0\\.0:\\d+/$`),
-    );
-    await body(server.port, server);
-  } finally {
-    await server.stop();
-  }
+  return withListeningScript(`tutorial/${name}.ts`, body);
 }
 
 /** The one response of a connection the server closes after it. */
