@@ -12,8 +12,8 @@
  * @module
  */
 
-import { closeQuietly } from "../server/listen.ts";
-import { delay } from "../server/timers.ts";
+import { closeQuietly } from "../wire/socket.ts";
+import { delay } from "../wire/timers.ts";
 import { serve } from "../webserve.ts";
 
 const workers = Number(Deno.args[0] ?? 4);

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { delay } from "../server/timers.ts";
+import { delay } from "../wire/timers.ts";
 import { residentBytes, track } from "./processes.ts";
 
 /** What one idle-memory measurement found. */

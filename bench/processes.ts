@@ -4,7 +4,7 @@
  * @module
  */
 
-import { delay } from "../server/timers.ts";
+import { delay } from "../wire/timers.ts";
 
 /** A server process started by {@link startPinned}. */
 export interface PinnedProcess {

@@ -15,7 +15,7 @@
  */
 
 import { parseArgs } from "node:util";
-import { commandSucceeds } from "../testing/commands.ts";
+import { commandSucceeds } from "../wire/commands.ts";
 import { measureIdleMemory } from "./idle_memory.ts";
 import {
   answersHello,

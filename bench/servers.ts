@@ -8,7 +8,7 @@
  */
 
 import { NON_BLOCKING_V8_FLAGS, v8FlagsArgument } from "../server/v8_flags.ts";
-import { commandSucceeds } from "../testing/commands.ts";
+import { commandSucceeds } from "../wire/commands.ts";
 
 /** One server the bench can start. */
 export interface ServerSpec {

@@ -16,10 +16,10 @@
  * @module
  */
 
-import { closeQuietly } from "../server/listen.ts";
-import { delay, raceTimeout, TIMED_OUT } from "../server/timers.ts";
-import { writeAll } from "../testing/raw_client.ts";
-import { parseResponseStream, saysClose } from "../testing/response_parser.ts";
+import { closeQuietly } from "../wire/socket.ts";
+import { delay, raceTimeout, TIMED_OUT } from "../wire/timers.ts";
+import { writeAll } from "../wire/socket.ts";
+import { parseResponseStream, saysClose } from "../wire/response_parser.ts";
 
 /** The part a client plays in the crowd. */
 export type ClientRole = "idle" | "trickling" | "ordinary";

@@ -6,7 +6,7 @@
  * @module
  */
 
-import { raceTimeout, TIMED_OUT } from "../server/timers.ts";
+import { raceTimeout, TIMED_OUT } from "../wire/timers.ts";
 import { ServerProcess, ServerStartError } from "../testing/server_launcher.ts";
 
 /** How long a server may take to stop after SIGTERM before it is killed. */

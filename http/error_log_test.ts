@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { delay } from "../server/timers.ts";
+import { delay } from "../wire/timers.ts";
 import {
   createErrorLog,
   ERROR_LINES_PER_WINDOW,

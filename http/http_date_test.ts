@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { holdDateClock, httpDate } from "./http_date.ts";
-import { delay } from "../server/timers.ts";
+import { delay } from "../wire/timers.ts";
 
 /** Runs `body` with `Date.now` answering `now()` and counting its calls. */
 function withCountedClock<T>(now: () => number, body: () => T): [T, number] {

@@ -1,8 +1,9 @@
 /**
- * Everything the probe reuses from the rest of the project, re-exported from
- * one place: the bad-request corpus and its table of unusual but valid
- * requests, the strict response parser, the seeded PRNG, and the socket and
- * timer helpers. When a module moves, only the path here changes.
+ * Everything the probe reuses from `wire/`, the one folder it shares with the
+ * lab, re-exported from one place: the bad-request corpus and its table of
+ * unusual but valid requests, the strict response parser, the seeded PRNG,
+ * and the socket, timer and command helpers. The probe imports nothing else
+ * from outside `probe/` (`docs/architecture.md`).
  *
  * @module
  */
@@ -12,15 +13,14 @@ export {
   type BadRequestCase,
   VALID_EDGE_CASES,
   type ValidEdgeCase,
-} from "../robustness/corpus.ts";
+} from "../wire/corpus.ts";
 export {
   headerValue,
   type ParsedResponse,
   parseResponseStream,
-} from "../testing/response_parser.ts";
-export { fromLatin1, latin1 } from "../testing/bytes.ts";
-export { commandSucceeds } from "../testing/commands.ts";
-export { Prng } from "../testing/prng.ts";
-export { writeAll } from "../testing/raw_client.ts";
-export { closeQuietly } from "../server/listen.ts";
-export { delay, raceTimeout, TIMED_OUT } from "../server/timers.ts";
+} from "../wire/response_parser.ts";
+export { fromLatin1, latin1 } from "../wire/bytes.ts";
+export { commandSucceeds } from "../wire/commands.ts";
+export { Prng } from "../wire/prng.ts";
+export { closeQuietly, writeAll } from "../wire/socket.ts";
+export { delay, raceTimeout, TIMED_OUT } from "../wire/timers.ts";

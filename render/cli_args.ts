@@ -21,7 +21,7 @@ export interface RenderArgs {
   values: Record<string, string>;
   /** File to write the page to, instead of stdout. */
   out?: string;
-  /** Templates folder, when not the default one beside render.ts. */
+  /** Templates folder, when not the default one beside render/. */
   templatesDir?: string;
   /** `--help` was given: print usage and do nothing else. */
   help: boolean;

@@ -6,8 +6,8 @@
  * @module
  */
 
-import { latin1 } from "../testing/bytes.ts";
-import { Prng } from "../testing/prng.ts";
+import { latin1 } from "../wire/bytes.ts";
+import { Prng } from "../wire/prng.ts";
 import type { SessionHandler } from "../testing/session.ts";
 import {
   type ExpectedAnswer,

@@ -6,8 +6,8 @@
  * @module
  */
 
-import { concat, fromLatin1 } from "../testing/bytes.ts";
-import type { Prng } from "../testing/prng.ts";
+import { concat, fromLatin1 } from "../wire/bytes.ts";
+import type { Prng } from "../wire/prng.ts";
 
 /** What one request of a pipeline must be answered with. */
 export interface ExpectedAnswer {

@@ -8,7 +8,7 @@
  */
 
 import { handleConnection } from "../handler.ts";
-import { Prng } from "../testing/prng.ts";
+import { Prng } from "../wire/prng.ts";
 import { runSession } from "../testing/session.ts";
 import { generateRequest } from "./generator.ts";
 import { mutate } from "./mutator.ts";

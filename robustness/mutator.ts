@@ -6,8 +6,8 @@
  * @module
  */
 
-import { fromLatin1 } from "../testing/bytes.ts";
-import type { Prng } from "../testing/prng.ts";
+import { fromLatin1 } from "../wire/bytes.ts";
+import type { Prng } from "../wire/prng.ts";
 
 /** Bytes a parser treats specially; mutations favour them. */
 export const SPECIAL_BYTES: readonly number[] = [

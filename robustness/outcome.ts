@@ -5,7 +5,7 @@
  * @module
  */
 
-import { parseResponseStream } from "../testing/response_parser.ts";
+import { parseResponseStream } from "../wire/response_parser.ts";
 
 /**
  * Summarizes the bytes a server wrote as `"200 hello, /a | 400"`: interim

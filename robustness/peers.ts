@@ -5,7 +5,7 @@
  * @module
  */
 
-import { commandSucceeds } from "../testing/commands.ts";
+import { commandSucceeds } from "../wire/commands.ts";
 import type { RunningServer } from "../testing/server_launcher.ts";
 
 /** True when a `node` executable can be run. */

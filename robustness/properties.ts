@@ -9,8 +9,8 @@
  * @module
  */
 
-import { latin1 } from "../testing/bytes.ts";
-import { Prng } from "../testing/prng.ts";
+import { latin1 } from "../wire/bytes.ts";
+import { Prng } from "../wire/prng.ts";
 import {
   runSession,
   type Session,
@@ -23,7 +23,7 @@ import {
   type ParsedResponse,
   parseResponseStream,
   saysClose,
-} from "../testing/response_parser.ts";
+} from "../wire/response_parser.ts";
 
 /** Statuses the engine may send; anything else is a failure. */
 export const ENGINE_STATUSES: ReadonlySet<number> = new Set([

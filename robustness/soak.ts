@@ -8,23 +8,19 @@
  * @module
  */
 
-import { closeQuietly } from "../server/listen.ts";
-import { delay } from "../server/timers.ts";
-import { concat, fromLatin1 } from "../testing/bytes.ts";
-import { Prng } from "../testing/prng.ts";
-import {
-  connect,
-  RawClient,
-  readUntilClosed,
-  writeAll,
-} from "../testing/raw_client.ts";
-import { bodyText, parseResponseStream } from "../testing/response_parser.ts";
+import { closeQuietly } from "../wire/socket.ts";
+import { delay } from "../wire/timers.ts";
+import { concat, fromLatin1 } from "../wire/bytes.ts";
+import { Prng } from "../wire/prng.ts";
+import { connect, RawClient, readUntilClosed } from "../testing/raw_client.ts";
+import { writeAll } from "../wire/socket.ts";
+import { bodyText, parseResponseStream } from "../wire/response_parser.ts";
 import {
   type ServerKind,
   startServerProcess,
   waitFor,
 } from "../testing/server_launcher.ts";
-import { BAD_REQUESTS } from "./corpus.ts";
+import { BAD_REQUESTS } from "../wire/corpus.ts";
 import { generateRequest } from "./generator.ts";
 import { mutate } from "./mutator.ts";
 

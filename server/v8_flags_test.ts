@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { compileArgs, TARGETS } from "../scripts/compile.ts";
+import { compileArgs, TARGETS } from "../tools/compile.ts";
 import { NON_BLOCKING_V8_FLAGS, v8FlagsArgument } from "./v8_flags.ts";
 
 const config = JSON.parse(

@@ -50,21 +50,3 @@ export function runScript(
 ): Promise<CommandResult> {
   return runDeno(["run", ...permissions, script, ...args]);
 }
-
-/** True when `program args...` can be run here and exits 0 (e.g. `node --version`). */
-export async function commandSucceeds(
-  program: string,
-  args: string[],
-): Promise<boolean> {
-  try {
-    const { success } = await new Deno.Command(program, {
-      args,
-      stdin: "null",
-      stdout: "null",
-      stderr: "null",
-    }).output();
-    return success;
-  } catch {
-    return false;
-  }
-}

@@ -10,10 +10,10 @@
  * @module
  */
 
-import { closeQuietly } from "../server/listen.ts";
-import { raceTimeout, TIMED_OUT } from "../server/timers.ts";
-import { concat, fromLatin1, latin1 } from "./bytes.ts";
-import { type ParsedResponse, parseResponse } from "./response_parser.ts";
+import { closeQuietly, writeAll } from "../wire/socket.ts";
+import { raceTimeout, TIMED_OUT } from "../wire/timers.ts";
+import { concat, fromLatin1, latin1 } from "../wire/bytes.ts";
+import { type ParsedResponse, parseResponse } from "../wire/response_parser.ts";
 
 /** Bytes as given, or a string's chars as bytes (Latin-1). */
 function toBytes(data: string | Uint8Array): Uint8Array {
@@ -26,16 +26,6 @@ export function connect(
   hostname = "127.0.0.1",
 ): Promise<Deno.TcpConn> {
   return Deno.connect({ hostname, port });
-}
-
-/** Writes all of `bytes`, however many writes it takes. */
-export async function writeAll(
-  conn: Deno.Conn,
-  bytes: Uint8Array,
-): Promise<void> {
-  for (let at = 0; at < bytes.length;) {
-    at += await conn.write(bytes.subarray(at));
-  }
 }
 
 /** What the server wrote, up to the end of the connection. */

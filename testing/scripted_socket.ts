@@ -9,8 +9,8 @@
  */
 
 import type { Socket } from "../handler.ts";
-import { concat, latin1 } from "./bytes.ts";
-import type { Prng } from "./prng.ts";
+import { concat, latin1 } from "../wire/bytes.ts";
+import type { Prng } from "../wire/prng.ts";
 
 /** How a {@linkcode ScriptedSocket} misbehaves; by default it does not. */
 export interface ScriptedSocketOptions {

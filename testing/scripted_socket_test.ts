@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { fromLatin1, latin1 } from "./bytes.ts";
-import { Prng } from "./prng.ts";
+import { fromLatin1, latin1 } from "../wire/bytes.ts";
+import { Prng } from "../wire/prng.ts";
 import { ScriptedSocket } from "./scripted_socket.ts";
 
 Deno.test("ScriptedSocket reads its chunks in order, cut to the buffer, then ends the stream", async () => {

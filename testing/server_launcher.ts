@@ -11,7 +11,7 @@ import type {
   NonBlockingServeOptions,
   ServerHandle,
 } from "../server/options.ts";
-import { delay } from "../server/timers.ts";
+import { delay } from "../wire/timers.ts";
 import { ROOT } from "./commands.ts";
 
 /** The two servers: `webserve.ts` (blocking) and `webserve_nb.ts` (non-blocking). */

@@ -14,8 +14,8 @@ import {
   handleConnection,
   type Socket,
 } from "../handler.ts";
-import { latin1 } from "./bytes.ts";
-import { blankDates } from "./response_parser.ts";
+import { latin1 } from "../wire/bytes.ts";
+import { blankDates } from "../wire/response_parser.ts";
 import {
   ScriptedSocket,
   type ScriptedSocketOptions,

@@ -6,7 +6,7 @@
  * @module
  */
 
-import { Prng } from "./prng.ts";
+import { Prng } from "../wire/prng.ts";
 
 /** Cuts `bytes` into chunks at the given offsets (sorted, deduplicated inside). */
 export function splitAt(bytes: Uint8Array, cuts: number[]): Uint8Array[] {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { concat, fromLatin1 } from "./bytes.ts";
-import { Prng } from "./prng.ts";
+import { concat, fromLatin1 } from "../wire/bytes.ts";
+import { Prng } from "../wire/prng.ts";
 import { randomCuts, splitAt, splits } from "./splits.ts";
 
 const DATA = fromLatin1("GET /a HTTP/1.1\r\nHost: h\r\n\r\n".repeat(5));

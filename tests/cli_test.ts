@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { ROOT, runScript } from "../testing/commands.ts";
 import { get, RawClient, since } from "../testing/raw_client.ts";
-import { bodyText } from "../testing/response_parser.ts";
+import { bodyText } from "../wire/response_parser.ts";
 import { ServerProcess } from "../testing/server_launcher.ts";
-import { delay } from "../server/timers.ts";
+import { delay } from "../wire/timers.ts";
 
 const SCRIPTS = ["webserve.ts", "webserve_nb.ts"] as const;
 

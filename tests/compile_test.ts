@@ -16,7 +16,7 @@ async function buildExecutables(): Promise<{ dir: string; failure?: string }> {
       "--allow-write",
       "--allow-run",
       "--allow-env",
-      "scripts/compile.ts",
+      "tools/compile.ts",
       "--out-dir",
       dir,
       "--timeout",

@@ -12,16 +12,16 @@ import {
   BAD_REQUESTS,
   type BadRequestCase,
   VALID_EDGE_CASES,
-} from "../robustness/corpus.ts";
+} from "../wire/corpus.ts";
 import { checkInput } from "../robustness/properties.ts";
-import { fromLatin1 } from "../testing/bytes.ts";
+import { fromLatin1 } from "../wire/bytes.ts";
 import {
   bodyText,
   headerValue,
   type ParsedResponse,
   parseResponseStream,
   saysClose,
-} from "../testing/response_parser.ts";
+} from "../wire/response_parser.ts";
 import { runSession, type SessionHandler } from "../testing/session.ts";
 
 const handler = handleConnection as SessionHandler;

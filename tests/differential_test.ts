@@ -7,13 +7,13 @@
  */
 
 import assert from "node:assert/strict";
-import { BAD_REQUESTS, VALID_EDGE_CASES } from "../robustness/corpus.ts";
+import { BAD_REQUESTS, VALID_EDGE_CASES } from "../wire/corpus.ts";
 import { generateRequest } from "../robustness/generator.ts";
 import { KNOWN_DIFFERENCES } from "../robustness/known_differences.ts";
 import { outcomeOf } from "../robustness/outcome.ts";
 import { nodeAvailable, startNodePeer } from "../robustness/peers.ts";
-import { fromLatin1, latin1 } from "../testing/bytes.ts";
-import { Prng } from "../testing/prng.ts";
+import { fromLatin1, latin1 } from "../wire/bytes.ts";
+import { Prng } from "../wire/prng.ts";
 import { exchange } from "../testing/raw_client.ts";
 import {
   type RunningServer,

@@ -6,8 +6,8 @@
  */
 
 import assert from "node:assert/strict";
-import { raceTimeout, TIMED_OUT } from "../server/timers.ts";
-import { bodyText } from "../testing/response_parser.ts";
+import { raceTimeout, TIMED_OUT } from "../wire/timers.ts";
+import { bodyText } from "../wire/response_parser.ts";
 import { get, RawClient } from "../testing/raw_client.ts";
 import { runScript } from "../testing/commands.ts";
 import { withListeningScript } from "../testing/server_launcher.ts";

@@ -8,16 +8,16 @@
  */
 
 import assert from "node:assert/strict";
-import { closeQuietly } from "../server/listen.ts";
-import { delay } from "../server/timers.ts";
-import { fromLatin1 } from "../testing/bytes.ts";
+import { closeQuietly } from "../wire/socket.ts";
+import { delay } from "../wire/timers.ts";
+import { fromLatin1 } from "../wire/bytes.ts";
 import {
   connect,
   fetchRaw,
   get,
   readUntilClosed,
-  writeAll,
 } from "../testing/raw_client.ts";
+import { writeAll } from "../wire/socket.ts";
 import {
   procAvailable,
   SERVER_MODULES,

@@ -14,7 +14,7 @@ import {
 } from "../robustness/fuzz_loop.ts";
 import { checkInput } from "../robustness/properties.ts";
 import { failureKind, shrink } from "../robustness/shrink.ts";
-import { fromLatin1 } from "../testing/bytes.ts";
+import { fromLatin1 } from "../wire/bytes.ts";
 import type { SessionHandler } from "../testing/session.ts";
 
 const engine = handleConnection as SessionHandler;

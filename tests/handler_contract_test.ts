@@ -19,16 +19,16 @@ import {
   refuseConnection,
 } from "../handler.ts";
 import { memoFor } from "../http/memo/mod.ts";
-import { fromLatin1 } from "../testing/bytes.ts";
+import { fromLatin1 } from "../wire/bytes.ts";
 import { runDeno } from "../testing/commands.ts";
 import {
   bodyText,
   headerValue,
   readResponses,
-} from "../testing/response_parser.ts";
+} from "../wire/response_parser.ts";
 import { ScriptedSocket } from "../testing/scripted_socket.ts";
 import { serveChunks } from "../testing/session.ts";
-import { delay } from "../server/timers.ts";
+import { delay } from "../wire/timers.ts";
 
 const get = (path: string) => `GET ${path} HTTP/1.1\r\nHost: h\r\n\r\n`;
 

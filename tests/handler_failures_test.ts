@@ -24,11 +24,11 @@ import {
   type Socket,
 } from "../handler.ts";
 import { NO_MEMO } from "../http/memo.ts";
-import { fromLatin1 } from "../testing/bytes.ts";
+import { fromLatin1 } from "../wire/bytes.ts";
 import { latin1 } from "../http/byte_classes.ts";
-import { headerValue, readResponses } from "../testing/response_parser.ts";
+import { headerValue, readResponses } from "../wire/response_parser.ts";
 import { ScriptedSocket } from "../testing/scripted_socket.ts";
-import { delay } from "../server/timers.ts";
+import { delay } from "../wire/timers.ts";
 
 const get = (path: string) => `GET ${path} HTTP/1.1\r\nHost: h\r\n\r\n`;
 

@@ -2,17 +2,17 @@
  * handleConnection, case by case: each request stream is fed whole, one byte
  * at a time and at seeded random splits, and must give the same responses
  * and the same close whatever the split. Bad requests are in the one
- * bad-request table, robustness/corpus.ts, which tests/corpus_test.ts runs
+ * bad-request table, wire/corpus.ts, which tests/corpus_test.ts runs
  * the same way (alone and after a good request).
  */
 
 import assert from "node:assert/strict";
-import { fromLatin1 } from "../testing/bytes.ts";
+import { fromLatin1 } from "../wire/bytes.ts";
 import {
   bodyText,
   headerValue,
   readResponses,
-} from "../testing/response_parser.ts";
+} from "../wire/response_parser.ts";
 import { splits } from "../testing/splits.ts";
 import { serveChunks, type ServeResult } from "../testing/session.ts";
 

@@ -14,7 +14,7 @@ const VALUES = { firstname: `Ada <b>"&'`, lastname: "Lovelace" };
 
 /**
  * Renders like the Python course code: a FileSystemLoader on templates/, with
- * autoescape and StrictUndefined to match render.ts' configuration.
+ * autoescape and StrictUndefined to match render/main.ts' configuration.
  */
 const JINJA2_RENDER = `
 import json, sys

@@ -14,10 +14,10 @@ import {
   type Memo,
 } from "../handler.ts";
 import { memoFor } from "../http/memo/mod.ts";
-import { BAD_REQUESTS, VALID_EDGE_CASES } from "../robustness/corpus.ts";
+import { BAD_REQUESTS, VALID_EDGE_CASES } from "../wire/corpus.ts";
 import { caseFromSeed, caseSeedOf } from "../robustness/fuzz_loop.ts";
-import { concat, fromLatin1, latin1 } from "../testing/bytes.ts";
-import { blankDates } from "../testing/response_parser.ts";
+import { concat, fromLatin1, latin1 } from "../wire/bytes.ts";
+import { blankDates } from "../wire/response_parser.ts";
 import { runSession } from "../testing/session.ts";
 import { splits } from "../testing/splits.ts";
 

@@ -6,9 +6,9 @@
  */
 
 import assert from "node:assert/strict";
-import { delay } from "../server/timers.ts";
+import { delay } from "../wire/timers.ts";
 import { fetchRaw, get, RawClient } from "../testing/raw_client.ts";
-import { bodyText } from "../testing/response_parser.ts";
+import { bodyText } from "../wire/response_parser.ts";
 import {
   SERVER_MODULES,
   type ServerKind,

@@ -9,10 +9,10 @@
 
 import assert from "node:assert/strict";
 import { freePort } from "../bench/processes.ts";
-import { closeQuietly } from "../server/listen.ts";
-import { delay } from "../server/timers.ts";
+import { closeQuietly } from "../wire/socket.ts";
+import { delay } from "../wire/timers.ts";
 import { get, RawClient } from "../testing/raw_client.ts";
-import { bodyText, saysClose } from "../testing/response_parser.ts";
+import { bodyText, saysClose } from "../wire/response_parser.ts";
 import { ServerProcess } from "../testing/server_launcher.ts";
 
 /** Where Debian puts nginx; `sbin` is not on every user's PATH. */

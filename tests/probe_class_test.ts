@@ -11,7 +11,8 @@
  */
 
 import assert from "node:assert/strict";
-import { commandSucceeds, runScript } from "../testing/commands.ts";
+import { runScript } from "../testing/commands.ts";
+import { commandSucceeds } from "../wire/commands.ts";
 import { GROUPS } from "../probe/check.ts";
 import { CHANGES, FLAWS, writeClass } from "../probe/fixtures/fixtures.ts";
 import { expectedFailures, FIXTURES } from "../testing/probe_verdicts.ts";
@@ -149,7 +150,7 @@ Deno.test({
     const started = performance.now();
     const [one, two] = await Promise.all(
       [1, 2].map((jobs) =>
-        runScript("probe.ts", [
+        runScript("probe/main.ts", [
           "--class",
           classDir,
           "--out",
@@ -312,7 +313,7 @@ Deno.test({
           `${classDir}/${MARKUP_STUDENT}/readme.txt`,
           "changed\n",
         );
-        const again = await runScript("probe.ts", [
+        const again = await runScript("probe/main.ts", [
           "--class",
           classDir,
           "--out",
@@ -349,7 +350,7 @@ Deno.test({
           `${classDir}/zip_slip.zip`,
           `${small}/zip_slip.zip`,
         );
-        const run = await runScript("probe.ts", [
+        const run = await runScript("probe/main.ts", [
           "--class",
           small,
           "--out",
@@ -496,7 +497,7 @@ Deno.test({
       for (const name of ["setsid_daemon", "forks_ignoring_sigterm"]) {
         await writeFixture(name, `${root}/class/${name}`);
       }
-      const run = await runScript("probe.ts", [
+      const run = await runScript("probe/main.ts", [
         "--class",
         `${root}/class`,
         "--out",
@@ -548,7 +549,7 @@ Deno.test({
       const { writeFixture } = await import("../probe/fixtures/fixtures.ts");
       await writeFixture("hangs_at_import", `${root}/class/hangs_at_import`);
       const started = performance.now();
-      const run = await runScript("probe.ts", [
+      const run = await runScript("probe/main.ts", [
         "--class",
         `${root}/class`,
         "--out",

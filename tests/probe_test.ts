@@ -11,7 +11,8 @@
  */
 
 import assert from "node:assert/strict";
-import { commandSucceeds, runScript } from "../testing/commands.ts";
+import { runScript } from "../testing/commands.ts";
+import { commandSucceeds } from "../wire/commands.ts";
 import { startProjectServer } from "../testing/server_launcher.ts";
 import { writeFixture } from "../probe/fixtures/fixtures.ts";
 import { PROBE_PERMISSIONS } from "../probe/class/sandbox.ts";
@@ -61,7 +62,7 @@ async function probe(args: string[]): Promise<ProbeRun> {
   try {
     const started = performance.now();
     const result = await runScript(
-      "probe.ts",
+      "probe/main.ts",
       [...args, "--json", json],
       PERMISSIONS,
     );
@@ -349,7 +350,7 @@ Deno.test("probe command line ends a usage error in one line and exit status 2",
     ],
   ];
   for (const [args, pattern] of cases) {
-    const result = await runScript("probe.ts", args, PERMISSIONS);
+    const result = await runScript("probe/main.ts", args, PERMISSIONS);
     assert.equal(result.code, 2, `${args.join(" ")}: ${result.stderr}`);
     const lines = result.stderr.trimEnd().split("\n");
     assert.equal(lines.length, 2, result.stderr);
@@ -362,7 +363,7 @@ Deno.test("probe command line ends a usage error in one line and exit status 2",
 });
 
 Deno.test("probe --help prints the usage and exits 0", async () => {
-  const result = await runScript("probe.ts", ["--help"], PERMISSIONS);
+  const result = await runScript("probe/main.ts", ["--help"], PERMISSIONS);
   assert.equal(result.code, 0);
   assert.match(result.stdout, /^usage: deno task probe URL \| --start/);
   assert.match(result.stdout, /--only GROUP/);
@@ -374,7 +375,7 @@ Deno.test({
   ignore: noPython !== undefined,
   async fn() {
     const result = await runScript(
-      "probe.ts",
+      "probe/main.ts",
       [
         "--start",
         `python3 -c "import sys; sys.exit('no socket for you on ' + sys.argv[1])" {port}`,
@@ -396,7 +397,7 @@ Deno.test("probe of a running server by URL: without --kind the non-blocking che
   try {
     const url = `http://127.0.0.1:${server.port}`;
     const full = await runScript(
-      "probe.ts",
+      "probe/main.ts",
       [url, "--only", "concurrency"],
       PERMISSIONS,
     );
@@ -413,7 +414,7 @@ Deno.test("probe of a running server by URL: without --kind the non-blocking che
       "no colour when stdout is not a terminal",
     );
 
-    const quiet = await runScript("probe.ts", [
+    const quiet = await runScript("probe/main.ts", [
       url,
       "--kind",
       "nb",

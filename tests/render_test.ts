@@ -1,5 +1,5 @@
 /**
- * The render task and render.ts as a user runs them, in a subprocess: the
+ * The render task and render/main.ts as a user runs them, in a subprocess: the
  * page printed, the permissions, and one-line errors. (Unit tests of the
  * template tool sit beside it in render/.)
  */
@@ -42,7 +42,7 @@ async function scratchTemplates(files: Record<string, string>) {
       runDeno([
         "run",
         `--allow-read=${dir}`,
-        "render.ts",
+        "render/main.ts",
         "--templates",
         dir,
         ...args,
@@ -66,12 +66,12 @@ Deno.test("deno task render works when started from a subdirectory", async () =>
   assert.equal(run.stdout, render("form.html", {}));
 });
 
-Deno.test("render.ts finds templates beside itself whatever the cwd", async () => {
+Deno.test("render/main.ts finds templates beside itself whatever the cwd", async () => {
   const run = await runDeno(
     [
       "run",
       `--allow-read=${TEMPLATES_DIR}`,
-      join(ROOT, "render.ts"),
+      join(ROOT, "render", "main.ts"),
       "form.html",
     ],
     Deno.env.get("TMPDIR") ?? "/tmp",
@@ -102,7 +102,7 @@ Deno.test("deno task render fails in one line for a bad argument, with status 2"
   assert.equal(run.code, 2);
 });
 
-Deno.test("render.ts fails in one line for a syntax error, naming template and line", async () => {
+Deno.test("render/main.ts fails in one line for a syntax error, naming template and line", async () => {
   await using scratch = await scratchTemplates({
     "broken.html":
       '{% extends "base.html" %}\n{% block content %}\n<p>{{ firstname }</p>\n{% endblock %}\n',
@@ -111,7 +111,7 @@ Deno.test("render.ts fails in one line for a syntax error, naming template and l
   assertOneLineError(run, "broken.html:3:", "expected variable end");
 });
 
-Deno.test("render.ts fails in one line when a parent template is missing", async () => {
+Deno.test("render/main.ts fails in one line when a parent template is missing", async () => {
   await using scratch = await scratchTemplates({
     "orphan.html":
       '{% extends "gone.html" %}\n{% block content %}x{% endblock %}\n',
@@ -120,12 +120,12 @@ Deno.test("render.ts fails in one line when a parent template is missing", async
   assertOneLineError(run, "orphan.html:", `template "gone.html" not found`);
 });
 
-Deno.test("render.ts fails in one line without read access to the templates", async () => {
-  const run = await runDeno(["run", "render.ts", "form.html"]);
+Deno.test("render/main.ts fails in one line without read access to the templates", async () => {
+  const run = await runDeno(["run", "render/main.ts", "form.html"]);
   assertOneLineError(run, "needs read access to", "templates");
 });
 
-Deno.test("render.ts --out writes the page when write access to that file is granted", async () => {
+Deno.test("render/main.ts --out writes the page when write access to that file is granted", async () => {
   const dir = await Deno.makeTempDir({ prefix: "render_out_" });
   try {
     const out = join(dir, "page.html");
@@ -133,7 +133,7 @@ Deno.test("render.ts --out writes the page when write access to that file is gra
       "run",
       "--allow-read=templates",
       `--allow-write=${out}`,
-      "render.ts",
+      "render/main.ts",
       "--out",
       out,
       "firstname=Ada",

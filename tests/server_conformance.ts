@@ -8,9 +8,9 @@
 
 import assert from "node:assert/strict";
 import type { LogWriter } from "../server/options.ts";
-import { delay } from "../server/timers.ts";
+import { delay } from "../wire/timers.ts";
 import { get, RawClient } from "../testing/raw_client.ts";
-import { bodyText, headerValue } from "../testing/response_parser.ts";
+import { bodyText, headerValue } from "../wire/response_parser.ts";
 import {
   type ServeFunction,
   startServer,

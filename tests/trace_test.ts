@@ -14,12 +14,12 @@ import {
   type HttpRequest,
   newConnectionState,
 } from "../handler.ts";
-import { delay } from "../server/timers.ts";
+import { delay } from "../wire/timers.ts";
 import { Trace } from "../server/trace.ts";
-import { fromLatin1 } from "../testing/bytes.ts";
+import { fromLatin1 } from "../wire/bytes.ts";
 import { ROOT } from "../testing/commands.ts";
 import { get, RawClient } from "../testing/raw_client.ts";
-import { bodyText, headerValue } from "../testing/response_parser.ts";
+import { bodyText, headerValue } from "../wire/response_parser.ts";
 import { ScriptedSocket } from "../testing/scripted_socket.ts";
 import { ServerProcess } from "../testing/server_launcher.ts";
 import { byteByByte } from "../testing/splits.ts";

@@ -11,8 +11,8 @@
  */
 
 import assert from "node:assert/strict";
-import { delay } from "../server/timers.ts";
-import { fromLatin1 } from "../testing/bytes.ts";
+import { delay } from "../wire/timers.ts";
+import { fromLatin1 } from "../wire/bytes.ts";
 import { runDeno, runScript } from "../testing/commands.ts";
 import {
   fetchRaw,
@@ -24,7 +24,7 @@ import {
   bodyText,
   headerValue,
   parseResponseStream,
-} from "../testing/response_parser.ts";
+} from "../wire/response_parser.ts";
 import { ScriptedSocket } from "../testing/scripted_socket.ts";
 import {
   type ServerProcess,
@@ -281,7 +281,7 @@ for (
   ] as const
 ) {
   Deno.test(`tutorial/${file} passes every check of deno task probe --kind ${kind}`, async () => {
-    const run = await runScript("probe.ts", [
+    const run = await runScript("probe/main.ts", [
       "-q",
       "--start",
       `deno run --allow-net tutorial/${file} {port}`,

@@ -3,8 +3,8 @@ import { serve } from "../webserve_nb.ts";
 import { MemoryLog, registerServerTests } from "./server_conformance.ts";
 import { get, RawClient, since } from "../testing/raw_client.ts";
 import { withServer } from "../testing/server_launcher.ts";
-import { bodyText, headerValue } from "../testing/response_parser.ts";
-import { delay, raceTimeout, TIMED_OUT } from "../server/timers.ts";
+import { bodyText, headerValue } from "../wire/response_parser.ts";
+import { delay, raceTimeout, TIMED_OUT } from "../wire/timers.ts";
 
 registerServerTests("webserve_nb", serve);
 

@@ -4,8 +4,8 @@ import { Listeners } from "../server/listen.ts";
 import { registerServerTests } from "./server_conformance.ts";
 import { get, RawClient, since } from "../testing/raw_client.ts";
 import { withServer } from "../testing/server_launcher.ts";
-import { headerValue } from "../testing/response_parser.ts";
-import { delay } from "../server/timers.ts";
+import { headerValue } from "../wire/response_parser.ts";
+import { delay } from "../wire/timers.ts";
 
 registerServerTests("webserve", serve);
 

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { ROOT } from "../testing/commands.ts";
 import { ServerProcess } from "../testing/server_launcher.ts";
-import { closeQuietly } from "../server/listen.ts";
-import { delay } from "../server/timers.ts";
+import { closeQuietly } from "../wire/socket.ts";
+import { delay } from "../wire/timers.ts";
 import { RESTARTS_PER_MINUTE, serveWithWorkers } from "../server/workers.ts";
 
 const DYING_SERVER = new URL("./testdata/dying_server.ts", import.meta.url);

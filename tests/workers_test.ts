@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
 import { serve as serveBlocking } from "../webserve.ts";
 import { serve as serveNonBlocking } from "../webserve_nb.ts";
-import { delay, raceTimeout, TIMED_OUT } from "../server/timers.ts";
+import { delay, raceTimeout, TIMED_OUT } from "../wire/timers.ts";
 import { MemoryLog } from "./server_conformance.ts";
 import { get, RawClient, since } from "../testing/raw_client.ts";
-import { bodyText } from "../testing/response_parser.ts";
+import { bodyText } from "../wire/response_parser.ts";
 import { ROOT } from "../testing/commands.ts";
 import { ServerProcess } from "../testing/server_launcher.ts";
 

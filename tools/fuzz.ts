@@ -21,7 +21,7 @@ import {
   shrinkFailure,
 } from "../robustness/fuzz_loop.ts";
 import { checkInput } from "../robustness/properties.ts";
-import { latin1 } from "../testing/bytes.ts";
+import { latin1 } from "../wire/bytes.ts";
 import { runSession, type SessionHandler } from "../testing/session.ts";
 
 const USAGE =

@@ -1,7 +1,7 @@
 /**
  * `deno task tutorial:grades --compare`: the tutorial's step 4 measured
  * beside the product's engine, each server started as a user starts it:
- * how many cases of the bad-request corpus (`robustness/corpus.ts`) each
+ * how many cases of the bad-request corpus (`wire/corpus.ts`) each
  * answers as the corpus says, what a slow client and a client that never
  * reads do to a second client, throughput from the bench harness (one short
  * run of `bench/run.ts`), and lines of code. Returns the markdown that
@@ -16,12 +16,13 @@ import {
   type BadRequestCase,
   VALID_EDGE_CASES,
   type ValidEdgeCase,
-} from "../robustness/corpus.ts";
-import { delay } from "../server/timers.ts";
-import { fromLatin1, latin1 } from "../testing/bytes.ts";
+} from "../wire/corpus.ts";
+import { delay } from "../wire/timers.ts";
+import { fromLatin1, latin1 } from "../wire/bytes.ts";
 import { ROOT } from "../testing/commands.ts";
-import { exchange, get, RawClient, writeAll } from "../testing/raw_client.ts";
-import { parseResponseStream } from "../testing/response_parser.ts";
+import { exchange, get, RawClient } from "../testing/raw_client.ts";
+import { writeAll } from "../wire/socket.ts";
+import { parseResponseStream } from "../wire/response_parser.ts";
 import { programCodeLines } from "./code_lines.ts";
 import { markdownTable } from "./markdown_table.ts";
 

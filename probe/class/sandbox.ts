@@ -7,7 +7,7 @@
  * Its python3 runs under prlimit's limits; the whole run under a wall clock.
  *
  *     outer probe (--class)
- *       └─ unshare ... sh -c 'ip link set lo up; exec deno ... probe.ts --submission COPY'
+ *       └─ unshare ... sh -c 'ip link set lo up; exec deno ... probe/main.ts --submission COPY'
  *            └─ inner probe: PID 1 of the namespace, on its own loopback
  *                 ├─ prlimit ... python3 webserve.py PORT      (then webserve_nb.py)
  *                 └─ prlimit ... python3 structure_check.py ...
@@ -171,9 +171,9 @@ export interface BoxedRun {
   ms: number;
 }
 
-/** Where probe.ts is, for the inner probe. */
+/** Where the probe's entry point is, for the inner probe. */
 const PROBE = decodeURIComponent(
-  new URL("../../probe.ts", import.meta.url).pathname,
+  new URL("../main.ts", import.meta.url).pathname,
 );
 
 /** The permissions `deno task probe` runs with (as deno.json's task gives them), inside the box too. */

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { commandSucceeds } from "../../testing/commands.ts";
+import { commandSucceeds } from "../../wire/commands.ts";
 import { writeZip } from "../fixtures/fixtures.ts";
 import { hashEntry, listEntries, prepare } from "./submissions.ts";
 

@@ -10,7 +10,7 @@
  * download host, or uses a local copy named by `DENORT_BIN`. When neither
  * works, this prints one line saying so and exits 1.
  *
- * Usage: `deno run --allow-read --allow-write --allow-run --allow-env scripts/compile.ts [--out-dir <dir>] [--timeout <s>]`
+ * Usage: `deno run --allow-read --allow-write --allow-run --allow-env tools/compile.ts [--out-dir <dir>] [--timeout <s>]`
  *
  * @module
  */

@@ -6,6 +6,6 @@
  * @module
  */
 
-import { main } from "./probe/cli.ts";
+import { main } from "./cli.ts";
 
 if (import.meta.main) Deno.exit(await main(Deno.args));

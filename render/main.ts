@@ -14,9 +14,9 @@
  * @module
  */
 import { join, resolve } from "node:path";
-import { parseRenderArgs, USAGE } from "./render/cli_args.ts";
-import { RenderError } from "./render/render_error.ts";
-import { renderTemplate } from "./render/render_template.ts";
+import { parseRenderArgs, USAGE } from "./cli_args.ts";
+import { RenderError } from "./render_error.ts";
+import { renderTemplate } from "./render_template.ts";
 
 /** Exit status for a bad command line. */
 const EXIT_USAGE = 2;
@@ -72,10 +72,10 @@ export async function main(argv: string[]): Promise<number> {
 function defaultTemplatesDir(): string {
   if (import.meta.dirname === undefined) {
     throw new RenderError(
-      "render.ts is not a local file: give the templates folder with --templates DIR",
+      "render/main.ts is not a local file: give the templates folder with --templates DIR",
     );
   }
-  return join(import.meta.dirname, "templates");
+  return join(import.meta.dirname, "..", "templates");
 }
 
 /**
@@ -95,7 +95,7 @@ async function writePage(out: string, page: string): Promise<void> {
   await requirePermission(
     { name: "write", path },
     `write access to ${path} for --out: answer Deno's prompt in a terminal, ` +
-      `run deno run --allow-read=templates --allow-write=${path} render.ts, ` +
+      `run deno run --allow-read=templates --allow-write=${path} render/main.ts, ` +
       `or redirect stdout instead`,
   );
   try {
