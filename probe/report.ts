@@ -14,18 +14,10 @@ import type { Leftover } from "./class/reap.ts";
 import type { Stopped } from "./launch.ts";
 import type { CheckResult } from "./runner.ts";
 
-/** How to print: colour only on a terminal, never with `NO_COLOR`. */
+/** How to print: colour or not (`terminal.ts` decides). */
 export interface Style {
   /** Use ANSI colours. */
   color: boolean;
-}
-
-/** True when colour is wanted: `stream` is a terminal and `NO_COLOR` is unset or empty. */
-export function wantsColor(
-  isTerminal: boolean,
-  noColor: string | undefined,
-): boolean {
-  return isTerminal && (noColor === undefined || noColor === "");
 }
 
 const CODES = {

@@ -3,18 +3,24 @@
  * each in its own box (`sandbox.ts`), N at a time; then the gradebook
  * (`grades.csv`, `<student>.json`, `report.html`). One line per student as
  * each is graded, and on a terminal an updating progress line on stderr.
+ * Three stages, one function each:
  *
- *     list entries --> per student (N at a time):
+ *     prepareClass: the folder, the rubric, python3, OUTDIR, the isolation
+ *                   and the limits, checked before anything runs; the header
+ *     gradeClass:   per student (N at a time):
  *       hash --> (--resume: same hash in OUTDIR? keep it)
  *            --> fresh copy / unzip --> refused? --> grade 0 with the reason
  *            --> box: inner probe --> score on the rubric --> <student>.json
- *     --> grades.csv, report.html --> exit 0 (1 if the grading itself failed)
+ *     writeGradebook: grades.csv, report.html --> exit 0 (1 if the grading
+ *                   itself failed)
  *
  * @module
  */
 
+import type { ClassPlan } from "../plan.ts";
 import { fromUserDir, UsageError } from "../usage.ts";
-import { wantsColor } from "../report.ts";
+import { commandSucceeds } from "../kit.ts";
+import type { Terminal } from "../terminal.ts";
 import { gradesCsv, studentFiles } from "./gradebook.ts";
 import {
   DEFAULT_LIMITS,
@@ -29,38 +35,26 @@ import { loadRubric, type Rubric } from "./rubric.ts";
 import { detectIsolation, type Isolation, runBoxed } from "./sandbox.ts";
 import { type Entry, hashEntry, listEntries, prepare } from "./submissions.ts";
 
-/** What `--class` asks for. */
-export interface ClassPlan {
-  /** Always `class`. */
-  mode: "class";
-  /** The folder of submissions, as given. */
-  dir: string;
-  /** Where the gradebook goes, as given. */
-  out: string;
-  /** How many submissions at once. */
-  jobs: number;
-  /** The rubric file, as given, if any. */
-  rubric?: string;
-  /** Skip students already graded whose files are unchanged. */
-  resume: boolean;
-  /** Use namespaces where the machine allows (false: `--no-namespaces`). */
-  namespaces: boolean;
-  /** The wall-clock limit of one submission, in ms (`--wall-clock`). */
-  wallMs: number;
-  /** `-q`: a line only for the students below the maximum. */
-  quiet: boolean;
-}
-
-/** Everything one class run shares. */
+/** Everything one class run shares, once prepared. */
 interface ClassRun {
+  plan: ClassPlan;
   rubric: Rubric;
   isolation: Isolation;
   limits?: Limits;
+  /** The limits in words, for the header and the report. */
+  limitsText: string;
   wallMs: number;
+  /** OUTDIR, resolved. */
   out: string;
-  tmp: string;
-  resume: boolean;
+  /** The students' submissions, in order. */
+  entries: Entry[];
+  /** What in the class folder is neither a folder nor a zip. */
+  skipped: string[];
+  /** Each student's `.json` in OUTDIR. */
   files: Map<string, string>;
+  /** Where the fresh copies are made. */
+  tmp: string;
+  /** The process groups of the boxes running now, for an interrupt to kill. */
   running: Set<number>;
 }
 
@@ -72,25 +66,13 @@ async function isFolder(path: string): Promise<boolean> {
   }
 }
 
-async function hasPython(): Promise<boolean> {
-  try {
-    return (await new Deno.Command("python3", {
-      args: ["--version"],
-      stdout: "null",
-      stderr: "null",
-    }).output()).success;
-  } catch {
-    return false;
-  }
-}
-
 /** A result kept from an earlier run, when `--resume` may keep it. */
 async function kept(
   run: ClassRun,
   entry: Entry,
   hash: string,
 ): Promise<StudentResult | undefined> {
-  if (!run.resume) return undefined;
+  if (!run.plan.resume) return undefined;
   try {
     const earlier = JSON.parse(
       await Deno.readTextFile(`${run.out}/${run.files.get(entry.student)}`),
@@ -165,13 +147,37 @@ function timeLeft(ms: number): string {
 }
 
 /** Runs `--class`; resolves to the exit status. Throws {@link UsageError} for a usage error. */
-export async function runClass(plan: ClassPlan): Promise<number> {
+export async function runClass(
+  plan: ClassPlan,
+  terminal: Terminal,
+): Promise<number> {
+  const run = await prepareClass(plan, terminal);
+  const started = performance.now();
+  let results: StudentResult[];
+  try {
+    results = await gradeClass(run, terminal);
+  } finally {
+    await Deno.remove(run.tmp, { recursive: true }).catch(() => {});
+  }
+  return await writeGradebook(
+    run,
+    results,
+    performance.now() - started,
+    terminal,
+  );
+}
+
+/** Checks what the run needs before anything runs, and prints the header. */
+async function prepareClass(
+  plan: ClassPlan,
+  terminal: Terminal,
+): Promise<ClassRun> {
   const dir = fromUserDir(plan.dir);
   if (!(await isFolder(dir))) {
     throw new UsageError(`--class ${plan.dir}: no such folder`);
   }
   const rubric = await loadRubric(plan.rubric);
-  if (!(await hasPython())) {
+  if (!(await commandSucceeds("python3", ["--version"]))) {
     throw new UsageError("--class needs python3 on PATH");
   }
   const out = fromUserDir(plan.out);
@@ -189,9 +195,6 @@ export async function runClass(plan: ClassPlan): Promise<number> {
   }
   const { entries, skipped } = await listEntries(dir);
   const isolation = await detectIsolation(plan.namespaces);
-  const color = wantsColor(Deno.stdout.isTerminal(), Deno.env.get("NO_COLOR"));
-  const progressShown = Deno.stderr.isTerminal();
-  const encoder = new TextEncoder();
   // RLIMIT_NPROC counts all the user runs (a browser's threads too): the headroom goes on top.
   const mine = isolation.root ? undefined : await tasksOfMine();
   const limits = !isolation.prlimit
@@ -199,33 +202,45 @@ export async function runClass(plan: ClassPlan): Promise<number> {
     : mine === undefined
     ? DEFAULT_LIMITS
     : { ...DEFAULT_LIMITS, nproc: mine + NPROC_HEADROOM };
-  const wallMs = plan.wallMs;
   const limitsText = limits
-    ? describeLimits(limits, wallMs)
-    : `none (no prlimit); ${wallMs / 1000} s wall clock`;
-  if (isolation.mode === "host") console.error(`probe: ${isolation.note}`);
-  console.log(
+    ? describeLimits(limits, plan.wallMs)
+    : `none (no prlimit); ${plan.wallMs / 1000} s wall clock`;
+  if (isolation.mode === "host") terminal.error(`probe: ${isolation.note}`);
+  terminal.line(
     `deno task probe --class ${plan.dir}: ${entries.length} students, ${plan.jobs} at a time`,
   );
-  console.log(`isolation: ${isolation.note}`);
-  console.log(`limits per program: ${limitsText}`);
+  terminal.line(`isolation: ${isolation.note}`);
+  terminal.line(`limits per program: ${limitsText}`);
   if (skipped.length) {
-    console.log(`skipped (neither a folder nor a .zip): ${skipped.join(", ")}`);
+    terminal.line(
+      `skipped (neither a folder nor a .zip): ${skipped.join(", ")}`,
+    );
   }
-
-  const run: ClassRun = {
+  return {
+    plan,
     rubric,
     isolation,
     ...(limits ? { limits } : {}),
-    wallMs,
+    limitsText,
+    wallMs: plan.wallMs,
     out,
-    tmp: await Deno.makeTempDir({ prefix: "probe-class-" }),
-    resume: plan.resume,
+    entries,
+    skipped,
     files: studentFiles(entries.map((e) => e.student)),
+    tmp: await Deno.makeTempDir({ prefix: "probe-class-" }),
     running: new Set(),
   };
+}
+
+/** Grades every student, `--jobs` at a time, a line each as they finish; each `.json` written as it comes. */
+async function gradeClass(
+  run: ClassRun,
+  terminal: Terminal,
+): Promise<StudentResult[]> {
+  const { entries, plan } = run;
   const onInterrupt = () => {
-    console.error("\nprobe: interrupted; stopping every submission");
+    terminal.mute();
+    terminal.error("probe: interrupted; stopping every submission");
     for (const pid of run.running) {
       try {
         Deno.kill(-pid, "SIGKILL");
@@ -242,33 +257,19 @@ export async function runClass(plan: ClassPlan): Promise<number> {
   let done = 0;
   let graded = 0; // graded in this run (not resumed): the time estimate's base
   let next = 0;
-  let progress = false;
   const showProgress = (student: string) => {
-    if (!progressShown) return;
     const elapsed = performance.now() - started;
     const left = graded
       ? ` ${timeLeft((elapsed / graded) * (entries.length - done))}`
       : "";
-    Deno.stderr.writeSync(
-      encoder.encode(`\r\x1b[K${done}/${entries.length}  ${student} ${left}`),
-    );
-    progress = true;
+    terminal.progress(`${done}/${entries.length}  ${student} ${left}`);
   };
-  const line = (text: string) => {
-    if (progress) Deno.stderr.writeSync(encoder.encode("\r\x1b[K"));
-    progress = false;
-    console.log(text);
-  };
-  const paint = (result: StudentResult, text: string) =>
-    !color
-      ? text
-      : `\x1b[${
-        result.status === "error"
-          ? "31"
-          : result.score === result.max_score
-          ? "32"
-          : "33"
-      }m${text}\x1b[0m`;
+  const colour = (result: StudentResult) =>
+    result.status === "error"
+      ? "fail"
+      : result.score === result.max_score
+      ? "pass"
+      : "warn";
   const worker = async () => {
     while (next < entries.length) {
       const index = next++;
@@ -277,15 +278,18 @@ export async function runClass(plan: ClassPlan): Promise<number> {
       const { result, resumed } = await gradeOne(run, entry, index);
       results[index] = result;
       await Deno.writeTextFile(
-        `${out}/${run.files.get(entry.student)}`,
+        `${run.out}/${run.files.get(entry.student)}`,
         JSON.stringify(result, null, 2) + "\n",
       );
       done++;
       if (!resumed) graded++;
       if (!plan.quiet || result.score < result.max_score) {
-        line(
+        terminal.line(
           `${done}/${entries.length}  ${entry.student}  ${
-            paint(result, `${result.score}/${result.max_score}`)
+            terminal.paint(
+              colour(result),
+              `${result.score}/${result.max_score}`,
+            )
           }  ${resumed ? "(resumed, files unchanged) " : ""}${result.reason}`,
         );
       }
@@ -298,27 +302,37 @@ export async function runClass(plan: ClassPlan): Promise<number> {
     );
   } finally {
     Deno.removeSignalListener("SIGINT", onInterrupt);
-    if (progress) Deno.stderr.writeSync(encoder.encode("\r\x1b[K"));
-    await Deno.remove(run.tmp, { recursive: true }).catch(() => {});
+    terminal.clearProgress();
   }
-  await Deno.writeTextFile(`${out}/grades.csv`, gradesCsv(rubric, results));
+  return results;
+}
+
+/** Writes `grades.csv` and `report.html`, says what was written; 1 when the grading itself failed for anyone. */
+async function writeGradebook(
+  run: ClassRun,
+  results: StudentResult[],
+  ms: number,
+  terminal: Terminal,
+): Promise<number> {
+  const { plan, rubric } = run;
+  await Deno.writeTextFile(`${run.out}/grades.csv`, gradesCsv(rubric, results));
   await Deno.writeTextFile(
-    `${out}/report.html`,
+    `${run.out}/report.html`,
     reportHtml(rubric, results, {
       classDir: plan.dir,
-      isolation: isolation.note,
-      limits: limitsText,
+      isolation: run.isolation.note,
+      limits: run.limitsText,
       when: new Date().toISOString(),
-      skipped,
+      skipped: run.skipped,
     }),
   );
   const errors = results.filter((r) => r.status === "error");
-  const seconds = Math.round((performance.now() - started) / 100) / 10;
-  console.log(
+  const seconds = Math.round(ms / 100) / 10;
+  terminal.line(
     `graded ${results.length} students in ${seconds} s; wrote ${plan.out}/grades.csv, ${plan.out}/report.html and one .json per student`,
   );
   if (errors.length) {
-    console.error(
+    terminal.error(
       `probe: the grading itself failed for ${errors.length} student${
         errors.length === 1 ? "" : "s"
       }: ${errors.map((r) => r.student).join(", ")} (see their .json)`,

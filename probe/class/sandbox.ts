@@ -25,7 +25,7 @@
  */
 
 import { type CapturedOutput, OutputCapture } from "../capture.ts";
-import { raceTimeout, TIMED_OUT } from "../kit.ts";
+import { commandSucceeds, raceTimeout } from "../kit.ts";
 import { listProcesses } from "../procs.ts";
 import { formatLimits, type Limits } from "./limits.ts";
 import {
@@ -60,49 +60,18 @@ const UNSHARE = [
   "--mount-proc",
 ];
 
-/** Runs `argv` quietly; true when it exits 0 within 10 s. */
-async function succeeds(argv: string[]): Promise<boolean> {
-  try {
-    const child = new Deno.Command(argv[0], {
-      args: argv.slice(1),
-      stdin: "null",
-      stdout: "null",
-      stderr: "null",
-    }).spawn();
-    const status = await raceTimeout(child.status, 10_000);
-    if (status === TIMED_OUT) {
-      child.kill("SIGKILL");
-      await child.status;
-      return false;
-    }
-    return status.success;
-  } catch {
-    return false;
-  }
-}
-
-/** True when this process runs as root (`id -u`: Deno reads /proc only with --allow-all, and uid wants --allow-sys). */
-async function isRoot(): Promise<boolean> {
-  try {
-    const output = await new Deno.Command("id", {
-      args: ["-u"],
-      stdin: "null",
-      stdout: "piped",
-      stderr: "null",
-    }).output();
-    return new TextDecoder().decode(output.stdout).trim() === "0";
-  } catch {
-    return false;
-  }
+/** True when this process runs as root (`id -u`: Deno reads the uid only with --allow-sys). */
+function isRoot(): Promise<boolean> {
+  return commandSucceeds("sh", ["-c", 'test "$(id -u)" = 0']);
 }
 
 /** Finds out what isolation this machine allows (`namespaces` false: the host's loopback, by choice). */
 export async function detectIsolation(
   namespaces = true,
 ): Promise<Isolation> {
-  const prlimit = await succeeds(["prlimit", "--cpu=10", "--", "true"]);
-  const works = namespaces && await succeeds([
-    ...UNSHARE,
+  const prlimit = await commandSucceeds("prlimit", ["--cpu=10", "--", "true"]);
+  const works = namespaces && await commandSucceeds(UNSHARE[0], [
+    ...UNSHARE.slice(1),
     "sh",
     "-c",
     "ip link set lo up && ip -o addr show lo | grep -q 127.0.0.1",

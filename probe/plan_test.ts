@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { parsePlan, parseTarget, UsageError } from "./cli.ts";
+import { parsePlan, parseTarget, UsageError } from "./plan.ts";
 
 Deno.test("parsePlan reads each mode with its options", () => {
   assert.deepEqual(parsePlan(["http://127.0.0.1:8080", "--kind", "nb", "-q"]), {
