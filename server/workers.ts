@@ -19,8 +19,8 @@
  *                                              server stops: finished = reason
  * ```
  *
- * Workers are Web Workers, not child processes: `bench/thread_or_process.ts`
- * measured both (see `docs/workers.md`), serving as fast at the same memory; and
+ * Workers are Web Workers, not child processes: both were measured at
+ * commit a503ae4 (see `docs/workers.md`), serving as fast at the same memory; and
  * threads need only read access to the project's modules where processes
  * would need `--allow-run`, share the process's signals and stdout, and let
  * the connection cap be one total in shared memory.
