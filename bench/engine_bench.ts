@@ -1,7 +1,7 @@
 /**
- * `deno task bench:engine`: the engine alone, no sockets. A fake in-memory
- * socket hands `handleConnection` scripted request bytes and counts the
- * response bytes, so the figures are requests parsed and answered per second
+ * `deno task bench:engine`: the engine alone, no sockets. The tests' scripted
+ * socket, looping, hands `handleConnection` the same request bytes on every
+ * read, so the figures are requests parsed and answered per second
  * on one core. In the pipelined cases one iteration answers about 16
  * requests (the name says how many on average): divide by that.
  *
@@ -17,14 +17,13 @@ import {
   holdDateClock,
   type Memo,
   newConnectionState,
-  type Socket,
 } from "../handler.ts";
 import { memoFor } from "../http/memo/mod.ts";
+import { fromLatin1 } from "../wire/bytes.ts";
+import { ScriptedSocket } from "../testing/scripted_socket.ts";
 
 // As the servers do while they serve: the Date value comes from a timer.
 holdDateClock();
-
-const encoder = new TextEncoder();
 
 /** What wrk sends. */
 const WRK_REQUEST = "GET /bench HTTP/1.1\r\nHost: 127.0.0.1:8080\r\n\r\n";
@@ -70,54 +69,14 @@ const POST_REQUEST = "POST /form HTTP/1.1\r\nHost: localhost\r\n" +
   "Content-Type: application/x-www-form-urlencoded\r\n" +
   `Content-Length: ${FORM_BODY.length}\r\n\r\n${FORM_BODY}`;
 
-/**
- * A socket whose every read delivers the same bytes again (split across
- * reads when the engine's buffer is smaller) and whose writes only count.
- */
-class ScriptedSocket implements Socket {
-  #payload: Uint8Array;
-  #offset = 0;
-  #maxRead: number;
-  /** Response bytes written so far. */
-  written = 0;
-  /** While true, writes are also copied into `captured` (to check the answers once). */
-  capture = false;
-  /** Copies of the writes made while capturing. */
-  captured: Uint8Array[] = [];
-
-  /** `maxRead` caps the bytes one read delivers, to hand over one request per read. */
-  constructor(payload: string, maxRead = Infinity) {
-    this.#payload = encoder.encode(payload);
-    this.#maxRead = maxRead;
-  }
-
-  read(p: Uint8Array): Promise<number | null> {
-    const n = Math.min(
-      p.length,
-      this.#payload.length - this.#offset,
-      this.#maxRead,
-    );
-    p.set(this.#payload.subarray(this.#offset, this.#offset + n));
-    this.#offset = (this.#offset + n) % this.#payload.length;
-    return Promise.resolve(n);
-  }
-
-  write(p: Uint8Array): Promise<number> {
-    this.written += p.length;
-    if (this.capture) this.captured.push(p.slice());
-    return Promise.resolve(p.length);
-  }
-}
-
 interface Case {
   name: string;
-  request: string;
+  /** One request, sent `depth` times per read; or several, one per read in turn. */
+  request: string | string[];
   /** Requests per read (pipelining depth). */
   depth: number;
   /** Whether an access-log callback is attached, as the servers do by default. */
   logged?: boolean;
-  /** Most bytes per read, when one read must carry one request of several. */
-  maxRead?: number;
 }
 
 const CASES: Case[] = [
@@ -125,9 +84,8 @@ const CASES: Case[] = [
   { name: "wrk GET, 16 pipelined per read", request: WRK_REQUEST, depth: 16 },
   {
     name: "wrk GET, two paths by turns, one per read",
-    request: ALTERNATING_REQUESTS.join(""),
+    request: ALTERNATING_REQUESTS,
     depth: 1,
-    maxRead: ALTERNATING_REQUESTS[0].length,
   },
   {
     name: "browser GET (13 fields), one per read",
@@ -136,9 +94,8 @@ const CASES: Case[] = [
   },
   {
     name: "browser GET (13 fields), a new path each time, one per read",
-    request: VARYING_BROWSER_REQUESTS.join(""),
+    request: VARYING_BROWSER_REQUESTS,
     depth: 1,
-    maxRead: VARYING_BROWSER_REQUESTS[0].length,
   },
   {
     name: "browser GET (13 fields), 16 pipelined per read",
@@ -170,20 +127,24 @@ async function prepare(
   c: Case,
   handleConnection: ConnectionHandler,
 ): Promise<{ sock: ScriptedSocket; state: ConnectionState; perCall: number }> {
-  const sock = new ScriptedSocket(c.request.repeat(c.depth), c.maxRead);
+  const reads = typeof c.request === "string"
+    ? [c.request.repeat(c.depth)]
+    : c.request;
+  const sock = new ScriptedSocket(reads.map(fromLatin1), { loop: true });
   let logged = 0;
   const state = newConnectionState(
     c.logged ? { onResponse: () => logged++ } : {},
   );
   // Warm the buffers: the first reads may be split while the read buffer grows.
+  sock.recording = false;
   for (let i = 0; i < 8; i++) await handleConnection(sock, state);
-  sock.capture = true;
+  sock.recording = true;
   for (let i = 0; i < SAMPLE_CALLS; i++) {
     const [close] = await handleConnection(sock, state);
     if (close) throw new Error(`engine bench "${c.name}": the engine closed`);
   }
-  sock.capture = false;
-  const text = sock.captured.map((b) => new TextDecoder().decode(b)).join("");
+  sock.recording = false;
+  const text = sock.text;
   const answered = text.split("HTTP/1.1 ").length - 1;
   const ok = text.split("HTTP/1.1 200 OK").length - 1;
   if (answered === 0 || ok !== answered) {

@@ -39,3 +39,22 @@ Deno.test("ScriptedSocket takes short writes when told to, and records what it t
   await assert.rejects(broken.write(data), /broken pipe/);
   assert.equal(broken.writes, 1);
 });
+
+Deno.test("ScriptedSocket with loop reads its chunks again for ever, and keeps no writes while not recording", async () => {
+  const socket = new ScriptedSocket([fromLatin1("ab"), fromLatin1("c")], {
+    loop: true,
+  });
+  const buffer = new Uint8Array(8);
+  const got: (string | null)[] = [];
+  for (let i = 0; i < 5; i++) {
+    const n = await socket.read(buffer);
+    got.push(n === null ? null : latin1(buffer.subarray(0, n)));
+  }
+  assert.deepEqual(got, ["ab", "c", "ab", "c", "ab"]);
+  assert.ok(!socket.ended);
+  await socket.write(fromLatin1("kept"));
+  socket.recording = false;
+  assert.equal(await socket.write(fromLatin1("counted only")), 12);
+  assert.equal(socket.text, "kept");
+  assert.equal(socket.writes, 2);
+});
