@@ -16,7 +16,7 @@ import {
   type Session,
   type SessionHandler,
 } from "../testing/session.ts";
-import { byteByByte, randomCuts, splitAt } from "../testing/splits.ts";
+import { type SplitOptions, splits } from "../testing/splits.ts";
 import type { ExpectedAnswer } from "./generator.ts";
 import {
   headerValue,
@@ -47,32 +47,11 @@ export const ENGINE_STATUSES: ReadonlySet<number> = new Set([
 const IMF_FIXDATE =
   /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d\d (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d\d:\d\d:\d\d GMT$/;
 
-/** A split of the input and its name, for messages. */
-interface Split {
-  name: string;
-  chunks: Uint8Array[];
-  shortWrites: boolean;
-}
-
-function splits(bytes: Uint8Array, rng: Prng): Split[] {
-  const perByte = bytes.length <= 4096
-    ? byteByByte(bytes)
-    : splitAt(bytes, randomCuts(rng, bytes.length, 2));
-  return [
-    { name: "whole", chunks: [bytes], shortWrites: false },
-    { name: "byte by byte", chunks: perByte, shortWrites: true },
-    {
-      name: "random small splits",
-      chunks: splitAt(bytes, randomCuts(rng, bytes.length, 7)),
-      shortWrites: true,
-    },
-    {
-      name: "random large splits",
-      chunks: splitAt(bytes, randomCuts(rng, bytes.length, 90)),
-      shortWrites: false,
-    },
-  ];
-}
+/**
+ * How {@linkcode checkInput} cuts an input: byte by byte (up to 4 KiB, else
+ * chunks of 1 to 4 bytes), small random chunks and large ones.
+ */
+const CUTS: SplitOptions = { meanChunks: [7, 90], byteByByteUpTo: 4096 };
 
 /** The output with interim responses dropped and dates blanked: what must not depend on the split. */
 function normalized(output: Uint8Array, responses: ParsedResponse[]): string {
@@ -226,17 +205,17 @@ export async function checkInput(
   expected: ExpectedAnswer[] | undefined,
   seed: number,
 ): Promise<string | undefined> {
-  const rng = new Prng(seed);
   let reference: { split: string; normal: string } | undefined;
-  for (const split of splits(bytes, rng)) {
-    const session = await runSession(handler, split.chunks, {
-      writeRng: split.shortWrites ? new Prng(seed ^ 0x5bd1e995) : undefined,
+  for (const [split, chunks] of splits(bytes, [seed], CUTS)) {
+    // Fed whole, the writes take everything; cut, they are short too.
+    const session = await runSession(handler, chunks, {
+      writeRng: reference ? new Prng(seed ^ 0x5bd1e995) : undefined,
     });
     const result = checkSession(session, expected);
-    if ("failure" in result) return `${result.failure} (${split.name})`;
-    if (!reference) reference = { split: split.name, normal: result.normal };
+    if ("failure" in result) return `${result.failure} (${split})`;
+    if (!reference) reference = { split, normal: result.normal };
     else if (reference.normal !== result.normal) {
-      return `split: ${split.name} answered ${
+      return `split: ${split} answered ${
         JSON.stringify(result.normal)
       } but ${reference.split} answered ${JSON.stringify(reference.normal)}`;
     }

@@ -43,17 +43,50 @@ export function byteByByte(bytes: Uint8Array): Uint8Array[] {
 /** One way of feeding a stream, named for test messages. */
 export type Split = [name: string, chunks: Uint8Array[]];
 
+/** What else {@linkcode splits} cuts a stream into. */
+export interface SplitOptions {
+  /** The mean chunk sizes of the random splits: one split per seed and size (default: 12 bytes). */
+  meanChunks?: readonly number[];
+  /** The longest stream fed byte by byte; a longer one is cut at random into chunks of 1 to 4 bytes instead (default: any length). */
+  byteByByteUpTo?: number;
+}
+
 /**
- * The ways a table test feeds one request stream: whole, byte by byte, and
- * at random cuts (chunks of 1 to 24 bytes) for each seed.
+ * The ways a table test feeds one request stream: whole (always first),
+ * byte by byte, and at random cuts for each seed (chunks of 1 to 24 bytes
+ * unless `options.meanChunks` says otherwise). The same seed cuts the
+ * same way.
  */
-export function splits(data: Uint8Array, seeds = [1, 2, 3]): Split[] {
+export function splits(
+  data: Uint8Array,
+  seeds: readonly number[] = [1, 2, 3],
+  options: SplitOptions = {},
+): Split[] {
+  const { meanChunks = [12], byteByByteUpTo = Infinity } = options;
+  const ways: Split[] = [["whole", [data]]];
+  if (data.length <= byteByByteUpTo) {
+    ways.push(["byte by byte", byteByByte(data)]);
+  } else {
+    const seed = seeds[0] ?? 1;
+    ways.push(randomSplit(data, new Prng(seed), seed, 2));
+  }
+  for (const seed of seeds) {
+    const rng = new Prng(seed);
+    for (const mean of meanChunks) {
+      ways.push(randomSplit(data, rng, seed, mean));
+    }
+  }
+  return ways;
+}
+
+function randomSplit(
+  data: Uint8Array,
+  rng: Prng,
+  seed: number,
+  meanChunk: number,
+): Split {
   return [
-    ["whole", [data]],
-    ["byte by byte", byteByByte(data)],
-    ...seeds.map((seed): Split => [
-      `random splits (seed ${seed})`,
-      splitAt(data, randomCuts(new Prng(seed), data.length, 12)),
-    ]),
+    `random splits (seed ${seed}, mean ${meanChunk} bytes)`,
+    splitAt(data, randomCuts(rng, data.length, meanChunk)),
   ];
 }

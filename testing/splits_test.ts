@@ -10,9 +10,9 @@ Deno.test("splits cuts a stream whole, byte by byte and at seeded cuts, losing n
   assert.deepEqual(ways.map(([name]) => name), [
     "whole",
     "byte by byte",
-    "random splits (seed 1)",
-    "random splits (seed 2)",
-    "random splits (seed 3)",
+    "random splits (seed 1, mean 12 bytes)",
+    "random splits (seed 2, mean 12 bytes)",
+    "random splits (seed 3, mean 12 bytes)",
   ]);
   for (const [name, chunks] of ways) {
     assert.deepEqual(concat(chunks), DATA, name);
@@ -29,6 +29,21 @@ Deno.test("splits replays the same cuts from the same seed, and others from anot
     splits(DATA, [seed])[2][1].map((c) => c.length);
   assert.deepEqual(lengths(7), lengths(7));
   assert.notDeepEqual(lengths(7), lengths(8));
+});
+
+Deno.test("splits takes other chunk sizes, and cuts a stream too long to feed byte by byte into chunks of 1 to 4 bytes", () => {
+  const ways = splits(DATA, [5], { meanChunks: [3, 40], byteByByteUpTo: 64 });
+  assert.deepEqual(ways.map(([name]) => name), [
+    "whole",
+    "random splits (seed 5, mean 2 bytes)",
+    "random splits (seed 5, mean 3 bytes)",
+    "random splits (seed 5, mean 40 bytes)",
+  ]);
+  for (const [name, chunks] of ways) {
+    assert.deepEqual(concat(chunks), DATA, name);
+  }
+  assert.ok(ways[1][1].every((c) => c.length <= 4), "chunks of 1 to 4 bytes");
+  assert.ok(ways[3][1].some((c) => c.length > 24), "chunks up to 80 bytes");
 });
 
 Deno.test("splitAt ignores cuts out of range and repeated, in any order", () => {
