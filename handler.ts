@@ -8,15 +8,17 @@
  * partial input between calls and is opaque to both.
  *
  * This file is the shell around the protocol: it reads, calls the app,
- * writes, times and reports each answer to the access log and each call to
- * the trace, and is the error boundary (the socket's failures close the
- * connection; anything else is a bug, answered 500 and given to `onError`).
- * The protocol itself (`http/connection.ts` and what it uses) has no
- * socket, clock, app or hook in it.
+ * writes, reports each answer to the access log and each call to the trace
+ * (through `http/watched_connection.ts`, for a connection that has them),
+ * and is the error boundary (the socket's failures close the connection;
+ * anything else is a bug, answered 500 and given to `onError`). Beside the
+ * call, the two answers a server makes without one: a timeout's 408 and a
+ * refusal's 503. The protocol itself (`http/connection.ts` and what it
+ * uses) has no socket, clock, app or hook in it.
  *
  * `createConnectionHandler(app)` builds the plain engine; the speed layer
  * (`http/memo/`) is turned on in one place, the servers' `handleConnection`
- * at the end of this file.
+ * below.
  *
  * @module
  */
@@ -27,7 +29,11 @@ import {
   type ConnectionState,
   type EngineConfig,
 } from "./http/connection.ts";
-import { type ErrorHook, logInternalError } from "./http/error_log.ts";
+import {
+  type ErrorHook,
+  logInternalError,
+  reportError,
+} from "./http/error_log.ts";
 import { helloApp } from "./http/hello_app.ts";
 import { HttpError } from "./http/http_error.ts";
 import { DEFAULT_LIMITS, type Limits } from "./http/limits.ts";
@@ -35,48 +41,14 @@ import { type Memo, NO_MEMO } from "./http/memo.ts";
 import { memoFor } from "./http/memo/mod.ts";
 import { Output } from "./http/output.ts";
 import type {
-  AccessLogEntry,
   App,
   CallReport,
-  ConnectionOptions,
   ConnectionPhase,
   HttpRequest,
   HttpResponse,
   Socket,
 } from "./http/types.ts";
-
-export type { ConnectionState } from "./http/connection.ts";
-export {
-  createErrorLog,
-  type ErrorHook,
-  formatErrorLine,
-} from "./http/error_log.ts";
-export { ALLOWED_METHODS, helloApp } from "./http/hello_app.ts";
-export { holdDateClock } from "./http/http_date.ts";
-export { HttpError } from "./http/http_error.ts";
-export type { HeadReader, HeadSlot, RequestHead } from "./http/head_reader.ts";
-export type { Memo, RecalledHead } from "./http/memo.ts";
-export type { ResponseWriter } from "./http/response.ts";
-export {
-  DEFAULT_LIMITS,
-  type Limits,
-  MAX_CHUNK_LINE_BYTES,
-  MAX_HEAD_BYTES,
-  MAX_HEADER_FIELDS,
-  MAX_METHOD_BYTES,
-  MAX_TARGET_BYTES,
-} from "./http/limits.ts";
-export type {
-  AccessLogEntry,
-  App,
-  CallReport,
-  ConnectionOptions,
-  ConnectionPhase,
-  HeaderField,
-  HttpRequest,
-  HttpResponse,
-  Socket,
-} from "./http/types.ts";
+import { WatchedConnection } from "./http/watched_connection.ts";
 
 /**
  * Serves one step of a connection. Reads at most once (not at all when
@@ -117,6 +89,22 @@ interface Engine extends EngineConfig {
   readonly onError: ErrorHook;
 }
 
+/** The engine both servers share: the hello app, with the speed layer on. */
+const SERVERS_ENGINE: Engine = engineOf(helloApp, { memo: memoFor(helloApp) });
+
+/**
+ * The one engine both servers share: {@linkcode createConnectionHandler}'s
+ * engine around {@linkcode helloApp}, with the speed layer on. This is the
+ * one place it is turned on: the servers are what is measured, and
+ * everything else builds the plain engine unless it asks.
+ */
+export function handleConnection(
+  sock: Socket,
+  state?: ConnectionState,
+): Promise<[close: boolean, state: ConnectionState]> {
+  return serveCall(SERVERS_ENGINE, sock, state);
+}
+
 /**
  * Builds a {@linkcode ConnectionHandler} around an app: the plain engine,
  * unless `options.memo` puts the speed layer in.
@@ -128,77 +116,87 @@ export function createConnectionHandler(
   app: App,
   options: HandlerOptions = {},
 ): ConnectionHandler {
+  const engine = engineOf(app, options);
+  return (sock, state) => serveCall(engine, sock, state);
+}
+
+function engineOf(app: App, options: HandlerOptions): Engine {
   const memo = options.memo ?? NO_MEMO;
-  const engine: Engine = {
+  return {
     app: memo.app(app),
     limits: { ...DEFAULT_LIMITS, ...options.limits },
     headReader: memo.headReader,
     writeResponse: memo.writeResponse,
     onError: options.onError ?? logInternalError,
   };
+}
 
-  return async function handleConnection(sock, state) {
-    const connection = state instanceof Connection ? state : new Connection();
-    // Connections with an access log or a trace only: they time the call.
-    const watched = connection instanceof WatchedConnection ? connection : null;
-    if (watched !== null) watched.callBegins();
-    let read: CallReport["read"] = "none";
-    // Taken after the read: a connection waiting for input holds no output buffer.
-    let out: Output | null = null;
-    try {
-      // 1. Read at most once, and not at all while whole requests are buffered.
-      if (!connection.closed && !connection.hasPendingInput) {
-        const space = connection.readBuffer();
-        try {
-          const n = await sock.read(space);
-          read = n === null ? "eof" : n;
-        } catch {
-          read = "error"; // reset, or closed by the server's timer
-        }
-        if (read === "error") connection.close();
-        else if (read !== "eof") {
-          connection.received(read);
-          if (watched !== null) watched.readArrived();
-        }
-      }
-      // 2. Answer what has arrived. (The server's timer may have closed the
-      // connection while it read.)
-      if (!connection.closed) {
-        out = Output.take();
-        if (read === "eof") {
-          const answered = connection.endOfStream(out);
-          if (answered !== null) watched?.report(answered, engine.onError);
-        } else {
-          const answering = answerRequests(engine, connection, out, watched);
-          if (answering !== undefined) await answering;
-        }
-      }
-    } catch (error) {
-      // Not the app's: the engine's own bug.
-      out ??= Output.take();
-      failInternally(engine.onError, connection, out, error, undefined);
-    }
-
-    // 3. Write the answers in one write.
-    if (out !== null && out.committedLength > 0) {
-      const bytes = out.committedBytes();
-      connection.writing = true;
+/** One call of a handler: see {@linkcode ConnectionHandler}. */
+async function serveCall(
+  engine: Engine,
+  sock: Socket,
+  state: ConnectionState | undefined,
+): Promise<[close: boolean, state: ConnectionState]> {
+  const connection = state instanceof Connection ? state : new Connection();
+  // Connections with an access log or a trace only: they time the call.
+  const watched = connection instanceof WatchedConnection ? connection : null;
+  if (watched !== null) watched.callBegins();
+  let read: CallReport["read"] = "none";
+  // Taken after the read: a connection waiting for input holds no output buffer.
+  let out: Output | null = null;
+  try {
+    // 1. Read at most once, and not at all while whole requests are buffered.
+    if (!connection.closed && !connection.hasPendingInput) {
+      const space = connection.readBuffer();
       try {
-        // Usually one write takes everything: spare the hot path a call.
-        const n = await sock.write(bytes);
-        if (n < bytes.length) await writeAll(sock, bytes, n);
+        const n = await sock.read(space);
+        read = n === null ? "eof" : n;
       } catch {
-        connection.close(); // the write failed: the peer is gone
+        read = "error"; // reset, or closed by the server's timer
       }
-      connection.writing = false;
+      if (read === "error") connection.close();
+      else if (read !== "eof") {
+        connection.received(read);
+        if (watched !== null) watched.readArrived();
+      }
     }
-    out?.release();
+    // 2. Answer what has arrived. (The server's timer may have closed the
+    // connection while it read.)
+    if (!connection.closed) {
+      out = Output.take();
+      if (read === "eof") {
+        const answered = connection.endOfStream(out);
+        if (answered !== null) watched?.report(answered, engine.onError);
+      } else {
+        const answering = answerRequests(engine, connection, out, watched);
+        if (answering !== undefined) await answering;
+      }
+    }
+  } catch (error) {
+    // Not the app's: the engine's own bug.
+    out ??= Output.take();
+    failInternally(engine.onError, connection, out, error, undefined);
+  }
 
-    if (watched !== null) watched.callEnds(read, engine.onError);
-    // This call's read is over and no other can be pending: the buffer may serve another connection.
-    if (connection.closed) connection.releaseInput();
-    return [connection.closed, connection];
-  };
+  // 3. Write the answers in one write.
+  if (out !== null && out.committedLength > 0) {
+    const bytes = out.committedBytes();
+    connection.writing = true;
+    try {
+      // Usually one write takes everything: spare the hot path a call.
+      const n = await sock.write(bytes);
+      if (n < bytes.length) await writeAll(sock, bytes, n);
+    } catch {
+      connection.close(); // the write failed: the peer is gone
+    }
+    connection.writing = false;
+  }
+  out?.release();
+
+  if (watched !== null) watched.callEnds(read, engine.onError);
+  // This call's read is over and no other can be pending: the buffer may serve another connection.
+  if (connection.closed) connection.releaseInput();
+  return [connection.closed, connection];
 }
 
 /**
@@ -254,7 +252,6 @@ async function answerLater(
   let answered: Answered;
   try {
     const response = await pending;
-    watched?.clockMoved();
     answered = connection.respond(out, engine, response);
   } catch (error) {
     failInternally(engine.onError, connection, out, error, request);
@@ -276,7 +273,7 @@ function failInternally(
   error: unknown,
   request: HttpRequest | undefined,
 ): void {
-  report(onError, error, request);
+  reportError(onError, error, request);
   let answered: Answered;
   try {
     answered = connection.fail(
@@ -286,164 +283,12 @@ function failInternally(
   } catch (failure) {
     out.rollback();
     connection.close();
-    report(onError, failure);
+    reportError(onError, failure);
     return;
   }
   if (connection instanceof WatchedConnection) {
-    connection.clockMoved(); // perhaps after an async app's rejection
     connection.report(answered, onError);
   }
-}
-
-/** Gives `onError` an error; a hook that throws must not take the connection down with it. */
-function report(
-  onError: ErrorHook,
-  error: unknown,
-  request?: HttpRequest,
-): void {
-  try {
-    onError(error, request);
-  } catch {
-    // Ignored, as HandlerOptions.onError says.
-  }
-}
-
-/**
- * A connection with an access log or a trace: its hooks, its clock, and
- * the stamps that time its answers and calls. `Connection` itself has
- * none of them, and a connection without hooks reads no clock.
- */
-class WatchedConnection extends Connection {
-  readonly #onResponse: ConnectionOptions["onResponse"];
-  readonly #onCall: ConnectionOptions["onCall"];
-  /** A test's clock, or `undefined` for `performance.now()` (called directly: a bound function costs more). */
-  readonly #testClock: (() => number) | undefined;
-  /** When the request being read began to arrive: the read that brought its first byte. */
-  #requestStart: number;
-  /** When the last read returned. */
-  #lastRead: number;
-  /** The clock as read once per stretch of work (a call after its read, an answer after an async app); -1 until read. */
-  #stamp = -1;
-  /** Answers so far, for the trace's count per call. */
-  #answers = 0;
-  // The call in progress, for the trace.
-  #phaseBefore: ConnectionPhase = "idle";
-  #callStart = 0;
-  #answersBefore = 0;
-
-  constructor(options: ConnectionOptions) {
-    super();
-    this.#onResponse = options.onResponse;
-    this.#onCall = options.onCall;
-    this.#testClock = options.now;
-    // A connection refused before any read is timed from its acceptance.
-    this.#requestStart = this.#lastRead = this.#now();
-  }
-
-  #now(): number {
-    const testClock = this.#testClock;
-    return testClock === undefined ? performance.now() : testClock();
-  }
-
-  /** A call begins: where the connection is, for the trace and for timing the next read. */
-  callBegins(): void {
-    this.#stamp = -1;
-    this.#phaseBefore = this.phase;
-    if (this.#onCall !== undefined) {
-      this.#callStart = this.#now();
-      this.#answersBefore = this.#answers;
-    }
-  }
-
-  /** A read brought bytes: if no request was begun before it, one begins with it. */
-  readArrived(): void {
-    this.#lastRead = this.#clock();
-    if (this.#phaseBefore === "idle") this.#requestStart = this.#lastRead;
-  }
-
-  /**
-   * Time has passed since the clock was last read (an async app answered,
-   * a timer fired): the next answer reads it again.
-   */
-  clockMoved(): void {
-    this.#stamp = -1;
-  }
-
-  /**
-   * The clock, read once per stretch of work: the answers a call makes at
-   * once after its read are timed by one reading, as the read is.
-   */
-  #clock(): number {
-    if (this.#stamp < 0) this.#stamp = this.#now();
-    return this.#stamp;
-  }
-
-  /**
-   * Logs an answer, timed from its request's first byte. The next request,
-   * if any, began with the last read. A log hook that throws is a bug: the
-   * connection closes after what was committed, and `onError` is told.
-   */
-  report(answered: Answered, onError: ErrorHook): void {
-    this.#answers++;
-    const onResponse = this.#onResponse;
-    if (onResponse === undefined) return;
-    const entry: AccessLogEntry = {
-      method: answered.method,
-      target: answered.target,
-      status: answered.status,
-      bytes: answered.bytes,
-      durationMs: Math.max(0, this.#clock() - this.#requestStart),
-    };
-    this.#requestStart = this.#lastRead;
-    try {
-      onResponse(entry);
-    } catch (error) {
-      this.close();
-      report(onError, error);
-    }
-  }
-
-  /** A call ends: its trace line. A trace hook that throws closes the connection, and `onError` is told. */
-  callEnds(read: CallReport["read"], onError: ErrorHook): void {
-    const onCall = this.#onCall;
-    if (onCall === undefined) return;
-    try {
-      onCall({
-        read,
-        before: this.#phaseBefore,
-        after: this.phase,
-        responses: this.#answers - this.#answersBefore,
-        close: this.closed,
-        us: (this.#now() - this.#callStart) * 1000,
-      });
-    } catch (error) {
-      this.close();
-      report(onError, error);
-    }
-  }
-}
-
-/**
- * The one engine both servers share: {@linkcode createConnectionHandler}
- * around {@linkcode helloApp}, with the speed layer on. This is the one
- * place it is turned on: the servers are what is measured, and everything
- * else builds the plain engine unless it asks.
- */
-export const handleConnection: ConnectionHandler = createConnectionHandler(
-  helloApp,
-  { memo: memoFor(helloApp) },
-);
-
-/**
- * A fresh state for a new connection, carrying per-connection options such
- * as the access log. Passing it to the first call is optional.
- */
-export function newConnectionState(
-  options?: ConnectionOptions,
-): ConnectionState {
-  return options?.onResponse === undefined && options?.onCall === undefined
-    ? new Connection()
-    : new WatchedConnection(options);
 }
 
 /** Where a connection is, for a server's timers; a connection not yet started is idle. */
@@ -509,7 +354,6 @@ async function answerLast(
       new HttpError(503, "The server is at its connection limit"),
     );
     if (connection instanceof WatchedConnection) {
-      connection.clockMoved();
       connection.report(answered, onError);
     }
   } catch (error) {

@@ -33,8 +33,7 @@
  *
  * @example The hello app on the plain engine, and with the speed layer the servers run (same bytes, faster when requests repeat)
  * ```ts
- * import { createConnectionHandler, helloApp } from "./mod.ts";
- * import { memoFor } from "./http/memo/mod.ts";
+ * import { createConnectionHandler, helloApp, memoFor } from "./mod.ts";
  *
  * const plain = createConnectionHandler(helloApp);
  * const fast = createConnectionHandler(helloApp, { memo: memoFor(helloApp) });
@@ -43,4 +42,47 @@
  * @module
  */
 
-export * from "./handler.ts";
+export {
+  closeAfterResponse,
+  type ConnectionHandler,
+  connectionPhase,
+  createConnectionHandler,
+  handleConnection,
+  type HandlerOptions,
+  handleTimeout,
+  refuseConnection,
+} from "./handler.ts";
+export type { ConnectionState } from "./http/connection.ts";
+export {
+  createErrorLog,
+  type ErrorHook,
+  formatErrorLine,
+} from "./http/error_log.ts";
+export type { HeadReader, HeadSlot, RequestHead } from "./http/head_reader.ts";
+export { ALLOWED_METHODS, helloApp } from "./http/hello_app.ts";
+export { holdDateClock } from "./http/http_date.ts";
+export { HttpError } from "./http/http_error.ts";
+export {
+  DEFAULT_LIMITS,
+  type Limits,
+  MAX_CHUNK_LINE_BYTES,
+  MAX_HEAD_BYTES,
+  MAX_HEADER_FIELDS,
+  MAX_METHOD_BYTES,
+  MAX_TARGET_BYTES,
+} from "./http/limits.ts";
+export type { Memo, RecalledHead } from "./http/memo.ts";
+export { memoFor } from "./http/memo/mod.ts";
+export type { ResponseWriter } from "./http/response.ts";
+export type {
+  AccessLogEntry,
+  App,
+  CallReport,
+  ConnectionOptions,
+  ConnectionPhase,
+  HeaderField,
+  HttpRequest,
+  HttpResponse,
+  Socket,
+} from "./http/types.ts";
+export { newConnectionState } from "./http/watched_connection.ts";

@@ -27,8 +27,8 @@ import {
   connectionPhase,
   handleConnection,
   handleTimeout,
-  holdDateClock,
 } from "./handler.ts";
+import { holdDateClock } from "./http/http_date.ts";
 import { AccessLog } from "./server/access_log.ts";
 import { type CloseReason, Trace } from "./server/trace.ts";
 import { runServerCli } from "./server/main.ts";

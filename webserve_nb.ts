@@ -21,7 +21,8 @@
  * @module
  */
 
-import { holdDateClock, refuseConnection } from "./handler.ts";
+import { refuseConnection } from "./handler.ts";
+import { holdDateClock } from "./http/http_date.ts";
 import { AccessLog } from "./server/access_log.ts";
 import { ConnectionCap } from "./server/connection_cap.ts";
 import { closeQuietly, listen, type Listeners } from "./server/listen.ts";

@@ -16,9 +16,9 @@ import {
   helloApp,
   holdDateClock,
   type Memo,
+  memoFor,
   newConnectionState,
-} from "../handler.ts";
-import { memoFor } from "../http/memo/mod.ts";
+} from "../mod.ts";
 import { fromLatin1 } from "../wire/bytes.ts";
 import { ScriptedSocket } from "../testing/scripted_socket.ts";
 

@@ -63,8 +63,9 @@ export interface EngineConfig {
 }
 
 /**
- * What one answer was, for the access log. The machine fills one record
- * and hands it out again on every answer: read it before the next one.
+ * What one answer was, for the access log. Each connection fills one
+ * record of its own and hands it out again on every answer: read it before
+ * the next one.
  */
 export interface Answered {
   /** The request's method, or `"-"` when its request line was not read. */
@@ -75,22 +76,6 @@ export interface Answered {
   readonly status: number;
   /** Bytes of the response, head and body. */
   readonly bytes: number;
-}
-
-/** The one record {@linkcode Answered} describes: an answer allocates nothing. */
-const answered = { method: "", target: "", status: 0, bytes: 0 };
-
-function answer(
-  method: string,
-  target: string,
-  status: number,
-  bytes: number,
-): Answered {
-  answered.method = method;
-  answered.target = target;
-  answered.status = status;
-  answered.bytes = bytes;
-  return answered;
 }
 
 /** The brand only this module can name. */
@@ -121,6 +106,8 @@ export class Connection implements ConnectionState, HeadSlot {
   #pendingInput = false;
   #closeAfterResponse = false;
   #writing = false;
+  /** What the last answer was: one record per connection, so an answer allocates nothing. */
+  readonly #answered = { method: "", target: "", status: 0, bytes: 0 };
 
   /** Where the connection is, for a server's timers. */
   get phase(): ConnectionPhase {
@@ -287,7 +274,7 @@ export class Connection implements ConnectionState, HeadSlot {
     out.commit();
     this.#request = null;
     this.#message = close ? Message.Closed : Message.Head;
-    return answer(request.method, request.target, response.status, bytes);
+    return this.#answer(request.method, request.target, response.status, bytes);
   }
 
   /**
@@ -326,6 +313,20 @@ export class Connection implements ConnectionState, HeadSlot {
     const bytes = writeErrorResponse(out, error, method === "HEAD");
     out.commit();
     this.#message = Message.Closed;
-    return answer(method, line?.target || "-", error.status, bytes);
+    return this.#answer(method, line?.target || "-", error.status, bytes);
+  }
+
+  #answer(
+    method: string,
+    target: string,
+    status: number,
+    bytes: number,
+  ): Answered {
+    const answered = this.#answered;
+    answered.method = method;
+    answered.target = target;
+    answered.status = status;
+    answered.bytes = bytes;
+    return answered;
   }
 }

@@ -97,5 +97,21 @@ export function createErrorLog(
   };
 }
 
+/**
+ * Gives `onError` an error; a hook that throws is ignored, so that it
+ * cannot take the connection down with it.
+ */
+export function reportError(
+  onError: ErrorHook,
+  error: unknown,
+  request?: HttpRequest,
+): void {
+  try {
+    onError(error, request);
+  } catch {
+    // Ignored, as the handler's `onError` option says.
+  }
+}
+
 /** The default hook of every handler: {@linkcode createErrorLog} to stderr. */
 export const logInternalError: ErrorHook = createErrorLog();

@@ -22,10 +22,10 @@
 import {
   closeAfterResponse,
   connectionPhase,
-  type ConnectionState,
   handleConnection,
   handleTimeout,
 } from "../handler.ts";
+import type { ConnectionState } from "../http/connection.ts";
 import type { AccessLog } from "./access_log.ts";
 import type { ConnectionCap } from "./connection_cap.ts";
 import { closeQuietly } from "./listen.ts";

@@ -8,12 +8,10 @@
  * @module
  */
 
-import {
-  type ConnectionPhase,
-  connectionPhase,
-  type ConnectionState,
-  newConnectionState,
-} from "../handler.ts";
+import { connectionPhase } from "../handler.ts";
+import type { ConnectionState } from "../http/connection.ts";
+import type { ConnectionPhase } from "../http/types.ts";
+import { newConnectionState } from "../http/watched_connection.ts";
 import { type AccessLog, formatPeer } from "./access_log.ts";
 import { turnOffNagle } from "./listen.ts";
 import { type ConnectionTrace, type Trace, tracePeer } from "./trace.ts";

@@ -9,7 +9,7 @@
  * @module
  */
 
-import type { Socket } from "../handler.ts";
+import type { Socket } from "../mod.ts";
 import { concat, latin1 } from "../wire/bytes.ts";
 import type { Prng } from "../wire/prng.ts";
 

@@ -13,7 +13,7 @@ import {
   type ConnectionState,
   handleConnection,
   type Socket,
-} from "../handler.ts";
+} from "../mod.ts";
 import { latin1 } from "../wire/bytes.ts";
 import { blankDates } from "../wire/response_parser.ts";
 import {

@@ -5,7 +5,7 @@
  */
 
 import assert from "node:assert/strict";
-import { handleConnection, type Socket } from "../handler.ts";
+import { handleConnection, type Socket } from "../mod.ts";
 import {
   caseFromSeed,
   caseSeedOf,

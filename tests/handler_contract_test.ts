@@ -15,10 +15,10 @@ import {
   helloApp,
   type HttpRequest,
   type HttpResponse,
+  memoFor,
   newConnectionState,
   refuseConnection,
-} from "../handler.ts";
-import { memoFor } from "../http/memo/mod.ts";
+} from "../mod.ts";
 import { fromLatin1 } from "../wire/bytes.ts";
 import { runDeno } from "../testing/commands.ts";
 import {

@@ -22,7 +22,7 @@ import {
   newConnectionState,
   refuseConnection,
   type Socket,
-} from "../handler.ts";
+} from "../mod.ts";
 import { NO_MEMO } from "../http/memo.ts";
 import { fromLatin1 } from "../wire/bytes.ts";
 import { latin1 } from "../http/byte_classes.ts";
@@ -296,3 +296,35 @@ for (const [name, chunks, steps, logged] of DURATION_CASES) {
     assert.deepEqual(entries.map((e) => [e.status, e.durationMs]), logged);
   });
 }
+
+Deno.test("the access log times an async app's answers when they come: the clock is read again after the wait (injected clock)", async () => {
+  const clock = { t: 1000 };
+  const waiting: PromiseWithResolvers<HttpResponse>[] = [];
+  const handler = createConnectionHandler(() => {
+    const answer = Promise.withResolvers<HttpResponse>();
+    waiting.push(answer);
+    return answer.promise;
+  }, { onError: () => {} });
+  const entries: AccessLogEntry[] = [];
+  const state = newConnectionState({
+    onResponse: (entry) => entries.push(entry),
+    now: () => clock.t,
+  });
+  // Both requests arrive in the read at 1000.
+  const socket = new ScriptedSocket([fromLatin1(get("/slow") + get("/fails"))]);
+  const call = handler(socket, state);
+  const asked = async (count: number) => {
+    while (waiting.length < count) await delay(1);
+  };
+  await asked(1);
+  clock.t = 1400;
+  waiting[0].resolve({ status: 200, body: "late" });
+  await asked(2);
+  clock.t = 1700;
+  waiting[1].reject(new Error("later still"));
+  await call;
+  assert.deepEqual(entries.map((e) => [e.status, e.durationMs]), [
+    [200, 400],
+    [500, 700],
+  ]);
+});

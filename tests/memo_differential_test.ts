@@ -12,8 +12,8 @@ import {
   type HeadSlot,
   helloApp,
   type Memo,
-} from "../handler.ts";
-import { memoFor } from "../http/memo/mod.ts";
+  memoFor,
+} from "../mod.ts";
 import { BAD_REQUESTS, VALID_EDGE_CASES } from "../wire/corpus.ts";
 import { caseFromSeed, caseSeedOf } from "../robustness/fuzz_loop.ts";
 import { concat, fromLatin1, latin1 } from "../wire/bytes.ts";

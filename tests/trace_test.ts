@@ -13,7 +13,7 @@ import {
   helloApp,
   type HttpRequest,
   newConnectionState,
-} from "../handler.ts";
+} from "../mod.ts";
 import { delay } from "../wire/timers.ts";
 import { Trace } from "../server/trace.ts";
 import { fromLatin1 } from "../wire/bytes.ts";
