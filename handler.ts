@@ -37,9 +37,9 @@ import {
 import { helloApp } from "./http/hello_app.ts";
 import { HttpError } from "./http/http_error.ts";
 import { DEFAULT_LIMITS, type Limits } from "./http/limits.ts";
-import { type Memo, NO_MEMO } from "./http/memo.ts";
 import { memoFor } from "./http/memo/mod.ts";
 import { Output } from "./http/output.ts";
+import { plainSeams, type SpeedLayer } from "./http/seams.ts";
 import type {
   App,
   CallReport,
@@ -68,11 +68,11 @@ export interface HandlerOptions {
   /** Overrides of {@linkcode DEFAULT_LIMITS}. */
   limits?: Partial<Limits>;
   /**
-   * The speed layer: none by default, the plain engine. `memoFor(app)`
-   * from `http/memo/mod.ts` is the one the servers run (same bytes,
-   * faster when requests repeat); a {@linkcode Memo} of your own works too.
+   * The speed layer: none by default, the plain engine. `memoFor` from
+   * `http/memo/mod.ts` is the one the servers run (same bytes, faster when
+   * requests repeat); a {@linkcode SpeedLayer} of your own works too.
    */
-  memo?: Memo;
+  memo?: SpeedLayer;
   /**
    * Called with every internal error (an app that throws or returns a
    * malformed response, a hook that throws, a bug in the engine), and the
@@ -90,7 +90,7 @@ interface Engine extends EngineConfig {
 }
 
 /** The engine both servers share: the hello app, with the speed layer on. */
-const SERVERS_ENGINE: Engine = engineOf(helloApp, { memo: memoFor(helloApp) });
+const SERVERS_ENGINE: Engine = engineOf(helloApp, { memo: memoFor });
 
 /**
  * The one engine both servers share: {@linkcode createConnectionHandler}'s
@@ -121,12 +121,12 @@ export function createConnectionHandler(
 }
 
 function engineOf(app: App, options: HandlerOptions): Engine {
-  const memo = options.memo ?? NO_MEMO;
+  const seams = (options.memo ?? plainSeams)(app);
   return {
-    app: memo.app(app),
+    app: seams.app,
     limits: { ...DEFAULT_LIMITS, ...options.limits },
-    headReader: memo.headReader,
-    writeResponse: memo.writeResponse,
+    headReader: seams.headReader,
+    writeResponse: seams.writeResponse,
     onError: options.onError ?? logInternalError,
   };
 }

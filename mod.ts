@@ -36,7 +36,7 @@
  * import { createConnectionHandler, helloApp, memoFor } from "./mod.ts";
  *
  * const plain = createConnectionHandler(helloApp);
- * const fast = createConnectionHandler(helloApp, { memo: memoFor(helloApp) });
+ * const fast = createConnectionHandler(helloApp, { memo: memoFor });
  * ```
  *
  * @module
@@ -71,9 +71,9 @@ export {
   MAX_METHOD_BYTES,
   MAX_TARGET_BYTES,
 } from "./http/limits.ts";
-export type { Memo, RecalledHead } from "./http/memo.ts";
 export { memoFor } from "./http/memo/mod.ts";
 export type { ResponseWriter } from "./http/response.ts";
+export { plainSeams, type Seams, type SpeedLayer } from "./http/seams.ts";
 export type {
   AccessLogEntry,
   App,

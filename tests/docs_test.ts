@@ -128,7 +128,7 @@ function projectPathOf(span: string): string | undefined {
 
 Deno.test("projectPathOf takes repo paths and leaves URLs, commands and placeholders", () => {
   const paths = [
-    "http/memo.ts",
+    "http/seams.ts",
     "handler.ts",
     "testing/",
     ".ci/run",

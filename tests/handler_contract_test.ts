@@ -174,8 +174,9 @@ Deno.test("every request is the app's own object: an app that writes to its requ
         body: `${request.target} ${request.headers.length}`,
       };
     };
-    const memo = fast ? memoFor(app) : undefined;
-    const handler = createConnectionHandler(app, { memo });
+    const handler = createConnectionHandler(app, {
+      memo: fast ? memoFor : undefined,
+    });
     const result = await serveChunks(
       [fromLatin1(get("/same").repeat(1000))],
       {},

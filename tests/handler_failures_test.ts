@@ -1,6 +1,6 @@
 /**
  * No silent failure: whatever throws inside a call of the engine (the app,
- * its response, the access-log hook, the trace hook, a custom `Memo`), and
+ * its response, the access-log hook, the trace hook, a custom speed layer), and
  * inside `handleTimeout` or `refuseConnection`, gets the client the answer
  * still possible, reaches `onError` as the very error thrown, and leaves the
  * engine serving the next connection. And the access log's durations are
@@ -18,12 +18,12 @@ import {
   helloApp,
   type HttpRequest,
   type HttpResponse,
-  type Memo,
   newConnectionState,
+  plainSeams,
   refuseConnection,
   type Socket,
+  type SpeedLayer,
 } from "../mod.ts";
-import { NO_MEMO } from "../http/memo.ts";
 import { fromLatin1 } from "../wire/bytes.ts";
 import { latin1 } from "../http/byte_classes.ts";
 import { headerValue, readResponses } from "../wire/response_parser.ts";
@@ -42,36 +42,40 @@ const boomApp = (request: HttpRequest): HttpResponse => {
   return helloApp(request);
 };
 
-/** A memo that does everything the plain way except where the case makes it throw. */
-function throwingMemo(part: "headReader" | "writeResponse" | "app"): Memo {
-  return {
-    ...NO_MEMO,
-    headReader: part === "headReader"
-      ? {
-        read(input, slot, limits) {
-          const next = latin1(input.bytes, input.start, input.end);
-          if (next.startsWith("GET /boom")) {
-            throw boom;
-          }
-          return NO_MEMO.headReader.read(input, slot, limits);
-        },
-      }
-      : NO_MEMO.headReader,
-    writeResponse: part === "writeResponse"
-      ? (out, response, connection, headOnly) => {
-        if (String(response.body).includes("/boom")) throw boom;
-        return NO_MEMO.writeResponse(out, response, connection, headOnly);
-      }
-      : NO_MEMO.writeResponse,
-    app: part === "app" ? () => boomApp : NO_MEMO.app,
+/** A speed layer that does everything the plain way except where the case makes it throw. */
+function throwingMemo(
+  part: "headReader" | "writeResponse" | "app",
+): SpeedLayer {
+  return (app) => {
+    const plain = plainSeams(app);
+    return {
+      headReader: part === "headReader"
+        ? {
+          read(input, slot, limits) {
+            const next = latin1(input.bytes, input.start, input.end);
+            if (next.startsWith("GET /boom")) {
+              throw boom;
+            }
+            return plain.headReader.read(input, slot, limits);
+          },
+        }
+        : plain.headReader,
+      writeResponse: part === "writeResponse"
+        ? (out, response, connection, headOnly) => {
+          if (String(response.body).includes("/boom")) throw boom;
+          return plain.writeResponse(out, response, connection, headOnly);
+        }
+        : plain.writeResponse,
+      app: part === "app" ? boomApp : plain.app,
+    };
   };
 }
 
 /** The parts of a custom memo that throw, one case each. */
 const MEMO_PARTS = [
-  ["headReader", "a custom Memo's head reader"],
-  ["writeResponse", "a custom Memo's response writer"],
-  ["app", "the app a custom Memo hands the engine"],
+  ["headReader", "a custom speed layer's head reader"],
+  ["writeResponse", "a custom speed layer's response writer"],
+  ["app", "the app a custom speed layer hands the engine"],
 ] as const;
 
 interface FailureCase {
@@ -79,7 +83,7 @@ interface FailureCase {
   seam: string;
   /** The handler's app, and its memo if any. */
   app?: (request: HttpRequest) => HttpResponse | Promise<HttpResponse>;
-  memo?: Memo;
+  memo?: SpeedLayer;
   /** The connection's hooks. */
   options?: ConnectionOptions;
   /** What the client sends. */

@@ -11,8 +11,8 @@ import {
   createConnectionHandler,
   type HeadSlot,
   helloApp,
-  type Memo,
   memoFor,
+  type SpeedLayer,
 } from "../mod.ts";
 import { BAD_REQUESTS, VALID_EDGE_CASES } from "../wire/corpus.ts";
 import { caseFromSeed, caseSeedOf } from "../robustness/fuzz_loop.ts";
@@ -23,27 +23,29 @@ import { splits } from "../testing/splits.ts";
 
 /** The servers' speed layer, counting the heads it recalls, so the test can tell it was used. */
 const counted = { heads: 0 };
-const MEMO = memoFor(helloApp);
-const COUNTING_MEMO: Memo = {
-  ...MEMO,
-  headReader: {
-    read(input, slot, limits) {
-      // A parse puts a parser in the slot (or takes one out); a recall never does.
-      let parsed = false;
-      const watched: HeadSlot = {
-        get parser() {
-          return slot.parser;
-        },
-        set parser(parser) {
-          parsed = true;
-          slot.parser = parser;
-        },
-      };
-      const head = MEMO.headReader.read(input, watched, limits);
-      if (head !== null && !parsed) counted.heads++;
-      return head;
+const COUNTING_MEMO: SpeedLayer = (app) => {
+  const memo = memoFor(app);
+  return {
+    ...memo,
+    headReader: {
+      read(input, slot, limits) {
+        // A parse puts a parser in the slot (or takes one out); a recall never does.
+        let parsed = false;
+        const watched: HeadSlot = {
+          get parser() {
+            return slot.parser;
+          },
+          set parser(parser) {
+            parsed = true;
+            slot.parser = parser;
+          },
+        };
+        const head = memo.headReader.read(input, watched, limits);
+        if (head !== null && !parsed) counted.heads++;
+        return head;
+      },
     },
-  },
+  };
 };
 
 const withMemo = createConnectionHandler(helloApp, { memo: COUNTING_MEMO });

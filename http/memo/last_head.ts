@@ -8,8 +8,19 @@
 
 import { frameRequest, requestOf } from "../framing.ts";
 import { HeadParser, type HeadText } from "../head_parser.ts";
+import type { RequestHead } from "../head_reader.ts";
 import type { Limits } from "../limits.ts";
-import type { RecalledHead } from "../memo.ts";
+
+/**
+ * A head seen before, byte for byte, under the same limits: the request it
+ * makes is the app's own to keep or change, a new one for every repeat (or
+ * shared between repeats where the memo serves an app it knows reads
+ * nothing of a request but its method and path).
+ */
+export interface RecalledHead extends RequestHead {
+  /** Bytes of the head, up to and including its empty line: what to consume. */
+  readonly length: number;
+}
 
 /** Heads up to this size are remembered; one fixed buffer holds them. */
 const BUFFER_BYTES = 1024;

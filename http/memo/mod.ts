@@ -13,9 +13,9 @@
  * - `last_response.ts`: the last plain response, by its status, body,
  *   `Connection` and `Date`: a repeat is copied as bytes.
  *
- * {@linkcode memoFor} wraps the plain engine's seams (`../memo.ts`) with
+ * {@linkcode memoFor} wraps the plain engine's seams (`../seams.ts`) with
  * them; `handler.ts` turns it on for the servers' `handleConnection`, and
- * `createConnectionHandler(app, { memo: memoFor(app) })` for any app.
+ * `createConnectionHandler(app, { memo: memoFor })` for any app.
  *
  * @module
  */
@@ -24,12 +24,13 @@ import { helloApp } from "../hello_app.ts";
 import type { HeadReader, HeadSlot, RequestHead } from "../head_reader.ts";
 import { ParsingHeadReader, PLAIN_HEAD_READER } from "../head_reader.ts";
 import type { Limits } from "../limits.ts";
-import { type Memo, NO_MEMO, type RecalledHead } from "../memo.ts";
 import type { ReadBuffer } from "../read_buffer.ts";
+import { writeResponse } from "../response.ts";
+import type { Seams } from "../seams.ts";
 import type { App, HeaderField, HttpRequest } from "../types.ts";
 import { rememberedHelloApp } from "./hello_responses.ts";
 import { INTERNED_TEXT } from "./interned_text.ts";
-import { LastHead } from "./last_head.ts";
+import { LastHead, type RecalledHead } from "./last_head.ts";
 import { writeRememberedResponse } from "./last_response.ts";
 
 /** Shared by every connection: clients of a load test send the same head on all of them. */
@@ -48,14 +49,15 @@ export interface MemoParts {
 }
 
 /**
- * The speed layer for a handler around `app`: what the servers run. The
- * hello app reads nothing of a request but its method and path, so it is
- * handed the recalled request itself; any other app gets a copy of its own
- * (a new request, field list and fields) on every repeat. What may be
- * shared depends on the app, so the memo serves `app` alone: a handler
- * built around another app with it throws a `TypeError`.
+ * The speed layer's seams for a handler around `app`: what the servers run
+ * (a `SpeedLayer`: pass `memoFor` itself as a handler's `memo`). The hello
+ * app reads nothing of a request but its method and path, so it is handed
+ * the recalled request itself; any other app gets a copy of its own (a new
+ * request, field list and fields) on every repeat.
+ *
+ * @param parts the memos to leave out (`bench:engine` measures each so)
  */
-export function memoFor(app: App, parts: MemoParts = {}): Memo {
+export function memoFor(app: App, parts: MemoParts = {}): Seams {
   const parser = parts.internedText === false
     ? PLAIN_HEAD_READER
     : new ParsingHeadReader(INTERNED_TEXT);
@@ -64,17 +66,11 @@ export function memoFor(app: App, parts: MemoParts = {}): Memo {
       ? parser
       : new RecallingHeadReader(parser, app === helloApp),
     writeResponse: parts.lastResponse === false
-      ? NO_MEMO.writeResponse
+      ? writeResponse
       : writeRememberedResponse,
-    app: (served) => {
-      // What the head reader may share depends on the app: it is this memo's alone.
-      if (served !== app) {
-        throw new TypeError("memoFor(app) serves that app alone");
-      }
-      return app === helloApp && parts.helloAnswers !== false
-        ? rememberedHelloApp
-        : app;
-    },
+    app: app === helloApp && parts.helloAnswers !== false
+      ? rememberedHelloApp
+      : app,
   };
 }
 
