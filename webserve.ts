@@ -32,11 +32,10 @@ import { holdDateClock } from "./http/http_date.ts";
 import { AccessLog } from "./server/access_log.ts";
 import { type CloseReason, Trace } from "./server/trace.ts";
 import { runServerCli } from "./server/main.ts";
-import { closeQuietly, listen, type Listeners } from "./server/listen.ts";
+import { closeQuietly, type Listeners } from "./server/listen.ts";
 import {
   BLOCKING_DEFAULTS,
   type BlockingServeOptions,
-  DEFAULT_PORT,
   type ServerHandle,
   withDefaults,
   type WorkerShare,
@@ -44,26 +43,17 @@ import {
 import { LAST_WRITE_MS, ServedConnection } from "./server/served_connection.ts";
 import { serverHandle } from "./server/server_handle.ts";
 import { raceTimeout, TIMED_OUT } from "./server/timers.ts";
-import { resolveWorkers } from "./server/worker_count.ts";
-import { serveWithWorkers } from "./server/workers.ts";
+import { startServer } from "./server/workers.ts";
 
 export type { BlockingServeOptions, ServerHandle } from "./server/options.ts";
 
 /**
  * Starts the blocking server and returns at once; it serves in the
- * background until `stop()`. Throws if it cannot listen (see
- * `describeListenError`), or if `workers` asks for more than one where
- * this runtime cannot run them (`WorkersUnavailableError`).
+ * background until `stop()`, in `workers` threads if asked. Throws if it
+ * cannot listen or cannot start the workers asked for (see `startServer`).
  */
 export function serve(options: BlockingServeOptions = {}): ServerHandle {
-  const workers = resolveWorkers(options.workers);
-  if (workers > 1) {
-    return serveWithWorkers(import.meta.url, "blocking", workers, options);
-  }
-  return serveOn(
-    listen(options.port ?? DEFAULT_PORT, options.hostname),
-    options,
-  );
+  return startServer(import.meta.url, "blocking", serveOn, options);
 }
 
 /**

@@ -25,10 +25,9 @@ import { refuseConnection } from "./handler.ts";
 import { holdDateClock } from "./http/http_date.ts";
 import { AccessLog } from "./server/access_log.ts";
 import { ConnectionCap } from "./server/connection_cap.ts";
-import { closeQuietly, listen, type Listeners } from "./server/listen.ts";
+import { closeQuietly, type Listeners } from "./server/listen.ts";
 import { runServerCli } from "./server/main.ts";
 import {
-  DEFAULT_PORT,
   NON_BLOCKING_DEFAULTS,
   type NonBlockingServeOptions,
   type ServerHandle,
@@ -40,8 +39,7 @@ import { Trace, tracePeer } from "./server/trace.ts";
 import { LAST_WRITE_MS, openState } from "./server/served_connection.ts";
 import { serverHandle } from "./server/server_handle.ts";
 import { raceTimeout, TIMED_OUT } from "./server/timers.ts";
-import { resolveWorkers } from "./server/worker_count.ts";
-import { serveWithWorkers } from "./server/workers.ts";
+import { startServer } from "./server/workers.ts";
 
 export type {
   NonBlockingServeOptions,
@@ -50,19 +48,11 @@ export type {
 
 /**
  * Starts the non-blocking server and returns at once; it serves in the
- * background until `stop()`. Throws if it cannot listen (see
- * `describeListenError`), or if `workers` asks for more than one where
- * this runtime cannot run them (`WorkersUnavailableError`).
+ * background until `stop()`, in `workers` threads if asked. Throws if it
+ * cannot listen or cannot start the workers asked for (see `startServer`).
  */
 export function serve(options: NonBlockingServeOptions = {}): ServerHandle {
-  const workers = resolveWorkers(options.workers);
-  if (workers > 1) {
-    return serveWithWorkers(import.meta.url, "non-blocking", workers, options);
-  }
-  return serveOn(
-    listen(options.port ?? DEFAULT_PORT, options.hostname),
-    options,
-  );
+  return startServer(import.meta.url, "non-blocking", serveOn, options);
 }
 
 /**

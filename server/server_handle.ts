@@ -1,37 +1,45 @@
 /**
- * The {@linkcode ServerHandle} both servers return from `serveOn`: the
- * addresses they listen on, and a `stop` that runs once however often it is
- * called.
+ * The {@linkcode ServerHandle} every server returns, built in one place: one
+ * server's `serveOn` and the workers' supervisor alike. It holds the
+ * addresses listened on, and a `stop` that runs once however often it is
+ * called; `finished` resolves when it has.
  *
  * @module
  */
 
-import type { Listeners } from "./listen.ts";
 import type { ServerHandle } from "./options.ts";
 
+/** Where a server listens: its sockets (`Listeners`), or the addresses its workers share. */
+export interface ListeningOn {
+  /** The addresses listened on, the first being the main one. */
+  readonly addrs: readonly Deno.NetAddr[];
+  /** Which IP families reach the server, e.g. `"IPv4 and IPv6"`. */
+  readonly families: string;
+}
+
 /**
- * The handle of a server serving on `listeners` (already listening, so
- * `ready` is resolved) that stops with `stop`; `finished` resolves once
- * `stop` has.
+ * The handle of a server listening on `on` that stops with `stop`.
+ *
+ * @param stop stops the server; resolves to why it stopped on its own, if
+ * it did (what `finished` then resolves to), else to nothing
+ * @param ready resolves once the server listens; by default it already does
  */
 export function serverHandle(
-  listeners: Listeners,
-  stop: () => Promise<void>,
+  on: ListeningOn,
+  stop: () => Promise<string | undefined | void>,
+  ready: Promise<void> = Promise.resolve(),
 ): ServerHandle {
-  let resolveFinished: (reason: undefined) => void;
-  const finished = new Promise<undefined>((resolve) =>
-    resolveFinished = resolve
-  );
+  const finished = Promise.withResolvers<string | undefined>();
   let stopped: Promise<void> | undefined;
   const stopOnce = () =>
-    stopped ??= stop().then(() => resolveFinished(undefined));
-  const [addr] = listeners.addrs;
+    stopped ??= stop().then((reason) => finished.resolve(reason ?? undefined));
+  const addrs = on.addrs;
   return {
-    addr,
-    addrs: listeners.addrs,
-    families: listeners.families,
-    ready: Promise.resolve(),
-    finished,
+    addr: addrs[0],
+    addrs,
+    families: on.families,
+    ready,
+    finished: finished.promise,
     stop: stopOnce,
     [Symbol.asyncDispose]: stopOnce,
   };

@@ -30,16 +30,22 @@
 
 import { programName, type ServerKind } from "./cli.ts";
 import { releaseWorker, sharedConnectionCounts } from "./connection_cap.ts";
-import { listen } from "./listen.ts";
+import { listen, type Listeners } from "./listen.ts";
 import { LogSink } from "./log_relay.ts";
 import {
   DEFAULT_GRACE_MS,
   DEFAULT_PORT,
-  type NonBlockingServeOptions,
+  type ServeOptions,
   type ServerHandle,
+  type WorkerShare,
 } from "./options.ts";
+import { serverHandle } from "./server_handle.ts";
 import { raceTimeout, TIMED_OUT } from "./timers.ts";
-import { workersUnavailable, WorkersUnavailableError } from "./worker_count.ts";
+import {
+  resolveWorkers,
+  workersUnavailable,
+  WorkersUnavailableError,
+} from "./worker_count.ts";
 import {
   type FromWorker,
   type LineStream,
@@ -74,6 +80,40 @@ function reportToStderr(line: string): void {
   }
 }
 
+/** A server's loop on sockets already open: the `serveOn` of `webserve.ts` or `webserve_nb.ts`. */
+export type ServeOn<Options extends ServeOptions> = (
+  listeners: Listeners,
+  options: Options,
+  share?: WorkerShare,
+) => ServerHandle;
+
+/**
+ * What both servers' `serve()` does: with one worker (the default), it
+ * listens and runs the server's loop on this thread; with more, it starts
+ * that many workers, each running the loop on sockets of its own. Returns
+ * at once; the server serves in the background until `stop()`. Throws if
+ * it cannot listen (see `describeListenError`), or if `workers` asks for
+ * more than one where this runtime cannot run them
+ * (`WorkersUnavailableError`).
+ *
+ * @param serverModule the module whose `serveOn` each worker runs
+ */
+export function startServer<Options extends ServeOptions>(
+  serverModule: string,
+  kind: ServerKind,
+  serveOn: ServeOn<Options>,
+  options: Options,
+): ServerHandle {
+  const workers = resolveWorkers(options.workers);
+  if (workers > 1) {
+    return serveWithWorkers(serverModule, kind, workers, options);
+  }
+  return serveOn(
+    listen(options.port ?? DEFAULT_PORT, options.hostname),
+    options,
+  );
+}
+
 /** What the supervisor knows of one worker. */
 interface Slot {
   /** The worker's number, from 1. */
@@ -97,7 +137,7 @@ export function serveWithWorkers(
   serverModule: string,
   kind: ServerKind,
   count: number,
-  options: NonBlockingServeOptions,
+  options: ServeOptions,
   report: ReportLine = reportToStderr,
 ): ServerHandle {
   const unavailable = workersUnavailable();
@@ -159,32 +199,14 @@ class Supervisor {
   /** Whether every worker has listened once: before, a death means the server cannot start. */
   #started = false;
   #failure: string | undefined;
-  #stopped: Promise<void> | undefined;
-  #resolveReady!: () => void;
-  #rejectReady!: (error: Error) => void;
-  #resolveFinished!: (reason: string | undefined) => void;
+  /** Settles the handle's `ready`. */
+  readonly #ready = Promise.withResolvers<void>();
 
   constructor(config: SupervisorConfig) {
     this.#config = config;
-    const ready = new Promise<void>((resolve, reject) => {
-      this.#resolveReady = resolve;
-      this.#rejectReady = reject;
-    });
     // Whoever never looks at `ready` must not get an unhandled rejection.
-    ready.catch(() => {});
-    const finished = new Promise<string | undefined>((resolve) =>
-      this.#resolveFinished = resolve
-    );
-    const stop = () => this.#stopped ??= this.#stop();
-    this.handle = {
-      addr: config.addrs[0],
-      addrs: config.addrs,
-      families: config.families,
-      ready,
-      finished,
-      stop,
-      [Symbol.asyncDispose]: stop,
-    };
+    this.#ready.promise.catch(() => {});
+    this.handle = serverHandle(config, () => this.#stop(), this.#ready.promise);
     for (let index = 1; index <= config.count; index++) {
       const slot = { index, state: "starting" } as Slot;
       this.#slots.push(slot);
@@ -239,7 +261,7 @@ class Supervisor {
         slot.state = "serving";
         if (++this.#listening === this.#config.count && !this.#started) {
           this.#started = true;
-          this.#resolveReady();
+          this.#ready.resolve();
         }
         if (this.#stopping) this.#send(slot, { type: "stop" });
         return;
@@ -267,7 +289,7 @@ class Supervisor {
   #failed(slot: Slot, error: Error): void {
     if (!this.#started) {
       this.#finish(slot);
-      this.#rejectReady(error);
+      this.#ready.reject(error);
       this.#giveUp(`worker ${slot.index} could not listen: ${error.message}`);
     } else {
       this.#died(slot, `could not listen: ${error.message}`);
@@ -285,7 +307,7 @@ class Supervisor {
     const { name } = this.#config;
     if (!this.#started) {
       // Died before the server ever listened: it cannot start.
-      this.#rejectReady(new Error(`worker ${slot.index} died: ${reason}`));
+      this.#ready.reject(new Error(`worker ${slot.index} died: ${reason}`));
       this.#giveUp(`worker ${slot.index} died while starting (${reason})`);
       return;
     }
@@ -323,7 +345,8 @@ class Supervisor {
     this.handle.stop();
   }
 
-  async #stop(): Promise<void> {
+  /** Stops every worker; resolves to why the server stopped on its own, if it did. */
+  async #stop(): Promise<string | undefined> {
     this.#stopping = true;
     const patience = this.#config.graceMs + STOP_MARGIN_MS;
     await Promise.all(this.#slots.map(async (slot) => {
@@ -341,8 +364,8 @@ class Supervisor {
       Object.values(this.#config.sinks).map((sink) => sink?.flush()),
     );
     if (!this.#started) {
-      this.#rejectReady(new Error("stopped before every worker listened"));
+      this.#ready.reject(new Error("stopped before every worker listened"));
     }
-    this.#resolveFinished(this.#failure);
+    return this.#failure;
   }
 }
