@@ -9,16 +9,51 @@
  * `SO_REUSEPORT` ({@linkcode listenShared}): the kernel then hands each new
  * connection to one of them.
  *
+ * An accept that fails is retried, unless the failure says the listening
+ * socket itself is broken ({@linkcode acceptCanHeal}); each kind of failure
+ * is reported once, through the error log's limiter.
+ *
  * Beside them, two helpers for the connections accepted:
  * {@linkcode turnOffNagle} and {@linkcode closeQuietly}.
  *
  * @module
  */
 
+import {
+  type ErrorHook,
+  logInternalError,
+  reportError,
+} from "../http/error_log.ts";
 import { delay } from "./timers.ts";
 
 /** Pause after a failed accept (e.g. out of file descriptors) before trying again. */
 export const ACCEPT_RETRY_MS = 50;
+
+/** What `accept(2)` fails with when the listening socket itself is broken (see its man page): no retry can help. */
+const BROKEN_LISTENER_CODES = new Set([
+  "EBADF",
+  "EFAULT",
+  "EINVAL",
+  "ENOTSOCK",
+  "EOPNOTSUPP",
+]);
+
+/**
+ * Whether an accept that failed with `error` may succeed if tried again:
+ * yes for a lack of file descriptors or memory, or a peer gone before it
+ * was accepted; no when the listening socket is closed or broken.
+ */
+export function acceptCanHeal(error: unknown): boolean {
+  if (error instanceof Deno.errors.BadResource) return false;
+  return !BROKEN_LISTENER_CODES.has(failureKind(error));
+}
+
+/** A failure's kind, as reported once: its errno name (`EMFILE`), else its class. */
+function failureKind(error: unknown): string {
+  if (!(error instanceof Error)) return typeof error;
+  const code = (error as { code?: unknown }).code;
+  return typeof code === "string" ? code : error.name;
+}
 
 /** The listening sockets of one server, accepted from as one. */
 export class Listeners {
@@ -28,13 +63,36 @@ export class Listeners {
     Promise<[Deno.TcpListener, Deno.TcpConn | Error]>
   >();
   #closed = false;
+  readonly #onError: ErrorHook;
+  /** The kinds of failure reported so far: each is reported once. */
+  readonly #reported = new Set<string>();
+  readonly #gaveUp = Promise.withResolvers<string>();
   /** Which IP families reach the server, e.g. `"IPv4 and IPv6"`. */
   readonly families: string;
 
-  /** Wraps already-open listeners; `families` describes what they reach. */
-  constructor(listeners: Deno.TcpListener[], families: string) {
+  /**
+   * Wraps already-open listeners; `families` describes what they reach.
+   *
+   * @param onError told of accept failures, once per kind (default: the
+   * engine's rate-limited error log)
+   */
+  constructor(
+    listeners: Deno.TcpListener[],
+    families: string,
+    onError: ErrorHook = logInternalError,
+  ) {
     this.#listeners = listeners;
     this.families = families;
+    this.#onError = onError;
+  }
+
+  /**
+   * Resolves to why, once accepting has failed for good (the listening
+   * socket is broken) and the listeners have closed; a server then stops
+   * on its own. Never resolves otherwise.
+   */
+  get gaveUp(): Promise<string> {
+    return this.#gaveUp.promise;
   }
 
   /** The addresses listened on, the first being the main one. */
@@ -45,7 +103,8 @@ export class Listeners {
   /**
    * Accepts the next connection from any listener; `null` once closed.
    * Transient failures (too many open files, a peer that reset before being
-   * accepted) are retried after {@linkcode ACCEPT_RETRY_MS}. One socket (one
+   * accepted) are retried after {@linkcode ACCEPT_RETRY_MS}; one that
+   * cannot heal closes the listeners ({@linkcode Listeners.gaveUp}). One socket (one
    * family, or a dual-stack `::`) is the plain case and costs no more than
    * its own `accept`: with a new connection per request every allocation
    * here counts.
@@ -60,6 +119,7 @@ export class Listeners {
     for (;;) {
       const result = await this.#raceAccepts();
       if (!(result instanceof Error)) return result;
+      if (!this.#failed(result)) return null;
       await delay(ACCEPT_RETRY_MS);
     }
   }
@@ -98,8 +158,8 @@ export class Listeners {
       let conn: Deno.TcpConn;
       try {
         conn = await this.#listeners[0].accept();
-      } catch {
-        if (this.#closed) return null;
+      } catch (error) {
+        if (this.#closed || !this.#failed(error)) return null;
         await delay(ACCEPT_RETRY_MS);
         if (this.#closed) return null;
         continue;
@@ -110,6 +170,30 @@ export class Listeners {
       }
       return conn;
     }
+  }
+
+  /**
+   * An accept failed: says so once per kind of failure, and gives up on a
+   * failure that cannot heal. Returns whether to try again.
+   */
+  #failed(error: unknown): boolean {
+    const kind = failureKind(error);
+    const canHeal = acceptCanHeal(error);
+    if (!this.#reported.has(kind)) {
+      this.#reported.add(kind);
+      const what = canHeal
+        ? `retrying every ${ACCEPT_RETRY_MS} ms (${kind} is not reported again)`
+        : "the server stops, as it cannot accept connections any more";
+      reportError(
+        this.#onError,
+        new Error(`Accepting a connection failed: ${what}`, { cause: error }),
+      );
+    }
+    if (canHeal) return true;
+    this.close();
+    const message = error instanceof Error ? error.message : String(error);
+    this.#gaveUp.resolve(`cannot accept connections: ${message}`);
+    return false;
   }
 
   /** Stops listening; a pending `accept` resolves `null`. */

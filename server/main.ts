@@ -123,7 +123,8 @@ export async function runServerCli(
     server.finished.then((failure) => ({ failure })),
   ]);
   if (!("signal" in ended)) {
-    // Stopped on its own: workers that kept dying (each death is on stderr).
+    // Stopped on its own: sockets that cannot accept, or workers that kept
+    // dying (each death is on stderr).
     writeLine(Deno.stderr, `${name}: ${ended.failure ?? "stopped"}`);
     return START_FAILURE_EXIT_STATUS;
   }

@@ -2,7 +2,8 @@
  * The {@linkcode ServerHandle} every server returns, built in one place: one
  * server's `serveOn` and the workers' supervisor alike. It holds the
  * addresses listened on, and a `stop` that runs once however often it is
- * called; `finished` resolves when it has.
+ * called (by the user, or by the server itself when it cannot go on);
+ * `finished` resolves when it has.
  *
  * @module
  */
@@ -15,10 +16,13 @@ export interface ListeningOn {
   readonly addrs: readonly Deno.NetAddr[];
   /** Which IP families reach the server, e.g. `"IPv4 and IPv6"`. */
   readonly families: string;
+  /** Resolves to why, if the sockets can no longer accept: the server then stops on its own. */
+  readonly gaveUp?: Promise<string>;
 }
 
 /**
- * The handle of a server listening on `on` that stops with `stop`.
+ * The handle of a server listening on `on` that stops with `stop`, and
+ * stops on its own if its sockets give up accepting.
  *
  * @param stop stops the server; resolves to why it stopped on its own, if
  * it did (what `finished` then resolves to), else to nothing
@@ -31,8 +35,15 @@ export function serverHandle(
 ): ServerHandle {
   const finished = Promise.withResolvers<string | undefined>();
   let stopped: Promise<void> | undefined;
+  let gaveUp: string | undefined;
   const stopOnce = () =>
-    stopped ??= stop().then((reason) => finished.resolve(reason ?? undefined));
+    stopped ??= stop().then((reason) =>
+      finished.resolve(reason ?? gaveUp ?? undefined)
+    );
+  on.gaveUp?.then((reason) => {
+    gaveUp = reason;
+    stopOnce();
+  });
   const addrs = on.addrs;
   return {
     addr: addrs[0],

@@ -65,6 +65,10 @@ async function start(message: StartMessage): Promise<ServerHandle | undefined> {
   };
   const server = module.serveOn(listeners, options, message.share);
   scope.postMessage({ type: "listening" });
+  // Stopped on its own (its sockets gave up): a death, for the supervisor to restart.
+  server.finished.then((reason) => {
+    if (reason !== undefined) die(reason);
+  });
   return server;
 }
 
@@ -76,16 +80,23 @@ async function stop(): Promise<void> {
 }
 
 /** Whatever a worker did not catch ends it: said in one line to the supervisor, no stack printed. */
-function die(event: ErrorEvent | PromiseRejectionEvent): void {
+function uncaught(event: ErrorEvent | PromiseRejectionEvent): void {
   event.preventDefault();
-  const reason = "reason" in event
-    ? `unhandled rejection: ${describeError(event.reason).message}`
-    : event.message;
+  die(
+    "reason" in event
+      ? `unhandled rejection: ${describeError(event.reason).message}`
+      : event.message,
+  );
+}
+
+/** Ends this worker, telling the supervisor why. */
+function die(reason: string): void {
   scope.postMessage({ type: "died", reason });
   scope.close();
 }
-scope.addEventListener("error", die);
-scope.addEventListener("unhandledrejection", die);
+
+scope.addEventListener("error", uncaught);
+scope.addEventListener("unhandledrejection", uncaught);
 
 scope.onmessage = ({ data: message }) => {
   switch (message.type) {
