@@ -37,8 +37,8 @@ export function formatErrorLine(error: unknown, request?: HttpRequest): string {
   return `${where}: ${described}${cause}`.replace(/\s*\n\s*/g, " | ");
 }
 
-/** Writes a line to stderr, whole. */
-function writeStderr(line: string): void {
+/** Writes a line to stderr, whole and at once (so it precedes any log batch). */
+export function writeStderr(line: string): void {
   const bytes = new TextEncoder().encode(line + "\n");
   for (let offset = 0; offset < bytes.length;) {
     offset += Deno.stderr.writeSync(bytes.subarray(offset));

@@ -3,11 +3,13 @@
  * costs one write per batch rather than one per line, and a slow reader of
  * the log never holds the server back: past a bound, lines are dropped and
  * counted, and the count is written in their place. The access log and the
- * trace both write through one.
+ * trace both write through one. A writer that fails is said to have failed,
+ * in one line on stderr, and is written to no more ({@linkcode WholeWriter}).
  *
  * @module
  */
 
+import { writeStderr } from "../http/error_log.ts";
 import type { LogWriter } from "./options.ts";
 
 /** How long a line may wait before its batch is written. */
@@ -27,14 +29,14 @@ const encoder = new TextEncoder();
 /**
  * Batches lines and writes them in order. Never throws: a failing writer (a
  * closed stdout or stderr) turns the batch off rather than stopping the
- * server.
+ * server, and that is said in one line.
  *
  * A line is written straight into the batch's bytes
  * ({@linkcode LineBatch.begin}, then {@linkcode LineBatch.end}), so no line's
  * string outlives its request.
  */
 export class LineBatch {
-  readonly #writer: LogWriter;
+  readonly #out: WholeWriter;
   readonly #name: string;
   #batch = new Uint8Array(BATCH_CAPACITY);
   #length = 0;
@@ -42,15 +44,19 @@ export class LineBatch {
   #writing: Promise<void> = Promise.resolve();
   #inFlightBytes = 0;
   #dropped = 0;
-  #broken = false;
   #closed = false;
 
   /**
    * @param writer where batches go
-   * @param name what the lines are, for the drop notice: `"access log"`
+   * @param name what the lines are, for the notices: `"access log"`
+   * @param say where the line saying the writer failed goes (default: stderr)
    */
-  constructor(writer: LogWriter, name: string) {
-    this.#writer = writer;
+  constructor(
+    writer: LogWriter,
+    name: string,
+    say: (line: string) => void = writeStderr,
+  ) {
+    this.#out = new WholeWriter(writer, name, say);
     this.#name = name;
   }
 
@@ -70,7 +76,7 @@ export class LineBatch {
    * line must be dropped (too much waiting, a broken writer, closed).
    */
   begin(most: number): Uint8Array | null {
-    if (this.#closed || this.#broken) return null;
+    if (this.#closed || this.#out.broken) return null;
     if (this.#length + this.#inFlightBytes > LOG_MAX_PENDING_BYTES) {
       this.#dropped++;
       return null;
@@ -147,23 +153,60 @@ export class LineBatch {
   }
 
   async #writeAll(bytes: Uint8Array): Promise<void> {
-    try {
-      if (!this.#broken) await writeWhole(this.#writer, bytes);
-    } catch {
-      this.#broken = true;
-      this.#length = 0;
-    } finally {
-      this.#inFlightBytes -= bytes.length;
-    }
+    await this.#out.write(bytes);
+    this.#inFlightBytes -= bytes.length;
+    if (this.#out.broken) this.#length = 0;
   }
 }
 
-/** Writes all of `bytes` to `writer`, going on after short writes. */
-export async function writeWhole(
-  writer: LogWriter,
-  bytes: Uint8Array,
-): Promise<void> {
-  for (let offset = 0; offset < bytes.length;) {
-    offset += await writer.write(bytes.subarray(offset));
+/**
+ * Writes batches whole, going on after short writes, until the writer
+ * fails: then says so in one line (`access log: writing failed (...)`) and
+ * drops every batch after it. Never throws.
+ */
+export class WholeWriter {
+  readonly #writer: LogWriter;
+  readonly #name: string;
+  readonly #say: (line: string) => void;
+  #broken = false;
+
+  /**
+   * @param writer where batches go
+   * @param name what the lines are, for the line saying the writer failed
+   * @param say where that line goes (default: stderr)
+   */
+  constructor(
+    writer: LogWriter,
+    name: string,
+    say: (line: string) => void = writeStderr,
+  ) {
+    this.#writer = writer;
+    this.#name = name;
+    this.#say = say;
+  }
+
+  /** Whether the writer has failed: nothing more is written. */
+  get broken(): boolean {
+    return this.#broken;
+  }
+
+  /** Writes all of `bytes`, or nothing once the writer has failed; resolves once done. */
+  async write(bytes: Uint8Array): Promise<void> {
+    if (this.#broken) return;
+    try {
+      for (let offset = 0; offset < bytes.length;) {
+        offset += await this.#writer.write(bytes.subarray(offset));
+      }
+    } catch (error) {
+      this.#broken = true;
+      const why = error instanceof Error ? error.message : String(error);
+      try {
+        this.#say(
+          `${this.#name}: writing failed (${why}); no more ${this.#name} lines are written`,
+        );
+      } catch {
+        // The line's own stream is the one that failed: nothing is left to tell.
+      }
+    }
   }
 }

@@ -12,7 +12,7 @@
  * @module
  */
 
-import { writeWhole } from "./line_batch.ts";
+import { WholeWriter } from "./line_batch.ts";
 import type { LogWriter } from "./options.ts";
 
 /** A worker's log writer: passes each batch on and waits until it is written. */
@@ -42,34 +42,35 @@ export class LogRelay implements LogWriter {
 /**
  * The one writer of every worker's log: writes batches in turn, each one
  * whole before the next. Never throws: a failing writer (a closed stdout)
- * turns the log off, and batches are still acknowledged so no worker waits.
+ * turns the log off, said in one line on stderr, and batches are still
+ * acknowledged so no worker waits.
  */
 export class LogSink {
-  readonly #writer: LogWriter;
+  readonly #out: WholeWriter;
   #writing: Promise<void> = Promise.resolve();
-  #broken = false;
 
-  /** Creates a sink writing to `writer` (default `Deno.stdout`). */
-  constructor(writer: LogWriter = Deno.stdout) {
-    this.#writer = writer;
+  /**
+   * Creates a sink writing to `writer` (default `Deno.stdout`).
+   *
+   * @param name what the lines are, for the line saying the writer failed
+   * @param say where that line goes (default: stderr)
+   */
+  constructor(
+    writer: LogWriter = Deno.stdout,
+    name = "access log",
+    say?: (line: string) => void,
+  ) {
+    this.#out = new WholeWriter(writer, name, say);
   }
 
   /** Queues `bytes`; resolves once they are written (or dropped by a broken writer). */
   write(bytes: Uint8Array): Promise<void> {
-    this.#writing = this.#writing.then(() => this.#writeAll(bytes));
+    this.#writing = this.#writing.then(() => this.#out.write(bytes));
     return this.#writing;
   }
 
   /** Resolves once every queued batch is written. */
   flush(): Promise<void> {
     return this.#writing;
-  }
-
-  async #writeAll(bytes: Uint8Array): Promise<void> {
-    try {
-      if (!this.#broken) await writeWhole(this.#writer, bytes);
-    } catch {
-      this.#broken = true;
-    }
   }
 }

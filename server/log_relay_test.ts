@@ -27,13 +27,19 @@ Deno.test("LogSink writes each batch whole before the next, even through short s
   assert.equal(writer.text, batches.join(""));
 });
 
-Deno.test("LogSink keeps acknowledging batches once its writer fails", async () => {
-  const sink = new LogSink({
-    write: () => Promise.reject(new Error("closed")),
-  });
+Deno.test("LogSink keeps acknowledging batches once its writer fails, and says so once", async () => {
+  const said: string[] = [];
+  const sink = new LogSink(
+    { write: () => Promise.reject(new Error("closed")) },
+    "trace",
+    (line) => said.push(line),
+  );
   await sink.write(encoder.encode("lost\n"));
   await sink.write(encoder.encode("lost too\n"));
   await sink.flush();
+  assert.deepEqual(said, [
+    "trace: writing failed (closed); no more trace lines are written",
+  ]);
 });
 
 Deno.test("LogRelay sends a copy of each batch and resolves its write only once it is written", async () => {

@@ -28,6 +28,7 @@
  * @module
  */
 
+import { writeStderr } from "../http/error_log.ts";
 import { programName, type ServerKind } from "./cli.ts";
 import { releaseWorker, sharedConnectionCounts } from "./connection_cap.ts";
 import { listen, type Listeners } from "./listen.ts";
@@ -68,17 +69,6 @@ const WORKER_MODULE = new URL("./worker.ts", import.meta.url);
 
 /** Where the supervisor reports a worker's death: stderr, one line each. */
 export type ReportLine = (line: string) => void;
-
-const encoder = new TextEncoder();
-
-/** Writes one line to stderr synchronously. */
-function reportToStderr(line: string): void {
-  const bytes = encoder.encode(line + "\n");
-  let offset = 0;
-  while (offset < bytes.length) {
-    offset += Deno.stderr.writeSync(bytes.subarray(offset));
-  }
-}
 
 /** A server's loop on sockets already open: the `serveOn` of `webserve.ts` or `webserve_nb.ts`. */
 export type ServeOn<Options extends ServeOptions> = (
@@ -138,7 +128,7 @@ export function serveWithWorkers(
   kind: ServerKind,
   count: number,
   options: ServeOptions,
-  report: ReportLine = reportToStderr,
+  report: ReportLine = writeStderr,
 ): ServerHandle {
   const unavailable = workersUnavailable();
   if (unavailable !== undefined) {
@@ -161,7 +151,7 @@ export function serveWithWorkers(
     sinks: {
       log: options.quiet ? undefined : new LogSink(logWriter),
       trace: options.trace
-        ? new LogSink(traceWriter ?? Deno.stderr)
+        ? new LogSink(traceWriter ?? Deno.stderr, "trace")
         : undefined,
     },
     openConnections: kind === "non-blocking"
