@@ -75,7 +75,7 @@ export function serveOn(
   const trace = options.trace
     ? new Trace(options.traceWriter, share?.worker)
     : undefined;
-  const pool = new ReaderPool(settings, log, cap, trace);
+  const pool = new ReaderPool(settings, { log, cap, trace });
   const releaseDateClock = holdDateClock();
   const refusing = new Set<Promise<void>>();
 

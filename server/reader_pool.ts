@@ -21,11 +21,17 @@
 
 import {
   closeAfterResponse,
+  type ConnectionHandler,
   connectionPhase,
   handleConnection,
   handleTimeout,
 } from "../handler.ts";
 import type { ConnectionState } from "../http/connection.ts";
+import {
+  type ErrorHook,
+  logInternalError,
+  reportError,
+} from "../http/error_log.ts";
 import type { AccessLog } from "./access_log.ts";
 import type { ConnectionCap } from "./connection_cap.ts";
 import { closeQuietly } from "./listen.ts";
@@ -55,12 +61,28 @@ class Pooled extends ServedConnection implements Listed {
   settle!: (result: unknown) => void;
 }
 
+/** What a {@linkcode ReaderPool} serves with, besides its timeouts. */
+export interface ReaderPoolOptions {
+  /** Receives one entry per response. */
+  log?: AccessLog;
+  /** Each connection added holds a place its caller took here, given back when it closes. */
+  cap?: ConnectionCap;
+  /** Receives every connection's events. */
+  trace?: Trace;
+  /** Told of what should never happen: a call that rejects (default: the engine's error log). */
+  onError?: ErrorHook;
+  /** The engine each call goes to (default: the servers' `handleConnection`). */
+  handle?: ConnectionHandler;
+}
+
 /** Serves connections concurrently through `handleConnection`. */
 export class ReaderPool {
   readonly #timeouts: PhaseTimeouts;
   readonly #log: AccessLog | undefined;
   readonly #cap: ConnectionCap | undefined;
   readonly #trace: Trace | undefined;
+  readonly #onError: ErrorHook;
+  readonly #handle: ConnectionHandler;
   readonly #open = new OpenList<Pooled>();
   /** Calls to `handleConnection` not yet settled. */
   #pending = 0;
@@ -72,21 +94,14 @@ export class ReaderPool {
   readonly #turns = new TurnBudget<Pooled>((pooled) => this.#arm(pooled));
   readonly #pollTurn: Promise<PollTurn | null>;
 
-  /**
-   * Creates an empty pool; `log`, when given, receives one entry per
-   * response, and `trace` every connection's events. Each connection added
-   * holds a place its caller took in `cap`, given back when it closes.
-   */
-  constructor(
-    timeouts: PhaseTimeouts,
-    log?: AccessLog,
-    cap?: ConnectionCap,
-    trace?: Trace,
-  ) {
+  /** Creates an empty pool that times connections out by `timeouts`. */
+  constructor(timeouts: PhaseTimeouts, options: ReaderPoolOptions = {}) {
     this.#timeouts = timeouts;
-    this.#log = log;
-    this.#cap = cap;
-    this.#trace = trace;
+    this.#log = options.log;
+    this.#cap = options.cap;
+    this.#trace = options.trace;
+    this.#onError = options.onError ?? logInternalError;
+    this.#handle = options.handle ?? handleConnection;
     const shortest = Math.min(
       timeouts.idleTimeoutMs,
       timeouts.headTimeoutMs,
@@ -160,16 +175,28 @@ export class ReaderPool {
     if (!this.#turns.admit(pooled)) return;
     this.#pending++;
     pooled.calling = true;
-    handleConnection(pooled.conn, pooled.state).then(
+    this.#handle(pooled.conn, pooled.state).then(
       pooled.settle,
       pooled.settle,
     );
   }
 
-  /** A call's outcome; the contract says it never rejects, but if it did, the connection is done. */
+  /**
+   * A call's outcome. Its contract says it never rejects; if it did, that
+   * is a bug: `onError` is told, and the connection is done.
+   */
   #settled(pooled: Pooled, result: unknown): void {
-    if (Array.isArray(result)) this.#settle(pooled, result[0], result[1]);
-    else this.#settle(pooled, true, pooled.state);
+    if (Array.isArray(result)) {
+      this.#settle(pooled, result[0], result[1]);
+      return;
+    }
+    reportError(
+      this.#onError,
+      new Error("handleConnection rejected, which its contract forbids", {
+        cause: result,
+      }),
+    );
+    this.#settle(pooled, true, pooled.state);
   }
 
   #settle(pooled: Pooled, close: boolean, state: ConnectionState): void {
