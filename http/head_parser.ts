@@ -89,36 +89,6 @@ export interface ParsedHead {
   readonly headers: HeaderField[];
 }
 
-/**
- * How the tokenizer turns head bytes into strings. {@linkcode PLAIN_TEXT}
- * decodes every time; the memo (`memo/interned_text.ts`) hands back strings
- * it has made before for the same bytes. Both give equal strings.
- */
-export interface HeadText {
-  /** The method token `buf[start, end)`. */
-  method(buf: Uint8Array, start: number, end: number): string;
-  /** The request target `buf[start, end)`. */
-  target(buf: Uint8Array, start: number, end: number): string;
-  /** A field: the name `buf[nameStart, nameEnd)` and the value `buf[valueStart, valueEnd)`, a new pair each call. */
-  field(
-    buf: Uint8Array,
-    nameStart: number,
-    nameEnd: number,
-    valueStart: number,
-    valueEnd: number,
-  ): HeaderField;
-}
-
-/** Decodes every string afresh (Latin-1: one byte, one UTF-16 unit). */
-export const PLAIN_TEXT: HeadText = {
-  method: latin1,
-  target: latin1,
-  field: (buf, nameStart, nameEnd, valueStart, valueEnd) => [
-    latin1(buf, nameStart, nameEnd),
-    latin1(buf, valueStart, valueEnd),
-  ],
-};
-
 /** Tokenizes one request head; a new parser reads the next. */
 export class HeadParser {
   readonly #limits: Limits;
@@ -140,8 +110,7 @@ export class HeadParser {
   #version: "HTTP/1.0" | "HTTP/1.1" = "HTTP/1.1";
   #headers: HeaderField[] = [];
 
-  /** The head, once {@linkcode HeadParser.parse} has read all of it. */
-  head: ParsedHead | null = null;
+  #head: ParsedHead | null = null;
 
   /**
    * @param limits the limits to enforce
@@ -158,6 +127,11 @@ export class HeadParser {
     // section 2.2: old clients send a CRLF after a POST body).
     const s = this.#state;
     return s !== State.RequestLineStart && s !== State.LeadingLf;
+  }
+
+  /** The head, once {@linkcode HeadParser.parse} has read all of it; `null` before. */
+  get head(): ParsedHead | null {
+    return this.#head;
   }
 
   /** The method, once the request line has been read; `""` before. */
@@ -185,6 +159,9 @@ export class HeadParser {
     let i = start + this.#pos;
     let state = this.#state;
 
+    // Every line ends the same way below (six places): step past its LF,
+    // count the line toward the head's size, and begin the next line there
+    // (`i++; this.#headBytes += i - lineStart; lineStart = i`).
     scan: while (i < end) {
       switch (state) {
         case State.RequestLineStart: {
@@ -242,7 +219,9 @@ export class HeadParser {
         case State.Version: {
           const versionStart = lineStart + this.#targetEnd + 1;
           while (i < end && buf[i] !== CR && buf[i] !== LF) {
-            if (i - versionStart >= 8) throw bad("Invalid HTTP version");
+            if (i - versionStart >= VERSION_LENGTH) {
+              throw bad("Invalid HTTP version");
+            }
             i++;
           }
           if (i === end) break scan;
@@ -272,9 +251,7 @@ export class HeadParser {
             state = State.HeadEndLf;
             i++;
           } else if (b === LF) {
-            i++;
-            this.#finishHead(i - lineStart);
-            return this.#consumed(i, start, i, State.RequestLineStart);
+            return this.#headEnds(start, lineStart, i + 1);
           } else if (b === SP || b === HTAB) {
             throw bad("Obsolete line folding in header field");
           } else if (TOKEN[b] === 1) state = State.FieldName;
@@ -328,20 +305,14 @@ export class HeadParser {
           break;
         case State.HeadEndLf:
           if (buf[i] !== LF) throw bad("Bare CR at the end of the head");
-          i++;
-          this.#finishHead(i - lineStart);
-          return this.#consumed(i, start, i, State.RequestLineStart);
+          return this.#headEnds(start, lineStart, i + 1);
       }
       if (this.#headBytes > limits.maxHeadBytes) throw tooLarge();
     }
     if (this.#headBytes + (end - lineStart) > limits.maxHeadBytes) {
       throw tooLarge();
     }
-    return this.#consumed(lineStart, start, i, state);
-  }
-
-  /** Saves the place reached and returns the bytes consumed. */
-  #consumed(lineStart: number, start: number, i: number, state: State): number {
+    // Out of bytes mid-line: keep the place, relative to the line's start.
     this.#state = state;
     this.#pos = i - lineStart;
     return lineStart - start;
@@ -372,17 +343,52 @@ export class HeadParser {
     );
   }
 
-  #finishHead(lastLineBytes: number): void {
-    this.#headBytes += lastLineBytes;
+  /**
+   * The empty line that ends the head ends before `end`: the head is
+   * whole. Returns the bytes consumed since `start`, the head's last.
+   */
+  #headEnds(start: number, lineStart: number, end: number): number {
+    this.#headBytes += end - lineStart;
     if (this.#headBytes > this.#limits.maxHeadBytes) throw tooLarge();
-    this.head = {
+    this.#head = {
       method: this.#method,
       target: this.#target,
       version: this.#version,
       headers: this.#headers,
     };
+    return end - start;
   }
 }
+
+/**
+ * How the tokenizer turns head bytes into strings. {@linkcode PLAIN_TEXT}
+ * decodes every time; the memo (`memo/interned_text.ts`) hands back strings
+ * it has made before for the same bytes. Both give equal strings.
+ */
+export interface HeadText {
+  /** The method token `buf[start, end)`. */
+  method(buf: Uint8Array, start: number, end: number): string;
+  /** The request target `buf[start, end)`. */
+  target(buf: Uint8Array, start: number, end: number): string;
+  /** A field: the name `buf[nameStart, nameEnd)` and the value `buf[valueStart, valueEnd)`, a new pair each call. */
+  field(
+    buf: Uint8Array,
+    nameStart: number,
+    nameEnd: number,
+    valueStart: number,
+    valueEnd: number,
+  ): HeaderField;
+}
+
+/** Decodes every string afresh (Latin-1: one byte, one UTF-16 unit). */
+export const PLAIN_TEXT: HeadText = {
+  method: latin1,
+  target: latin1,
+  field: (buf, nameStart, nameEnd, valueStart, valueEnd) => [
+    latin1(buf, nameStart, nameEnd),
+    latin1(buf, valueStart, valueEnd),
+  ],
+};
 
 function bad(message: string): HttpError {
   return new HttpError(400, message);
@@ -395,13 +401,16 @@ function tooLarge(): HttpError {
 /** What every HTTP-version begins with. */
 const HTTP_NAME = new TextEncoder().encode("HTTP/");
 
+/** Bytes of every HTTP-version: `HTTP/` and two digits around a dot. */
+const VERSION_LENGTH = "HTTP/1.1".length;
+
 /** `HTTP-version = "HTTP/" DIGIT "." DIGIT` (RFC 9112 section 2.3). */
 function parseVersion(
   buf: Uint8Array,
   start: number,
   end: number,
 ): "HTTP/1.0" | "HTTP/1.1" {
-  if (end - start !== HTTP_NAME.length + 3) throw bad("Invalid HTTP version");
+  if (end - start !== VERSION_LENGTH) throw bad("Invalid HTTP version");
   for (let i = 0; i < HTTP_NAME.length; i++) {
     if (buf[start + i] !== HTTP_NAME[i]) throw bad("Invalid HTTP version");
   }
