@@ -49,7 +49,7 @@ import {
   SP,
   TOKEN,
 } from "./byte_classes.ts";
-import { HttpError } from "./http_error.ts";
+import { badRequest, HttpError } from "./http_error.ts";
 import type { Limits } from "./limits.ts";
 
 /** The reader's states; each names what the next byte continues. */
@@ -181,7 +181,7 @@ export class ChunkedReader {
       const section = SECTION_OF[state];
       if (section === Section.SizeLine) {
         if (++this.#lineBytes > this.#limits.maxChunkLineBytes) {
-          throw bad("Chunk size line too long");
+          throw badRequest("Chunk size line too long");
         }
       } else if (
         section === Section.Trailers &&
@@ -205,16 +205,16 @@ export class ChunkedReader {
         const digit = HEX_VALUE[b];
         if (digit >= 0) {
           if (this.#size > (MAX_CHUNK_SIZE - digit) / 16) {
-            throw bad("Chunk size too large");
+            throw badRequest("Chunk size too large");
           }
           this.#size = this.#size * 16 + digit;
           return State.Size;
         }
-        if (state === State.SizeStart) throw bad("Invalid chunk size");
+        if (state === State.SizeStart) throw badRequest("Invalid chunk size");
         if (b === CR) return State.SizeLf;
         if (b === SEMICOLON) return State.ExtNameStart;
         if (blank) return State.SizeWs;
-        throw bad("Invalid chunk size");
+        throw badRequest("Invalid chunk size");
       }
       case State.SizeWs:
         if (b === SEMICOLON) return State.ExtNameStart;
@@ -265,14 +265,14 @@ export class ChunkedReader {
         if (blank) return state;
         throw badExtension();
       case State.SizeLf:
-        if (b !== LF) throw bad("Chunk size line not ended by CRLF");
+        if (b !== LF) throw badRequest("Chunk size line not ended by CRLF");
         this.#lineBytes = 0;
         return this.#size === 0 ? State.TrailerStart : State.Data;
       case State.DataCr:
-        if (b !== CR) throw bad("Chunk data not followed by CRLF");
+        if (b !== CR) throw badRequest("Chunk data not followed by CRLF");
         return State.DataLf;
       case State.DataLf:
-        if (b !== LF) throw bad("Chunk data not followed by CRLF");
+        if (b !== LF) throw badRequest("Chunk data not followed by CRLF");
         return State.SizeStart;
       case State.TrailerStart:
         if (b === CR) return State.EndLf;
@@ -282,20 +282,20 @@ export class ChunkedReader {
           }
           return State.TrailerName;
         }
-        throw bad("Invalid trailer field");
+        throw badRequest("Invalid trailer field");
       case State.TrailerName:
         if (b === COLON) return State.TrailerValue;
         if (TOKEN[b] === 1) return state;
-        throw bad("Invalid trailer field name");
+        throw badRequest("Invalid trailer field name");
       case State.TrailerValue:
         if (b === CR) return State.TrailerLf;
         if (FIELD_VALUE[b] === 1) return state;
-        throw bad("Invalid trailer field value");
+        throw badRequest("Invalid trailer field value");
       case State.TrailerLf:
-        if (b !== LF) throw bad("Trailer field not ended by CRLF");
+        if (b !== LF) throw badRequest("Trailer field not ended by CRLF");
         return State.TrailerStart;
       case State.EndLf:
-        if (b !== LF) throw bad("Trailer section not ended by CRLF");
+        if (b !== LF) throw badRequest("Trailer section not ended by CRLF");
         return State.Done;
       default:
         // Data and Done are handled by the caller.
@@ -304,10 +304,6 @@ export class ChunkedReader {
   }
 }
 
-function bad(message: string): HttpError {
-  return new HttpError(400, message);
-}
-
 function badExtension(): HttpError {
-  return bad("Invalid chunk extension");
+  return badRequest("Invalid chunk extension");
 }

@@ -11,7 +11,7 @@
 
 import { HOST, SLASH } from "./byte_classes.ts";
 import type { ParsedHead } from "./head_parser.ts";
-import { HttpError } from "./http_error.ts";
+import { badRequest, HttpError } from "./http_error.ts";
 import type { HeaderField, HttpRequest } from "./types.ts";
 
 /** How a request's message is framed, and what it asks of the connection. */
@@ -44,10 +44,10 @@ export function frameRequest(head: ParsedHead): Framing {
   let chunked = false;
   if (fields.transferEncoding !== null) {
     // RFC 9112 section 6.1: Transfer-Encoding was not part of HTTP/1.0.
-    if (!http11) throw bad("Transfer-Encoding in an HTTP/1.0 request");
+    if (!http11) throw badRequest("Transfer-Encoding in an HTTP/1.0 request");
     // Section 6.3: both framings at once is the shape of request smuggling.
     if (fields.contentLength !== -1) {
-      throw bad("Both Content-Length and Transfer-Encoding");
+      throw badRequest("Both Content-Length and Transfer-Encoding");
     }
     checkTransferCodings(fields.transferEncoding);
     chunked = true;
@@ -131,7 +131,7 @@ function framingFields(headers: readonly HeaderField[]): FramingFields {
         if (isNamed(name, CONTENT_LENGTH_FIELD)) {
           // Refused rather than merged when equal, as nginx does.
           if (fields.contentLength !== -1) {
-            throw bad("More than one Content-Length");
+            throw badRequest("More than one Content-Length");
           }
           fields.contentLength = parseContentLength(value);
         }
@@ -155,21 +155,21 @@ function checkHost(hosts: readonly string[], http11: boolean): void {
   for (const host of hosts) {
     for (let i = 0; i < host.length; i++) {
       const c = host.charCodeAt(i);
-      if (c > 0xff || HOST[c] === 0) throw bad("Invalid Host");
+      if (c > 0xff || HOST[c] === 0) throw badRequest("Invalid Host");
     }
   }
-  if (http11 && hosts.length === 0) throw bad("Missing Host");
-  if (hosts.length > 1) throw bad("More than one Host");
-  if (http11 && hosts[0] === "") throw bad("Empty Host");
+  if (http11 && hosts.length === 0) throw badRequest("Missing Host");
+  if (hosts.length > 1) throw badRequest("More than one Host");
+  if (http11 && hosts[0] === "") throw badRequest("Empty Host");
 }
 
 /** `Content-Length = 1*DIGIT` (RFC 9110 section 8.6). */
 function parseContentLength(value: string): number {
-  if (value === "") throw bad("Empty Content-Length");
+  if (value === "") throw badRequest("Empty Content-Length");
   let length = 0;
   for (let i = 0; i < value.length; i++) {
     const d = value.charCodeAt(i) - 0x30;
-    if (d < 0 || d > 9) throw bad("Invalid Content-Length");
+    if (d < 0 || d > 9) throw badRequest("Invalid Content-Length");
     length = length * 10 + d;
   }
   let digits = value.length;
@@ -189,13 +189,13 @@ function parseContentLength(value: string): number {
  */
 function checkTransferCodings(value: string): void {
   const codings = value.split(",").map((c) => c.trim().toLowerCase());
-  if (codings.some((c) => c === "")) throw bad("Empty transfer coding");
+  if (codings.some((c) => c === "")) throw badRequest("Empty transfer coding");
   if (codings[codings.length - 1] !== "chunked") {
-    throw bad("chunked is not the final transfer coding");
+    throw badRequest("chunked is not the final transfer coding");
   }
   if (codings.length > 1) {
     if (codings.indexOf("chunked") !== codings.length - 1) {
-      throw bad("chunked applied more than once");
+      throw badRequest("chunked applied more than once");
     }
     throw new HttpError(501, `Transfer coding not implemented: ${codings[0]}`);
   }
@@ -245,21 +245,25 @@ function targetPath(method: string, target: string): string {
   const beforeQuery = q === -1 ? target : target.slice(0, q);
   if (target.charCodeAt(0) === SLASH) return beforeQuery;
   if (target === "*") {
-    if (method !== "OPTIONS") throw bad("Asterisk target without OPTIONS");
+    if (method !== "OPTIONS") {
+      throw badRequest("Asterisk target without OPTIONS");
+    }
     return "*";
   }
   const schemeEnd = beforeQuery.indexOf("://");
   if (schemeEnd > 0) {
     const scheme = beforeQuery.slice(0, schemeEnd).toLowerCase();
     if (scheme !== "http" && scheme !== "https") {
-      throw bad("Absolute target with a scheme other than http");
+      throw badRequest("Absolute target with a scheme other than http");
     }
     const pathStart = beforeQuery.indexOf("/", schemeEnd + 3);
-    if (pathStart === schemeEnd + 3) throw bad("Absolute target without host");
+    if (pathStart === schemeEnd + 3) {
+      throw badRequest("Absolute target without host");
+    }
     return pathStart === -1 ? "/" : beforeQuery.slice(pathStart);
   }
   if (method === "CONNECT") return target;
-  throw bad("Invalid request target");
+  throw badRequest("Invalid request target");
 }
 
 /** Whether `name` is `lower` in any case; `lower` is a lowercase field name of the same length. */
@@ -274,8 +278,4 @@ function isNamed(name: string, lower: string): boolean {
 
 function join(previous: string | null, value: string): string {
   return previous === null ? value : `${previous}, ${value}`;
-}
-
-function bad(message: string): HttpError {
-  return new HttpError(400, message);
 }

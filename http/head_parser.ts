@@ -51,7 +51,7 @@ import {
   TARGET,
   TOKEN,
 } from "./byte_classes.ts";
-import { HttpError } from "./http_error.ts";
+import { badRequest, HttpError } from "./http_error.ts";
 import type { Limits } from "./limits.ts";
 import type { HeaderField } from "./types.ts";
 
@@ -177,7 +177,9 @@ export class HeadParser {
           break;
         }
         case State.LeadingLf:
-          if (buf[i] !== LF) throw bad("Bare CR before the request line");
+          if (buf[i] !== LF) {
+            throw badRequest("Bare CR before the request line");
+          }
           i++;
           this.#headBytes += i - lineStart;
           lineStart = i;
@@ -190,7 +192,7 @@ export class HeadParser {
           }
           if (i === end) break scan;
           if (buf[i] !== SP || i === lineStart) {
-            throw bad("Invalid character in method");
+            throw badRequest("Invalid character in method");
           }
           this.#methodEnd = i - lineStart;
           i++;
@@ -204,13 +206,13 @@ export class HeadParser {
           }
           if (i === end) break scan;
           if (buf[i] !== SP) {
-            throw bad(
+            throw badRequest(
               buf[i] === CR || buf[i] === LF
                 ? "Missing HTTP version"
                 : "Invalid character in request target",
             );
           }
-          if (i === targetStart) throw bad("Empty request target");
+          if (i === targetStart) throw badRequest("Empty request target");
           this.#targetEnd = i - lineStart;
           i++;
           state = State.Version;
@@ -220,7 +222,7 @@ export class HeadParser {
           const versionStart = lineStart + this.#targetEnd + 1;
           while (i < end && buf[i] !== CR && buf[i] !== LF) {
             if (i - versionStart >= VERSION_LENGTH) {
-              throw bad("Invalid HTTP version");
+              throw badRequest("Invalid HTTP version");
             }
             i++;
           }
@@ -238,7 +240,7 @@ export class HeadParser {
           break;
         }
         case State.RequestLineLf:
-          if (buf[i] !== LF) throw bad("Bare CR in request line");
+          if (buf[i] !== LF) throw badRequest("Bare CR in request line");
           this.#finishRequestLine(buf, lineStart, i - 1);
           i++;
           this.#headBytes += i - lineStart;
@@ -253,16 +255,16 @@ export class HeadParser {
           } else if (b === LF) {
             return this.#headEnds(start, lineStart, i + 1);
           } else if (b === SP || b === HTAB) {
-            throw bad("Obsolete line folding in header field");
+            throw badRequest("Obsolete line folding in header field");
           } else if (TOKEN[b] === 1) state = State.FieldName;
-          else throw bad("Invalid character in header field name");
+          else throw badRequest("Invalid character in header field name");
           break;
         }
         case State.FieldName:
           while (i < end && TOKEN[buf[i]] === 1) i++;
           if (i === end) break scan;
           if (buf[i] !== COLON) {
-            throw bad(
+            throw badRequest(
               buf[i] === SP || buf[i] === HTAB
                 ? "Whitespace between header field name and colon"
                 : "Invalid character in header field name",
@@ -292,11 +294,11 @@ export class HeadParser {
             this.#headBytes += i - lineStart;
             lineStart = i;
             state = State.FieldStart;
-          } else throw bad("Invalid character in header field value");
+          } else throw badRequest("Invalid character in header field value");
           break;
         }
         case State.ValueLf:
-          if (buf[i] !== LF) throw bad("Bare CR in header field value");
+          if (buf[i] !== LF) throw badRequest("Bare CR in header field value");
           this.#finishField(buf, lineStart, lineStart + this.#valueEnd);
           i++;
           this.#headBytes += i - lineStart;
@@ -304,7 +306,7 @@ export class HeadParser {
           state = State.FieldStart;
           break;
         case State.HeadEndLf:
-          if (buf[i] !== LF) throw bad("Bare CR at the end of the head");
+          if (buf[i] !== LF) throw badRequest("Bare CR at the end of the head");
           return this.#headEnds(start, lineStart, i + 1);
       }
       if (this.#headBytes > limits.maxHeadBytes) throw tooLarge();
@@ -390,10 +392,6 @@ export const PLAIN_TEXT: HeadText = {
   ],
 };
 
-function bad(message: string): HttpError {
-  return new HttpError(400, message);
-}
-
 function tooLarge(): HttpError {
   return new HttpError(431, "Request head too large");
 }
@@ -410,9 +408,11 @@ function parseVersion(
   start: number,
   end: number,
 ): "HTTP/1.0" | "HTTP/1.1" {
-  if (end - start !== VERSION_LENGTH) throw bad("Invalid HTTP version");
+  if (end - start !== VERSION_LENGTH) throw badRequest("Invalid HTTP version");
   for (let i = 0; i < HTTP_NAME.length; i++) {
-    if (buf[start + i] !== HTTP_NAME[i]) throw bad("Invalid HTTP version");
+    if (buf[start + i] !== HTTP_NAME[i]) {
+      throw badRequest("Invalid HTTP version");
+    }
   }
   const digits = start + HTTP_NAME.length;
   const major = buf[digits] - DIGIT_ZERO, minor = buf[digits + 2] - DIGIT_ZERO;
@@ -420,7 +420,7 @@ function parseVersion(
     !(major >= 0 && major <= 9) || buf[digits + 1] !== DOT ||
     !(minor >= 0 && minor <= 9)
   ) {
-    throw bad("Invalid HTTP version");
+    throw badRequest("Invalid HTTP version");
   }
   if (major !== 1) {
     throw new HttpError(505, `HTTP/${major}.${minor} is not supported`);

@@ -23,3 +23,8 @@ export class HttpError extends Error {
     this.status = status;
   }
 }
+
+/** The engine's answer to input that breaks the grammar or the framing rules: a 400 saying why. */
+export function badRequest(message: string): HttpError {
+  return new HttpError(400, message);
+}
