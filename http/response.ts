@@ -69,11 +69,7 @@ export function writeResponse(
     }
   }
 
-  let head = statusLine(status) + "Content-Type: " + contentType +
-    "\r\nDate: " + httpDate() + "\r\n";
-  if (status !== 204) head += "Content-Length: " + length + "\r\n";
-  head += CONNECTION_LINE[connection] + extra + "\r\n";
-
+  const head = responseHead(status, contentType, length, connection, extra);
   if (headOnly || bodyless) {
     out.appendText(head);
     return head.length;
@@ -85,6 +81,24 @@ export function writeResponse(
     out.appendBytes(body);
   }
   return head.length + length;
+}
+
+/**
+ * The head of a response, to its empty line: the status line,
+ * `Content-Type`, `Date`, `Content-Length` (none on a 204, RFC 9110
+ * section 8.6), `Connection` and the `extra` field lines.
+ */
+function responseHead(
+  status: number,
+  contentType: string,
+  length: number,
+  connection: ConnectionField,
+  extra: string,
+): string {
+  let head = statusLine(status) + "Content-Type: " + contentType +
+    "\r\nDate: " + httpDate() + "\r\n";
+  if (status !== 204) head += "Content-Length: " + length + "\r\n";
+  return head + CONNECTION_LINE[connection] + extra + "\r\n";
 }
 
 const FRAMING_FIELDS = new Set([
@@ -126,14 +140,11 @@ export function utf8Length(s: string): number {
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
     if (c < 0x80) continue;
-    if (c < 0x800) n += 1;
-    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
-      const d = s.charCodeAt(i + 1);
-      if (d >= 0xdc00 && d <= 0xdfff) {
-        n += 2; // four bytes for two units
-        i++;
-      } else n += 2;
-    } else n += 2;
+    // Two bytes below U+0800, three above (U+FFFD too), one unit each.
+    n += c < 0x800 ? 1 : 2;
+    // A surrogate pair: four bytes for its two units.
+    const next = s.charCodeAt(i + 1);
+    if (c >= 0xd800 && c <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) i++;
   }
   return n;
 }
@@ -152,12 +163,20 @@ export function writeErrorResponse(
 ): number {
   const reason = STATUS_TEXT[error.status] ?? "Error";
   const body = `${error.status} ${reason}: ${error.message}\n`;
-  const response = statusLine(error.status) +
-    "Content-Type: text/plain; charset=utf-8\r\nDate: " + httpDate() +
-    "\r\nContent-Length: " + utf8Length(body) +
-    "\r\nConnection: close\r\n\r\n" + (headOnly ? "" : body);
-  out.appendText(response);
-  return utf8Length(response);
+  const length = utf8Length(body);
+  const head = responseHead(
+    error.status,
+    DEFAULT_CONTENT_TYPE,
+    length,
+    "close",
+    "",
+  );
+  if (headOnly) {
+    out.appendText(head);
+    return head.length;
+  }
+  out.appendText(head + body);
+  return head.length + length;
 }
 
 /** The interim response that lets a client waiting on `Expect: 100-continue` send its body. */
