@@ -2,7 +2,8 @@
  * The state of one connection, and the message machine that advances it:
  * bytes in, requests out; responses in, bytes out. Nothing here touches a
  * socket, a clock, an app or a hook: `handler.ts` reads and writes around
- * it, calls the app, and times and reports what each answer returns.
+ * it and calls the app, and a connection with hooks
+ * (`watched_connection.ts`) times and reports what each answer returns.
  *
  * ```text
  *        +------------------ response sent, connection kept -----------------+
@@ -21,7 +22,8 @@
  *
  * How a head is found and how a response becomes bytes are not its
  * business: it asks the {@linkcode EngineConfig}'s `headReader` and
- * `writeResponse`, the two seams where a faster way can be put in.
+ * `writeResponse`, two of the seams where a faster way can be put in
+ * (`seams.ts`).
  *
  * @module
  */
@@ -40,8 +42,8 @@ import {
 } from "./response.ts";
 import type { ConnectionPhase, HttpRequest, HttpResponse } from "./types.ts";
 
-/** Where the message being read is. */
-const enum Message {
+/** The stage the message in hand is at: its head, its body, its answer, or none (the connection is done). */
+const enum Stage {
   Head,
   LengthBody,
   ChunkedBody,
@@ -95,7 +97,7 @@ export interface ConnectionState {
 export class Connection implements ConnectionState, HeadSlot {
   declare readonly [opaque]: true;
   readonly #input = new ReadBuffer();
-  #message = Message.Head;
+  #stage = Stage.Head;
   /** The head being read, kept here by the head reader between calls. */
   parser: HeadParser | null = null;
   #chunked: ChunkedReader | null = null;
@@ -111,12 +113,12 @@ export class Connection implements ConnectionState, HeadSlot {
 
   /** Where the connection is, for a server's timers. */
   get phase(): ConnectionPhase {
-    switch (this.#message) {
-      case Message.Closed:
+    switch (this.#stage) {
+      case Stage.Closed:
         return "closed";
-      case Message.Answering:
+      case Stage.Answering:
         return "answering";
-      case Message.Head: {
+      case Stage.Head: {
         if (this.#writing) return "writing";
         const partial = this.#pendingInput || (this.parser?.started ?? false);
         return partial ? "head" : "idle";
@@ -128,7 +130,7 @@ export class Connection implements ConnectionState, HeadSlot {
 
   /** Whether the connection is done. */
   get closed(): boolean {
-    return this.#message === Message.Closed;
+    return this.#stage === Stage.Closed;
   }
 
   /** Whether buffered input should be processed before the next read. */
@@ -138,7 +140,7 @@ export class Connection implements ConnectionState, HeadSlot {
 
   /** Marks the connection done: the caller closes it. */
   close(): void {
-    this.#message = Message.Closed;
+    this.#stage = Stage.Closed;
   }
 
   /** Makes the next response carry `Connection: close` and end the connection. */
@@ -180,7 +182,7 @@ export class Connection implements ConnectionState, HeadSlot {
    * {@linkcode Connection.fail}
    */
   nextRequest(out: Output, config: EngineConfig): HttpRequest | null {
-    if (this.#message === Message.Closed) return null;
+    if (this.#stage === Stage.Closed) return null;
     if (out.committedLength >= BATCH_LIMIT) {
       this.#pendingInput = true;
       return null;
@@ -194,56 +196,60 @@ export class Connection implements ConnectionState, HeadSlot {
   #readMessage(out: Output, config: EngineConfig): HttpRequest | null {
     const input = this.#input;
     for (;;) {
-      switch (this.#message) {
-        case Message.Head: {
+      switch (this.#stage) {
+        case Stage.Head: {
           if (input.empty) return null;
           const head = config.headReader.read(input, this, config.limits);
           if (head === null) return null;
-          this.#beginBody(out, head, config.limits);
+          this.#headRead(out, head, config.limits);
           break;
         }
-        case Message.LengthBody: {
+        case Stage.LengthBody: {
           const n = Math.min(this.#bodyLeft, input.end - input.start);
           input.start += n;
           this.#bodyLeft -= n;
           if (this.#bodyLeft > 0) return null;
-          this.#message = Message.Answering;
+          this.#stage = Stage.Answering;
           break;
         }
-        case Message.ChunkedBody: {
+        case Stage.ChunkedBody: {
           const chunked = this.#chunked!;
           input.start = chunked.consume(input.bytes, input.start, input.end);
           if (!chunked.done) return null;
           this.#chunked = null;
-          this.#message = Message.Answering;
+          this.#stage = Stage.Answering;
           break;
         }
-        case Message.Answering:
+        case Stage.Answering:
           return this.#request;
-        case Message.Closed:
+        case Stage.Closed:
           return null;
       }
     }
   }
 
-  /** A head is read: keep its request, and read its body as it is framed. */
-  #beginBody(out: Output, head: RequestHead, limits: Limits): void {
+  /**
+   * A head is read (the diagram's "head read" arrows): keep its request,
+   * and go on to its body as it is framed, or straight to its answer when it
+   * has none; a client that waits for `100 Continue` is sent it.
+   */
+  #headRead(out: Output, head: RequestHead, limits: Limits): void {
     const { framing } = head;
     this.#request = head.request;
     this.#keepAlive = framing.keepAlive;
     if (framing.chunked) {
       this.#chunked = new ChunkedReader(limits);
-      this.#message = Message.ChunkedBody;
+      this.#stage = Stage.ChunkedBody;
     } else if (framing.contentLength > 0) {
       this.#bodyLeft = framing.contentLength;
-      this.#message = Message.LengthBody;
+      this.#stage = Stage.LengthBody;
     } else {
-      this.#message = Message.Answering;
+      this.#stage = Stage.Answering;
     }
     // RFC 9110 section 10.1.1: a server that already has some of the body
     // need not send 100 Continue.
     if (
-      framing.expectContinue && this.#message !== Message.Answering &&
+      framing.expectContinue && this.#stage !== Stage.Answering &&
       this.#input.empty
     ) {
       out.appendText(CONTINUE);
@@ -273,7 +279,7 @@ export class Connection implements ConnectionState, HeadSlot {
     );
     out.commit();
     this.#request = null;
-    this.#message = close ? Message.Closed : Message.Head;
+    this.#stage = close ? Stage.Closed : Stage.Head;
     return this.#answer(request.method, request.target, response.status, bytes);
   }
 
@@ -285,7 +291,7 @@ export class Connection implements ConnectionState, HeadSlot {
    */
   endOfStream(out: Output): Answered | null {
     const phase = this.phase;
-    this.#message = Message.Closed;
+    this.#stage = Stage.Closed;
     if (phase !== "head" && phase !== "body") return null;
     return this.fail(
       out,
@@ -312,7 +318,7 @@ export class Connection implements ConnectionState, HeadSlot {
     const method = line?.method || "-";
     const bytes = writeErrorResponse(out, error, method === "HEAD");
     out.commit();
-    this.#message = Message.Closed;
+    this.#stage = Stage.Closed;
     return this.#answer(method, line?.target || "-", error.status, bytes);
   }
 
