@@ -63,8 +63,8 @@ export function frameRequest(head: ParsedHead): Framing {
 
 /**
  * The request an app sees: the tokenized head, with the path and the query
- * of its target. Call it once the head is framed: a target that names no
- * path is refused after the framing errors.
+ * of its target. `head_reader.ts` calls it before {@linkcode frameRequest}:
+ * a target that names no path is refused whatever the fields say.
  *
  * @throws {HttpError} 400 for a target that names no path (RFC 9112
  * section 3.2)
