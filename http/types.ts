@@ -25,7 +25,9 @@ export type HeaderField = readonly [name: string, value: string];
  * A parsed request head, as an app sees it. The body is read and discarded by
  * the engine. Every request is a new object with its own field list, on
  * every path (the memo's too): what an app does with one never reaches
- * another.
+ * another. The one exception is the hello app under the speed layer: it
+ * reads nothing but the method and the path, so a repeated head hands it the
+ * same request again (`memo/mod.ts`).
  */
 export interface HttpRequest {
   /** The method token, case as sent (methods are case-sensitive): `"GET"`. */
