@@ -8,8 +8,10 @@
  * backpressure comes for free and memory stays bounded.
  *
  * Timeouts use one coarse sweep over all connections instead of a timer per
- * read; the clock it keeps (`now`) is also what settles stamp, so a busy
- * connection costs no clock reads at all. It is the monotonic clock
+ * read. The sweep reads the clock and keeps it (`#now`), and a call that
+ * settles is stamped with that reading, not a new one: the pool reads no
+ * clock per call (only an access log or a trace does, once per stretch of
+ * work: `http/watched_connection.ts`). It is the monotonic clock
  * (`performance.now()`): a step of the wall clock cannot time out every
  * connection at once, or none.
  *
