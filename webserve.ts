@@ -1,15 +1,18 @@
 /**
- * The blocking server: one connection at a time, exactly the classic loop.
+ * The blocking server: one connection at a time. Its heart is the classic
+ * loop, which `examples/blocking_minimal.ts` shows alone:
  *
  * ```text
  * accept; [close, st] = handleConnection(conn); while (!close) [close, st] = handleConnection(conn, st); close
  * ```
  *
- * Serving one client at a time means one client can hold everyone else
- * back, so every call is raced against a timer chosen by the connection's
- * phase (idle between requests, a request head arriving, a body arriving),
- * and after a time slice the connection is asked to close after its next
- * response so that the next client in the queue gets its turn.
+ * Most of `serveConnection` is what goes around it. Serving one client at a
+ * time means one client can hold everyone else back, so every call is raced
+ * against a timer chosen by the connection's phase (idle between requests,
+ * a request head arriving, a body arriving), and after a time slice the
+ * connection is asked to close after its next response so that the next
+ * client in the queue gets its turn; and `stop()` must end the connection
+ * in hand gracefully.
  *
  * @example Start from code
  * ```ts
