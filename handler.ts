@@ -14,7 +14,8 @@
  * anything else is a bug, answered 500 and given to `onError`). Beside the
  * call, the two answers a server makes without one: a timeout's 408 and a
  * refusal's 503. The protocol itself (`http/connection.ts` and what it
- * uses) has no socket, clock, app or hook in it.
+ * uses) has no socket, app or hook in it, and no clock but the `Date`
+ * field's (`http/http_date.ts`, which the servers hold).
  *
  * `createConnectionHandler(app)` builds the plain engine; the speed layer
  * (`http/memo/`) is turned on in one place, the servers' `handleConnection`

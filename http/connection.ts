@@ -1,9 +1,12 @@
 /**
  * The state of one connection, and the message machine that advances it:
  * bytes in, requests out; responses in, bytes out. Nothing here touches a
- * socket, a clock, an app or a hook: `handler.ts` reads and writes around
- * it and calls the app, and a connection with hooks
- * (`watched_connection.ts`) times and reports what each answer returns.
+ * socket, an app or a hook: `handler.ts` reads and writes around it and
+ * calls the app, and a connection with hooks (`watched_connection.ts`)
+ * times and reports what each answer returns. Nor a clock, but for one: a
+ * response's `Date` comes from `http_date.ts`, which a server holds so that
+ * a timer sets it once a second (and which reads the wall clock itself
+ * when no server holds it, as in a test).
  *
  * ```text
  *        +------------------ response sent, connection kept -----------------+

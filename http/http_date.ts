@@ -5,7 +5,10 @@
  * A server holds the date clock while it serves: a timer then turns the
  * value over at each second, and a response reads no clock at all (in V8 a
  * clock read costs about as much as the rest of answering a repeated
- * request). Without a hold, each call reads the clock.
+ * request). Without a hold, each call reads the clock. This is the one
+ * clock the protocol reads (`response.ts` and the speed layer ask it for
+ * every response); the servers hold it, so while they serve, the protocol
+ * reads none.
  *
  * @module
  */
