@@ -18,6 +18,7 @@ import {
   type ParsedResponse,
   parseResponseStream,
 } from "./kit.ts";
+import { notHttpResponse } from "./messages.ts";
 
 /** One response, with what the adaptation found. */
 export interface Answer extends ParsedResponse {
@@ -100,7 +101,7 @@ export function parseAnswers(
       return {
         answers,
         end: at,
-        error: `not an HTTP response: ${JSON.stringify(rest)}`,
+        error: notHttpResponse(JSON.stringify(rest)),
       };
     }
     if (error.startsWith("truncated")) {

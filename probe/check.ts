@@ -3,20 +3,33 @@
  *
  * A check sends something to the server and judges what comes back. It
  * opens its connections through its {@link CheckContext}, so that the runner
- * can close them all when the check is done or out of time.
+ * can close them all when the check is done or out of time, and so that a
+ * failure can say how to send the same bytes again.
+ *
+ * A check names the checks it `needs`: what must work before it can tell
+ * anything (a plain GET answered, a connection kept for a second request, a
+ * head read in pieces). When one of them did not pass, the check is not run
+ * and says which one, as check50 does; a prerequisite always runs before
+ * what needs it (`probe/checks_test.ts` holds the order).
  *
  * @module
  */
 
-import { ProbeConn, type Target } from "./probe_conn.ts";
+import { hostField, ProbeConn, type Target } from "./probe_conn.ts";
+import { reproduce } from "./reproduce.ts";
 
-/** The check groups, in the order they run. */
+/**
+ * The check groups, in the order they run: the brief's own first (a
+ * prerequisite runs before what needs it), then `methods`, the HTTP rules
+ * beyond the brief, then the structure of a submission's files.
+ */
 export const GROUPS = [
   "hello",
-  "bodies",
   "framing",
+  "bodies",
   "responses",
   "concurrency",
+  "methods",
   "structure",
 ] as const;
 
@@ -38,6 +51,10 @@ export interface CaseVerdict {
   expected: string;
   /** What came back, in one line. */
   got: string;
+  /** For a byte answer that is not the expected one: where the two first differ. */
+  difference?: string;
+  /** A shell command that sends the same bytes (the port as `$PORT`). */
+  command?: string;
 }
 
 /** What a check found. */
@@ -48,6 +65,14 @@ export interface Verdict {
   sent: string;
   /** What came back, in one line. */
   got: string;
+  /** What was expected, when more precise than the check's own (the case that failed). */
+  expected?: string;
+  /** For a byte answer that is not the expected one: where the two first differ. */
+  difference?: string;
+  /** A shell command that sends the same bytes again (the port as `$PORT`). */
+  command?: string;
+  /** What usually causes this failure, when it says more than the check's own hint. */
+  hint?: string;
   /** A figure worth showing even on a pass, e.g. how long a second client waited. */
   note?: string;
   /** The cases tried, for checks that try several. */
@@ -64,6 +89,10 @@ export interface Check {
   title: string;
   /** What a passing server answers, for `--json` and failure lines. */
   expected: string;
+  /** What usually causes its failure, in a sentence a student can act on (check50's `help`). */
+  hint: string;
+  /** The ids (`group.name`) of the checks that must pass before this one can tell anything. */
+  needs?: readonly string[];
   /** Longest it may take; past it the check fails and the probe goes on. */
   timeoutMs: number;
   /** When set, the check does not apply here, for this reason. */
@@ -85,16 +114,15 @@ export class CheckContext {
   readonly host: string;
   /** What the check sent last, in one line: a check that runs out of time is reported with it. */
   sent = "";
+  /** A command that does what the check does, once it is known: a check that runs out of time is reported with it. */
+  reproduction: string | undefined;
   readonly #conns = new Set<ProbeConn>();
   #closed = false;
 
   /** A context for checks of `target`. */
   constructor(target: Target) {
     this.target = target;
-    const name = target.hostname.includes(":")
-      ? `[${target.hostname}]`
-      : target.hostname;
-    this.host = `${name}:${target.port}`;
+    this.host = hostField(target);
   }
 
   /** Opens a new connection to the target (closed with the context). */
@@ -109,6 +137,17 @@ export class CheckContext {
   /** True once the check is over (done or out of time): long loops stop then. */
   get closed(): boolean {
     return this.#closed;
+  }
+
+  /** A command that sends what `conn` sent, as it sent it (see `reproduce.ts`); with `raw`, nc rather than curl, to show bytes that are not HTTP. */
+  command(conn: ProbeConn, raw = false): string {
+    return reproduce(conn.script(), this.target.hostname, this.host, raw);
+  }
+
+  /** The command for a check that ran out of time: its own, else what its first connection sent. */
+  commandSoFar(): string | undefined {
+    const first = this.#conns.values().next().value;
+    return this.reproduction ?? (first && this.command(first));
   }
 
   /** Closes every connection the check opened. */

@@ -18,10 +18,19 @@
  */
 
 import type { Check, CheckContext, Kind, Verdict } from "./check.ts";
+import { HEAD_IN_PIECES, KEEP_ALIVE } from "./checks_framing.ts";
 import { ask, saysHello } from "./judge.ts";
-import { delay, fromLatin1 } from "./kit.ts";
+import { delay, fromLatin1, latin1 } from "./kit.ts";
+import {
+  answeredOnlyOnce,
+  letGo as letGoBy,
+  secondAnswered,
+  secondClientSent,
+  seconds,
+} from "./messages.ts";
 import type { ProbeConn } from "./probe_conn.ts";
-import { describeExchange, get, seconds } from "./requests.ts";
+import { printfOf, withFirstClient, writer } from "./reproduce.ts";
+import { describeExchange, describeRequest, get } from "./requests.ts";
 
 /**
  * How long a second client waits for a non-blocking server, while the first
@@ -40,6 +49,17 @@ const TRICKLE_GAP_MS = 20;
 /** How much the flooding client pipelines (it never reads a byte). */
 const FLOOD_BYTES = 1024 * 1024;
 
+/**
+ * What a concurrency check may take beyond its second client's wait: the
+ * first client's start and wind-down (a 1 MiB flood to write and stop).
+ * A safety net only: the verdict never depends on it, so it is generous
+ * enough for a busy machine.
+ */
+const WIND_DOWN_ROOM_MS = 10_000;
+
+/** How much of the trickled head a pasted command sends before it holds on. */
+const TRICKLE_SHOWN_BYTES = 20;
+
 /** How long the first client holds the server before the second arrives. */
 const HEAD_START_MS = 200;
 
@@ -54,65 +74,87 @@ const FLOOD_CLOSE_WATCH_MS = 500;
 /** How long the flooder's answers are read, before the second client comes, to see whether the server has already closed it. */
 const FLOOD_EARLY_CLOSE_MS = 100;
 
+/** How long the first client of a pasted command holds on (longer than any wait of the probe's). */
+const COMMAND_HOLD_MS = 10_000;
+
 /**
  * Connects a second client, asks for `/second`, and times its answer from
- * before the connect. With `firstLetGo`, it must also come while the first
- * still holds the server (`firstLetGo()` says how the first let go, if it did).
+ * before the connect, waiting at most `boundMs`. With `firstLetGo`, it must
+ * also come while the first still holds the server (`firstLetGo()` says how
+ * the first let go, if it did). `command` sends the same from a shell.
  */
 async function secondClient(
   context: CheckContext,
   boundMs: number,
-  waitMs: number,
-  firstDid: string,
+  firstDoes: string,
+  command: string,
   firstLetGo?: () => string | undefined | Promise<string | undefined>,
 ): Promise<Verdict> {
   const started = performance.now();
   const conn = await context.connect();
-  const text = get("/second", context.host);
-  context.sent = `a second client's GET /second, ${firstDid}`;
-  await conn.write(text);
-  const exchange = await conn.readAnswers(1, { withinMs: waitMs });
+  const sent = secondClientSent(firstDoes);
+  context.sent = sent;
+  context.reproduction = command;
+  await conn.write(get("/second", context.host));
+  const exchange = await conn.readAnswers(1, { withinMs: boundMs });
   const ms = performance.now() - started;
   if (!saysHello(exchange, ["/second"])) {
-    return { pass: false, sent: context.sent, got: describeExchange(exchange) };
+    return { pass: false, sent, got: describeExchange(exchange), command };
   }
-  const letGo = await firstLetGo?.();
-  if (letGo !== undefined) {
-    return {
-      pass: false,
-      sent: context.sent,
-      got: `answered after ${seconds(ms)}, but only once ${letGo}`,
-    };
+  const how = await firstLetGo?.();
+  if (how !== undefined) {
+    return { pass: false, sent, got: answeredOnlyOnce(ms, how), command };
   }
   return {
-    pass: ms <= boundMs,
-    sent: context.sent,
-    got: `answered after ${seconds(ms)}${
-      firstLetGo ? " while the first still held the server" : ""
-    } (at most ${seconds(boundMs)} expected)`,
+    pass: true,
+    sent,
+    got: secondAnswered(ms, firstLetGo !== undefined, boundMs),
     note: `answered after ${seconds(ms)}`,
   };
 }
 
-/** A first client that asked once and now idles on its keep-alive connection. */
-async function idleFirst(context: CheckContext): Promise<ProbeConn | string> {
+/** A first client that asked once and now idles on its keep-alive connection; or the verdict when it was not even answered. */
+async function idleFirst(context: CheckContext): Promise<ProbeConn | Verdict> {
   const first = await context.connect();
-  const exchange = await ask(context, first, get("/first", context.host));
+  const text = get("/first", context.host);
+  const exchange = await ask(context, first, text);
   if (!saysHello(exchange, ["/first"])) {
-    return `the first client got ${describeExchange(exchange)}`;
+    return {
+      pass: false,
+      sent: `${describeRequest(text)} from a first client`,
+      got: describeExchange(exchange),
+      command: context.command(first),
+    };
   }
   return first;
 }
 
-function idleNeighbour(kind: Kind | undefined): Check {
+/** The time limits of the concurrency checks (smaller in tests). */
+export interface ConcurrencyLimits {
+  /** How long a second client waits for a non-blocking server. */
+  nbSecondMs: number;
+  /** How long a second client waits for a blocking server, behind an idle first. */
+  blockingSecondMs: number;
+}
+
+const LIMITS: ConcurrencyLimits = {
+  nbSecondMs: NB_SECOND_CLIENT_MS,
+  blockingSecondMs: BLOCKING_SECOND_CLIENT_MS,
+};
+
+function idleNeighbour(
+  kind: Kind | undefined,
+  limits: ConcurrencyLimits,
+): Check {
   const nb = kind === "nb";
-  const bound = nb ? NB_SECOND_CLIENT_MS : BLOCKING_SECOND_CLIENT_MS;
-  const wait = nb ? NB_SECOND_CLIENT_MS : BLOCKING_SECOND_CLIENT_MS + 3000;
+  const bound = nb ? limits.nbSecondMs : limits.blockingSecondMs;
   return {
     name: "idle-neighbour",
     group: "concurrency",
     title: nb
-      ? "a second client is answered while a first idles (keep-alive), before the first is let go"
+      ? `a second client is answered within ${
+        seconds(bound)
+      } while a first idles (keep-alive), before the first is let go`
       : `a second client is answered within ${
         seconds(bound)
       } while a first idles (keep-alive)${
@@ -121,29 +163,34 @@ function idleNeighbour(kind: Kind | undefined): Check {
           : "; the bound for any server"
       }`,
     expected: nb
-      ? `200 "hello, /second" while the first is still open (waits ${
+      ? `200 "hello, /second" within ${
         seconds(bound)
-      })`
+      }, while the first is still open`
       : `200 "hello, /second" within ${seconds(bound)}`,
-    timeoutMs: wait + 4000,
+    hint: nb
+      ? "a non-blocking server answers a second client while a first is still open (a blocking one may make it wait): does the select loop call handle_connection only for the sockets select says are ready?"
+      : "a blocking server serves one client at a time, but must not wait for an idle one for ever: give the client socket a timeout (settimeout) and close it when it runs out",
+    needs: [KEEP_ALIVE],
+    timeoutMs: bound + WIND_DOWN_ROOM_MS,
     run: async (context) => {
       const first = await idleFirst(context);
-      if (typeof first === "string") {
-        return { pass: false, sent: "GET /first", got: first };
-      }
+      if (!("write" in first)) return first;
       // Watches the first: a server that closes it to serve the second did not serve both.
-      if (nb) first.readToEnd(wait + 1000).catch(() => {});
+      if (nb) first.readToEnd(bound + 1000).catch(() => {});
+      const command = withFirstClient(
+        writer(first.script(), context.host, COMMAND_HOLD_MS),
+        context.target.hostname,
+        bound,
+      );
       return secondClient(
         context,
         bound,
-        wait,
-        "while a first client idles after GET /first",
+        "idles after GET /first",
+        command,
         nb
           ? () =>
             first.ended
-              ? `the server had ${
-                first.ended === "reset" ? "reset" : "closed"
-              } the first client`
+              ? letGoBy(first.ended === "reset" ? "reset" : "closed", "first")
               : undefined
           : undefined,
       );
@@ -160,6 +207,10 @@ interface Holder {
   holding?(): Promise<void>;
   letGo(): string | undefined | Promise<string | undefined>;
   stop(): Promise<void>;
+  /** The shell that writes what this first client writes, for a pasted command. */
+  command: string;
+  /** True when it reads none of its answers. */
+  unread?: boolean;
 }
 
 /**
@@ -169,26 +220,37 @@ interface Holder {
 function whileFirst(
   name: string,
   firstDoes: string,
+  hint: string,
+  needs: string[],
+  boundMs: number,
   holdServer: (context: CheckContext) => Promise<Holder>,
 ): Check {
   return {
     name,
     group: "concurrency",
-    title: `a second client is answered while a first ${firstDoes}`,
-    expected:
-      `200 "hello, /second" while the first still holds the server (waits ${
-        seconds(NB_SECOND_CLIENT_MS)
-      })`,
-    timeoutMs: NB_SECOND_CLIENT_MS + 4000,
+    title: `a second client is answered within ${
+      seconds(boundMs)
+    } while a first ${firstDoes}`,
+    expected: `200 "hello, /second" within ${
+      seconds(boundMs)
+    }, while the first still holds the server`,
+    hint,
+    needs,
+    timeoutMs: boundMs + WIND_DOWN_ROOM_MS,
     run: async (context) => {
       const first = await holdServer(context);
       await delay(HEAD_START_MS);
       await first.holding?.();
       const verdict = await secondClient(
         context,
-        NB_SECOND_CLIENT_MS,
-        NB_SECOND_CLIENT_MS,
-        `while a first client ${firstDoes}`,
+        boundMs,
+        firstDoes,
+        withFirstClient(
+          first.command,
+          context.target.hostname,
+          boundMs,
+          first.unread,
+        ),
         first.letGo,
       );
       await first.stop();
@@ -212,9 +274,15 @@ async function trickle(context: CheckContext): Promise<Holder> {
       if (!(await first.write(head.subarray(i, i + 1)))) return;
       await delay(TRICKLE_GAP_MS);
     }
-    letGo ??= stop ? undefined : "the first client's head was all sent";
+    letGo ??= stop ? undefined : letGoBy("sent", "first");
   })();
   return {
+    // In a shell: the head's first bytes, then nothing for a while (a trickle at its slowest).
+    command: writer(
+      [{ write: latin1(head.subarray(0, TRICKLE_SHOWN_BYTES)) }],
+      context.host,
+      COMMAND_HOLD_MS,
+    ),
     letGo: () => letGo,
     async stop() {
       stop = true;
@@ -234,10 +302,14 @@ async function flood(context: CheckContext): Promise<Holder> {
   // Blocks once the buffers fill: fails if the server closes it (reading it all is no letting go: no answer is read).
   const flooding = first.write(bytes).then((written) => {
     if (!written && !closedEarly) {
-      letGo ??= "the server had closed the flooding client";
+      letGo ??= letGoBy("closed", "flooding");
     }
   });
   return {
+    command: `{ for i in $(seq ${Math.ceil(FLOOD_BYTES / one.length)}); do ${
+      printfOf(one, context.host)
+    }; done; sleep ${COMMAND_HOLD_MS / 1000}; }`,
+    unread: true,
     async holding() {
       // A server that refused the flood at once fails other checks for that.
       // (Reading its answers for a moment lets a server that serves it go on
@@ -254,9 +326,7 @@ async function flood(context: CheckContext): Promise<Holder> {
       // shows that; reading now, with the second answered, changes nothing.
       const { end } = await first.readToEnd(FLOOD_CLOSE_WATCH_MS);
       return end === "closed" || end === "reset"
-        ? `the server had ${
-          end === "reset" ? "reset" : "closed"
-        } the flooding client`
+        ? letGoBy(end, "flooding")
         : undefined;
     },
     async stop() {
@@ -278,23 +348,32 @@ function nbOnly(kind: Kind | undefined): string | undefined {
  * blocking bound, which every server must meet, and the non-blocking checks
  * listed as skipped.
  */
-export function concurrencyChecks(kind: Kind | undefined): Check[] {
-  if (kind === "blocking") return [idleNeighbour(kind)];
+export function concurrencyChecks(
+  kind: Kind | undefined,
+  limits: ConcurrencyLimits = LIMITS,
+): Check[] {
+  if (kind === "blocking") return [idleNeighbour(kind, limits)];
   const skip = nbOnly(kind);
   const nbChecks = [
     whileFirst(
       "trickling-neighbour",
       `trickles its head a byte every ${TRICKLE_GAP_MS} ms`,
+      "a client that sends its head a byte at a time must not hold the others: read once per call of handle_connection, and return while the head is not all there, so that the loop serves the rest",
+      [HEAD_IN_PIECES],
+      limits.nbSecondMs,
       trickle,
     ),
     whileFirst(
       "flooding-neighbour",
       "pipelines 1 MiB of requests and reads none of the answers",
+      "a client that sends and never reads must not hold the others: send what the socket takes, keep the rest in stuff, and read no more from a client whose answers are waiting",
+      ["framing.pipelined"],
+      limits.nbSecondMs,
       flood,
     ),
   ];
   return [
-    idleNeighbour(kind),
+    idleNeighbour(kind, limits),
     ...nbChecks.map((check) => (skip ? { ...check, skip } : check)),
   ];
 }

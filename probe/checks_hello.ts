@@ -1,30 +1,67 @@
 /**
- * Group `hello`: GET and POST are answered `200` with exactly
- * `hello, <path>`; the query string is ignored; HEAD gets no body.
+ * Group `hello`: what the brief asks in its first sentences. GET and POST to
+ * any path are answered `200` with exactly `hello, <path>`; the query string
+ * and the body are read and ignored. `get-root` is the prerequisite of every
+ * other check of a server: nothing else can be judged without a plain GET
+ * answered.
  *
  * @module
  */
 
 import type { Check, CheckContext, Verdict } from "./check.ts";
-import { ask, CHECK_MS, hello, helloSequence, saysHello } from "./judge.ts";
-import { latin1 } from "./kit.ts";
+import {
+  ask,
+  brokenAnswerHint,
+  CHECK_MS,
+  hello,
+  helloDifference,
+  helloSequence,
+  notHttp,
+  saysHello,
+} from "./judge.ts";
 import { describeExchange, describeRequest, get, request } from "./requests.ts";
 
-/** How long the HEAD check waits for a body that should not come. */
-const NO_BODY_WAIT_MS = 300;
+/** The id of the check every other check of a server needs. */
+export const PLAIN_GET = "hello.get-root";
 
-function getCheck(name: string, path: string, title: string): Check {
+/** A GET of `path`, answered hello. */
+function getCheck(
+  name: string,
+  path: string,
+  title: string,
+  hint: string,
+): Check {
   return {
     name,
     group: "hello",
     title,
     expected: `200 ${JSON.stringify(hello(path))}`,
+    hint,
+    ...(name === "get-root" ? {} : { needs: [PLAIN_GET] }),
     timeoutMs: CHECK_MS,
     run: (context) =>
       helloSequence(context, [{
         text: get(path, context.host),
         paths: [path],
       }]),
+  };
+}
+
+/** A plain GET, with a hint from what came back when it is no answer at all. */
+async function plainGet(context: CheckContext): Promise<Verdict> {
+  const conn = await context.connect();
+  const text = get("/", context.host);
+  const exchange = await ask(context, conn, text);
+  const pass = saysHello(exchange, ["/"]);
+  const difference = pass ? undefined : helloDifference(exchange, ["/"]);
+  const hint = pass ? undefined : brokenAnswerHint(exchange);
+  return {
+    pass,
+    sent: describeRequest(text),
+    got: describeExchange(exchange),
+    ...(pass ? {} : { command: context.command(conn, notHttp(exchange)) }),
+    ...(difference ? { difference } : {}),
+    ...(hint ? { hint } : {}),
   };
 }
 
@@ -36,36 +73,32 @@ async function percentEncoded(context: CheckContext): Promise<Verdict> {
   const exchange = await ask(context, conn, text);
   const pass = saysHello(exchange, [path]) ||
     saysHello(exchange, [decodeURIComponent(path)]);
-  return { pass, sent: describeRequest(text), got: describeExchange(exchange) };
-}
-
-/** HEAD: a 200 head, and not one byte of body after it. */
-async function head(context: CheckContext): Promise<Verdict> {
-  const text = request("HEAD", "/some/random/url", { host: context.host });
-  const conn = await context.connect();
-  const exchange = await ask(context, conn, text, 1, [true]);
-  let got = describeExchange(exchange);
-  let pass = exchange.stop === undefined && exchange.finals[0].status === 200;
-  if (pass) {
-    const extra = latin1(exchange.rest) +
-      latin1(await conn.bytesWithin(NO_BODY_WAIT_MS));
-    if (extra.length > 0) {
-      pass = false;
-      got += `, then ${extra.length} bytes of body: ${
-        JSON.stringify(extra.slice(0, 40))
-      }`;
-    }
-  }
-  return { pass, sent: describeRequest(text), got };
+  const difference = pass ? undefined : helloDifference(exchange, [path]);
+  return {
+    pass,
+    sent: describeRequest(text),
+    got: describeExchange(exchange),
+    ...(pass ? {} : { command: context.command(conn, notHttp(exchange)) }),
+    ...(difference ? { difference } : {}),
+  };
 }
 
 /** The checks of group `hello`, in order. */
 export const HELLO_CHECKS: readonly Check[] = [
-  getCheck("get-root", "/", 'GET / answers 200 "hello, /"'),
+  {
+    ...getCheck(
+      "get-root",
+      "/",
+      'GET / answers 200 "hello, /"',
+      "a plain GET must get a whole HTTP response: a status line (HTTP/1.1 200 OK), header fields with a Content-Length, a blank line, then hello, /",
+    ),
+    run: plainGet,
+  },
   getCheck(
     "get-nested",
     "/some/random/url",
     'GET /some/random/url answers 200 "hello, /some/random/url"',
+    "the answer names the path asked for: take it from the request line, the second of its three words",
   ),
   {
     name: "get-percent-encoded",
@@ -73,6 +106,9 @@ export const HELLO_CHECKS: readonly Check[] = [
     title:
       'GET /a%20b/%7Euser answers "hello, /a%20b/%7Euser" (as sent, or decoded)',
     expected: '200 "hello, /a%20b/%7Euser" (or "hello, /a b/~user")',
+    hint:
+      "a path may hold percent-encoded bytes such as %20: answer it as it was sent (or decoded), never refuse it",
+    needs: [PLAIN_GET],
     timeoutMs: CHECK_MS,
     run: percentEncoded,
   },
@@ -82,6 +118,9 @@ export const HELLO_CHECKS: readonly Check[] = [
     title:
       'POST /process_form with a form body answers 200 "hello, /process_form"',
     expected: '200 "hello, /process_form"',
+    hint:
+      "POST is answered as GET is, hello and its path: does the server answer POST, and read its body (Content-Length bytes after the head) before it answers?",
+    needs: [PLAIN_GET],
     timeoutMs: CHECK_MS,
     run: (context) =>
       helloSequence(context, [{
@@ -99,19 +138,14 @@ export const HELLO_CHECKS: readonly Check[] = [
     title:
       'GET /search?q=hello&page=2 answers "hello, /search" (the query string ignored)',
     expected: '200 "hello, /search"',
+    hint:
+      "the query string (from the ? on) is part of the request target, not of the path: cut it off before answering hello, <path>",
+    needs: [PLAIN_GET],
     timeoutMs: CHECK_MS,
     run: (context) =>
       helloSequence(context, [{
         text: get("/search?q=hello&page=2", context.host),
         paths: ["/search"],
       }]),
-  },
-  {
-    name: "head",
-    group: "hello",
-    title: "HEAD /some/random/url answers 200 with no body",
-    expected: "200, head only (RFC 9110 section 9.3.2)",
-    timeoutMs: CHECK_MS,
-    run: head,
   },
 ];

@@ -3,7 +3,8 @@
  * HTTP/1.x responses, within a deadline, telling apart an answer, a close, a
  * reset, silence, and bytes that are not HTTP. A read that outlives its
  * deadline stays pending for the next call, so no byte is lost and nothing
- * has to be cancelled.
+ * has to be cancelled. It keeps a script of what it wrote, and of the waits
+ * between writes, so that a failure can show a command that does the same.
  *
  * @module
  */
@@ -12,6 +13,7 @@ import { type Answer, parseAnswers } from "./answers.ts";
 import {
   closeQuietly,
   fromLatin1,
+  latin1,
   raceTimeout,
   TIMED_OUT,
   writeAll,
@@ -25,8 +27,35 @@ export interface Target {
   port: number;
 }
 
+/**
+ * One step of what a connection did: bytes written (one char per byte), or a
+ * wait before the next write, for an answer or for a pause of the check's.
+ */
+export type ScriptStep = { write: string } | { wait: "answer" | number };
+
+/** A pause between writes shorter than this is left out of the script (bytes written back to back). */
+const SCRIPTED_PAUSE_MS = 100;
+
 /** Why reading stopped before the answers asked for were all there. */
 export type Stop = "closed" | "reset" | "timeout" | "not-http";
+
+/** The Host field value for `target`, e.g. `127.0.0.1:8080` (an IPv6 address in brackets). */
+export function hostField(target: Target): string {
+  const name = target.hostname.includes(":")
+    ? `[${target.hostname}]`
+    : target.hostname;
+  return `${name}:${target.port}`;
+}
+
+/** True when `target` refuses a connection now: nothing listens there. */
+export async function refuses(target: Target): Promise<boolean> {
+  try {
+    (await ProbeConn.open(target)).close();
+    return false;
+  } catch (error) {
+    return error instanceof Deno.errors.ConnectionRefused;
+  }
+}
 
 /** What one {@link ProbeConn.readAnswers} call got. */
 export interface Exchange {
@@ -42,6 +71,8 @@ export interface Exchange {
   rest: Uint8Array;
   /** Milliseconds the call took. */
   ms: number;
+  /** The most it was to take: what a timeout is reported against. */
+  withinMs: number;
 }
 
 /** Options of {@link ProbeConn.readAnswers}. */
@@ -64,6 +95,9 @@ export class ProbeConn {
   #pending: Promise<ReadOutcome> | undefined;
   #ended: "closed" | "reset" | undefined;
   #closed = false;
+  readonly #script: ScriptStep[] = [];
+  #lastWrite = 0;
+  #readSinceWrite = false;
 
   private constructor(conn: Deno.TcpConn) {
     this.#conn = conn;
@@ -85,6 +119,7 @@ export class ProbeConn {
 
   /** Writes all of `data` (a latin1 string or bytes); false when the server has closed or reset meanwhile. */
   async write(data: string | Uint8Array): Promise<boolean> {
+    this.#note(typeof data === "string" ? data : latin1(data));
     try {
       await writeAll(
         this.#conn,
@@ -94,6 +129,27 @@ export class ProbeConn {
     } catch {
       return false;
     }
+  }
+
+  /** What was written, and the waits between writes, in order. */
+  script(): ScriptStep[] {
+    return [...this.#script];
+  }
+
+  /** Adds a write to the script, after the wait that came before it, if any. */
+  #note(text: string): void {
+    const now = performance.now();
+    if (this.#script.length > 0) {
+      if (this.#readSinceWrite) this.#script.push({ wait: "answer" });
+      else if (now - this.#lastWrite >= SCRIPTED_PAUSE_MS) {
+        this.#script.push({ wait: Math.round(now - this.#lastWrite) });
+      }
+    }
+    const last = this.#script.at(-1);
+    if (last !== undefined && "write" in last) last.write += text;
+    else this.#script.push({ write: text });
+    this.#lastWrite = now;
+    this.#readSinceWrite = false;
   }
 
   /** True once the server has closed or reset the connection (as far as reads have seen). */
@@ -129,6 +185,7 @@ export class ProbeConn {
         }
         if (stop === undefined) continue;
       }
+      this.#readSinceWrite = true;
       const rest = this.#buffer.subarray(consumed);
       // Whole answers are used up; after a failure nothing more is read from this connection.
       this.#buffer = stop === undefined
@@ -142,6 +199,7 @@ export class ProbeConn {
           (stop === undefined ? undefined : parsed.partial),
         rest,
         ms: performance.now() - started,
+        withinMs: options.withinMs,
       };
     }
   }
@@ -154,6 +212,7 @@ export class ProbeConn {
     }
     const bytes = this.#buffer;
     this.#buffer = new Uint8Array(0);
+    this.#readSinceWrite = true;
     return { end: this.#ended ?? "timeout", bytes };
   }
 
@@ -165,6 +224,7 @@ export class ProbeConn {
     ) { /* keep reading */ }
     const bytes = this.#buffer;
     this.#buffer = new Uint8Array(0);
+    this.#readSinceWrite = true;
     return bytes;
   }
 

@@ -7,6 +7,13 @@
  */
 
 import { latin1 } from "./kit.ts";
+import {
+  answerSaid,
+  type Ending,
+  exchangeGot,
+  quote,
+  requestSent,
+} from "./messages.ts";
 import type { Exchange } from "./probe_conn.ts";
 
 /** Parts of a request beyond its method and target. */
@@ -92,60 +99,44 @@ export function firefoxFavicon(host: string): string {
   });
 }
 
-/** A latin1 string as a short quoted preview: JSON escapes, cut at `max` chars. */
-export function quote(text: string, max = 60): string {
-  const cut = text.length > max ? text.slice(0, max) : text;
-  return JSON.stringify(cut) +
-    (text.length > max ? `... (${text.length} bytes)` : "");
-}
-
 /** A request as one line: its request line (or first bytes) and its size. */
 export function describeRequest(text: string): string {
   const lineEnd = text.search(/\r?\n/);
-  const line = lineEnd < 0 ? text : text.slice(0, lineEnd);
-  return `${quote(line, 70)}${
-    line.length === text.length ? "" : `, ${text.length} bytes`
-  }`;
+  return requestSent(lineEnd < 0 ? text : text.slice(0, lineEnd), text.length);
 }
 
 /** What came back, as one line: each whole response, then how reading stopped. */
 export function describeExchange(exchange: Exchange): string {
-  const parts = [...exchange.interim, ...exchange.finals].map((answer) => {
-    const version = answer.version === "HTTP/1.0" ? " (HTTP/1.0)" : "";
-    const body = answer.bodiless || answer.body.length === 0
-      ? answer.status < 200 ? "" : " (no body)"
-      : ` ${quote(latin1(answer.body), 50)}`;
-    return `${answer.status}${body}${version}`;
-  });
-  const seen = parts.length ? parts.join(", ") : "";
-  const then = parts.length ? "; then " : "";
-  switch (exchange.stop) {
-    case undefined:
-      return seen;
-    case "closed":
-      return `${seen}${then}the connection closed${
-        exchange.error
-          ? ` mid-response (${exchange.error})`
-          : parts.length
-          ? ""
-          : " with no answer"
-      }`;
-    case "reset":
-      return `${seen}${then}the connection was reset${
-        parts.length ? "" : " with no answer"
-      }`;
-    case "timeout":
-      return `${seen}${then}${
-        parts.length ? "nothing more" : "no answer"
-      } within ${seconds(exchange.ms)}${
-        exchange.rest.length ? ` (had ${quote(latin1(exchange.rest), 40)})` : ""
-      }`;
-    case "not-http":
-      return `${seen}${then}${exchange.error}`;
-  }
+  const seen = [...exchange.interim, ...exchange.finals].map((answer) =>
+    answerSaid(
+      answer.status,
+      answer.bodiless ? undefined : latin1(answer.body),
+      answer.version === "HTTP/1.0",
+    )
+  );
+  return exchangeGot(seen, endingOf(exchange));
 }
 
-/** Milliseconds as "250 ms" or "2.0 s". */
-export function seconds(ms: number): string {
-  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
+/** How reading `exchange` stopped, for {@link exchangeGot}. */
+function endingOf(exchange: Exchange): Ending | undefined {
+  switch (exchange.stop) {
+    case undefined:
+      return undefined;
+    case "closed":
+      return exchange.error
+        ? { stop: "closed", cutOff: exchange.error }
+        : { stop: "closed" };
+    case "reset":
+      return { stop: "reset" };
+    case "timeout":
+      return {
+        stop: "timeout",
+        ms: exchange.withinMs,
+        ...(exchange.rest.length
+          ? { had: quote(latin1(exchange.rest), 40) }
+          : {}),
+      };
+    case "not-http":
+      return { stop: "not-http", error: exchange.error ?? "not HTTP" };
+  }
 }

@@ -15,6 +15,7 @@ function check(
     group: "hello",
     title: `check ${name}`,
     expected: "whatever",
+    hint: "what usually causes it",
     timeoutMs: 100,
     run,
     ...extra,
@@ -46,7 +47,7 @@ Deno.test("runOne turns a check that throws into a failure, and passes a skip th
     TARGET,
   );
   assert.equal(thrown.verdict, "fail");
-  assert.match(thrown.got, /could not go on: boom/);
+  assert.equal(thrown.got, "an error in the probe itself: boom");
   const skipped = await runOne(
     check("skipped", () => Promise.reject(new Error("ran")), {
       skip: "not here",
@@ -80,4 +81,56 @@ Deno.test("runChecks runs checks in order, reports each, and names the server", 
     "webserve.py",
     "webserve.py",
   ]);
+});
+
+Deno.test("runChecks does not run a check whose prerequisite failed, naming the failed check at the root; a skipped prerequisite blocks nothing", async () => {
+  let ran = 0;
+  const pass = () => {
+    ran++;
+    return Promise.resolve({ pass: true, sent: "", got: "" });
+  };
+  const results = await runChecks(
+    [
+      check("root", () => Promise.resolve({ pass: false, sent: "", got: "x" })),
+      check("skipped", pass, { skip: "not here" }),
+      check("child", pass, { needs: ["hello.root"] }),
+      check("grandchild", pass, { needs: ["hello.child"] }),
+      check("after-skip", pass, { needs: ["hello.skipped"] }),
+      check("unknown-need", pass, { needs: ["framing.not-in-this-run"] }),
+    ],
+    TARGET,
+  );
+  assert.deepEqual(
+    results.map((r) => [r.name, r.verdict, r.because ?? ""]),
+    [
+      ["root", "fail", ""],
+      ["skipped", "skip", ""],
+      ["child", "not run", "hello.root"],
+      ["grandchild", "not run", "hello.root"],
+      ["after-skip", "pass", ""],
+      ["unknown-need", "pass", ""],
+    ],
+  );
+  assert.equal(ran, 2, "the two checks not run never ran");
+  assert.equal(results[3].got, "not run, because hello.root failed");
+  assert.equal(results[0].hint, "what usually causes it");
+  assert.equal(results[2].hint, undefined);
+});
+
+Deno.test("runOne says a refused connection in the card's words: nothing is listening there", async () => {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (listener.addr as Deno.NetAddr).port;
+  listener.close();
+  const result = await runOne(
+    check("refused", async (context) => {
+      await context.connect();
+      return { pass: true, sent: "", got: "" };
+    }),
+    { hostname: "127.0.0.1", port },
+  );
+  assert.equal(result.verdict, "fail");
+  assert.equal(
+    result.got,
+    `the connection was refused: nothing is listening on 127.0.0.1:${port}`,
+  );
 });

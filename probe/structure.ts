@@ -10,6 +10,15 @@
 import type { Check, Verdict } from "./check.ts";
 import { OutputCapture } from "./capture.ts";
 import { raceTimeout, TIMED_OUT } from "./kit.ts";
+import {
+  cannotCompare,
+  handlerTakes,
+  handlerUnseen,
+  importGot,
+  importSent,
+  pythonSilent,
+  sharedGot,
+} from "./messages.ts";
 
 const SCRIPT = new URL("./structure_check.py", import.meta.url);
 const MARKER = "probe-structure-result:";
@@ -17,8 +26,13 @@ const MARKER = "probe-structure-result:";
 /** The most of structure_check.py's stdout kept: its answer, the last line, is far shorter. */
 const ANSWER_BYTES = 64 * 1024;
 
-/** How long one python3 run may take in all (its imports are bounded at 2 s each). */
-const PYTHON_MS = 8000;
+/**
+ * How long one python3 run may take in all: a safety net only, since its
+ * imports are bounded at 2 s each inside it. Three runs start at once, and
+ * on a busy machine (a class graded with --jobs, a test suite beside it)
+ * python3's own start can take seconds, which must not fail the check.
+ */
+const PYTHON_MS = 30_000;
 
 /** What `structure_check.py` tells of a handle_connection. */
 interface HandlerInfo {
@@ -80,14 +94,17 @@ async function runScript<T>(
       child.kill("SIGKILL");
     } catch { /* gone meanwhile */ }
     await child.status;
-    return `python3 did not finish within ${PYTHON_MS / 1000} s`;
+    return pythonSilent({ withinMs: PYTHON_MS });
   }
   await raceTimeout(drained, PYTHON_MS); // a child it left may hold the pipes open
   const line = stdout.end().split("\n").findLast((l) => l.startsWith(MARKER));
   if (line === undefined) {
-    return `python3 gave no answer (${
-      status.signal ? `killed by ${status.signal}` : `exit ${status.code}`
-    }): ${stderr.lastLines(2).join(" | ")}`;
+    return pythonSilent({
+      ended: status.signal
+        ? `killed by ${status.signal}`
+        : `exit ${status.code}`,
+      stderr: stderr.lastLines(2).join(" | "),
+    });
   }
   return JSON.parse(line.slice(MARKER.length)) as T;
 }
@@ -98,77 +115,64 @@ function handlerVerdict(
   why: string,
 ): Verdict {
   const sent = `inspect.signature(${module}.handle_connection)`;
-  if (info === null) return { pass: false, sent, got: `cannot look: ${why}` };
-  if (!info.found) {
-    return { pass: false, sent, got: `${module} has no handle_connection` };
+  const unseen = info === null
+    ? { importFailed: why }
+    : !info.found
+    ? "missing"
+    : !info.callable
+    ? "not callable"
+    : undefined;
+  if (unseen !== undefined) {
+    return { pass: false, sent, got: handlerUnseen(module, unseen) };
   }
-  if (!info.callable) {
-    return {
-      pass: false,
-      sent,
-      got: `${module}.handle_connection is not a function`,
-    };
-  }
-  if (info.signature_error) {
+  if (info?.signature_error) {
     return { pass: false, sent, got: info.signature_error };
   }
-  const where = info.defined_at ? `, defined at ${info.defined_at}` : "";
-  const takes = [info.takes_1 ? "one" : "", info.takes_2 ? "two" : ""].filter(
-    Boolean,
-  );
   return {
-    pass: info.takes_1 === true && info.takes_2 === true,
+    pass: info?.takes_1 === true && info.takes_2 === true,
     sent,
-    got: `${info.signature}${where}: takes ${
-      takes.length ? takes.join(" and ") : "neither one nor two"
-    } argument${takes.length === 1 && takes[0] === "one" ? "" : "s"}`,
+    got: handlerTakes(
+      info?.signature ?? "",
+      info?.defined_at,
+      info?.takes_1 === true,
+      info?.takes_2 === true,
+    ),
   };
 }
 
 function importVerdict(module: string, answer: ImportAnswer | string): Verdict {
-  const sent = `import ${module} (with sys.argv = ["${module}.py", PORT])`;
+  const sent = importSent(module);
   if (typeof answer === "string") return { pass: false, sent, got: answer };
-  const listens = answer.listening.length
-    ? `; it listens on ${answer.listening.join(", ")}`
-    : "";
-  if (!answer.returned) {
-    return {
-      pass: false,
-      sent,
-      got:
-        `${answer.error}${listens}: the code that starts the server belongs under if __name__ == '__main__'`,
-    };
-  }
-  if (answer.error) {
-    return {
-      pass: false,
-      sent,
-      got: `the import raised ${answer.error}${listens}`,
-    };
-  }
-  if (listens) {
-    return { pass: false, sent, got: `the import returned${listens}` };
-  }
-  return { pass: true, sent, got: "returned at once; nothing listens" };
+  const got = importGot(
+    answer.returned
+      ? { returned: true, ...(answer.error ? { error: answer.error } : {}) }
+      : { returned: false, error: answer.error ?? "the import did not return" },
+    answer.listening,
+  );
+  return {
+    pass: answer.returned && !answer.error && answer.listening.length === 0,
+    sent,
+    got,
+  };
 }
 
 function sharedVerdict(answer: SharedAnswer | string): Verdict {
   const sent = "webserve_nb.handle_connection is webserve.handle_connection";
   if (typeof answer === "string") return { pass: false, sent, got: answer };
   if (answer.error) {
-    return { pass: false, sent, got: `cannot compare: ${answer.error}` };
+    return { pass: false, sent, got: cannotCompare(answer.error) };
   }
   const at = (info?: HandlerInfo) =>
     info?.found ? `${info.module}, ${info.defined_at}` : "none";
-  return answer.same
-    ? { pass: true, sent, got: `the same function (${at(answer.webserve)})` }
-    : {
-      pass: false,
-      sent,
-      got: `not the same function: webserve's is ${
-        at(answer.webserve)
-      }, webserve_nb's is ${at(answer.webserve_nb)}`,
-    };
+  return {
+    pass: answer.same === true,
+    sent,
+    got: sharedGot(
+      answer.same === true,
+      at(answer.webserve),
+      at(answer.webserve_nb),
+    ),
+  };
 }
 
 /** A port nothing listens on now, for the sys.argv of imports. */
@@ -214,15 +218,23 @@ export function structureChecks(
     name: string,
     title: string,
     expected: string,
+    hint: string,
+    needs: string[],
     judge: (r: Awaited<ReturnType<typeof results>>) => Verdict,
   ): Check => ({
     name,
     group: "structure",
     title,
     expected,
+    hint,
+    ...(needs.length ? { needs } : {}),
     timeoutMs: PYTHON_MS + 2000,
     run: async () => judge(await results()),
   });
+  const importable = (module: string) =>
+    `importing ${module} must not start a server: put the code that starts it in an if __name__ == "__main__" block`;
+  const handler = (module: string) =>
+    `the brief's contract is handle_connection(client_sock, stuff=None), returning (close_flag, stuff): define it in ${module}.py, or import it there`;
   const whyNot = (answer: ImportAnswer | string) =>
     typeof answer === "string" ? answer : answer.error ?? "the import failed";
   return [
@@ -230,12 +242,16 @@ export function structureChecks(
       "webserve-importable",
       "import webserve returns within 2 s and starts no server",
       "the import returns; nothing listens",
+      importable("webserve"),
+      [],
       ([blocking]) => importVerdict("webserve", blocking),
     ),
     check(
       "webserve-handle-connection",
       "webserve.handle_connection takes (client_sock) and (client_sock, stuff)",
       "handle_connection(client_sock, stuff=None)",
+      handler("webserve"),
+      ["structure.webserve-importable"],
       ([blocking]) =>
         handlerVerdict(
           "webserve",
@@ -247,12 +263,16 @@ export function structureChecks(
       "webserve_nb-importable",
       "import webserve_nb returns within 2 s and starts no server",
       "the import returns; nothing listens",
+      importable("webserve_nb"),
+      [],
       ([, nb]) => importVerdict("webserve_nb", nb),
     ),
     check(
       "webserve_nb-handle-connection",
       "webserve_nb.handle_connection takes (client_sock) and (client_sock, stuff)",
       "handle_connection(client_sock, stuff=None)",
+      handler("webserve_nb"),
+      ["structure.webserve_nb-importable"],
       ([, nb]) =>
         handlerVerdict(
           "webserve_nb",
@@ -264,6 +284,11 @@ export function structureChecks(
       "one-shared-handle-connection",
       "webserve_nb.handle_connection is the very same function as webserve.handle_connection",
       "the same function object (one shared module, or one imported from the other)",
+      "both servers use the very same handle_connection: define it once (in webserve.py, or a module of its own) and import it in the other",
+      [
+        "structure.webserve-handle-connection",
+        "structure.webserve_nb-handle-connection",
+      ],
       ([, , shared]) => sharedVerdict(shared),
     ),
   ];
