@@ -16,15 +16,20 @@ import {
   MODEL_FILES,
   modelFiles,
 } from "./fixtures/fixtures.ts";
+import { knownCheckIds } from "./class/rubric.ts";
 
 const model = await modelFiles();
 
-Deno.test("fixtures hold the model pair, seven flaws and the hostile submissions, each named once", () => {
+Deno.test("fixtures hold the model pair, nine flaws (each naming the check that shows it) and the hostile submissions, each named once", () => {
   assert.deepEqual([...model.keys()], MODEL_FILES);
   for (const [file, text] of model) {
     assert.doesNotMatch(text, /FLAW|HOSTILE/, file);
   }
-  assert.equal(FLAWS.length, 7);
+  assert.equal(FLAWS.length, 9);
+  const known = new Set(knownCheckIds());
+  for (const flaw of FLAWS) {
+    assert.ok(known.has(flaw.check ?? ""), `${flaw.name}: ${flaw.check}`);
+  }
   assert.ok(HOSTILE.length >= 8);
   const names = CHANGES.map((c) => c.name);
   assert.equal(new Set(names).size, names.length, names.join(", "));

@@ -6,7 +6,7 @@
  * @module
  */
 
-import type { ServerReport } from "../report.ts";
+import { resultText, type ServerReport } from "../report.ts";
 import type { CheckResult } from "../runner.ts";
 import { entryOf, type Rubric, score } from "./rubric.ts";
 
@@ -25,7 +25,7 @@ export interface GradescopeTest {
   max_score: number;
   /** `passed` or `failed`. */
   status: "passed" | "failed";
-  /** What the check sent, expected and got. */
+  /** What the check sent, expected and got; for a failure, where it differs, a command to try and a hint. */
   output: string;
 }
 
@@ -63,12 +63,7 @@ export function gradescopeResults(
       score: passed ? fine(share) : 0,
       max_score: fine(share),
       status: passed ? "passed" : "failed",
-      output: [
-        result.title,
-        result.sent ? `sent: ${result.sent}` : "",
-        `expected: ${result.expected}`,
-        `got: ${result.got}`,
-      ].filter(Boolean).join("\n"),
+      output: resultText(result),
     });
   }
   const problems = servers.filter((s) => s.error || s.stopped?.clean === false)

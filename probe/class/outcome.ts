@@ -159,19 +159,23 @@ export function reasonOf(
   probe: ProbeJson,
   failed: string[],
   total: number,
+  notRun = 0,
 ): string {
   const notStarted = probe.servers.filter((s) => s.error).map((s) =>
     `${serverFile(s)}: ${shortError(s.error ?? "")}`
   );
   const parts: string[] = [];
   if (notStarted.length) parts.push(...notStarted);
-  if (failed.length === 0) return "every check passed";
+  if (failed.length === 0 && notRun === 0) return "every check passed";
   const shown = failed.slice(0, 4).join(", ");
-  parts.push(
-    `failed ${failed.length} of ${total} checks: ${shown}${
-      failed.length > 4 ? `, and ${failed.length - 4} more` : ""
-    }`,
-  );
+  if (failed.length) {
+    parts.push(
+      `failed ${failed.length} of ${total} checks: ${shown}${
+        failed.length > 4 ? `, and ${failed.length - 4} more` : ""
+      }`,
+    );
+  }
+  if (notRun) parts.push(`${notRun} not run`); // their prerequisite failed, or their server did not start
   return parts.join("; ");
 }
 
@@ -217,7 +221,8 @@ export function gradeRun(
     failedName,
   );
   const ran = probe.checks.filter((c) => c.verdict !== "skip").length;
-  const reason = reasonOf(probe, failed, ran);
+  const notRun = probe.checks.filter((c) => c.verdict === "not run").length;
+  const reason = reasonOf(probe, failed, ran, notRun);
   return {
     ...common,
     status: "graded",

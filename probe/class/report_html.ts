@@ -3,12 +3,14 @@
  * its Content-Security-Policy forbids it). The table of students, sortable by
  * any column; a histogram of the scores (SVG); the checks the class failed
  * most; and per student the failures with their evidence (what was sent,
- * expected and got), what was contained, and the output kept. Everything a
+ * expected and got, where the answer differs, a command to try, a hint), what
+ * was contained, and the output kept. Everything a
  * submission wrote is escaped.
  *
  * @module
  */
 
+import { resultDetails } from "../report.ts";
 import type { StudentResult } from "./outcome.ts";
 import type { Rubric } from "./rubric.ts";
 
@@ -101,9 +103,11 @@ function studentDetails(result: StudentResult, index: number): string {
     `<li><code>${escapeHtml(check.server ? `${check.server}: ` : "")}${
       escapeHtml(check.id)
     }</code> ${escapeHtml(check.title)}<dl>` +
-    (check.sent ? `<dt>sent</dt><dd>${escapeHtml(check.sent)}</dd>` : "") +
-    `<dt>expected</dt><dd>${escapeHtml(check.expected)}</dd>` +
-    `<dt>got</dt><dd>${escapeHtml(check.got)}</dd></dl></li>`
+    resultDetails(check).map(([label, text]) =>
+      `<dt>${escapeHtml(label)}</dt><dd>${
+        label === "try" ? `<code>${escapeHtml(text)}</code>` : escapeHtml(text)
+      }</dd>`
+    ).join("") + `</dl></li>`
   ).join("");
   const outputs = (result.probe?.servers ?? []).flatMap((server) =>
     (["stdout", "stderr"] as const).map((stream) => {

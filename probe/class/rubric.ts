@@ -21,17 +21,20 @@ export interface Rubric {
 }
 
 /**
- * The default: the brief's 5.0 points, spread over what the brief asks for.
- * The reasoning is in docs/grading-a-class.md ("The default rubric").
+ * The default: the brief's 5.0 points, spread over what the brief asks for,
+ * with a quarter point for HEAD, the one rule beyond it that RFC 9110 makes
+ * a MUST. The reasoning is in docs/grading-a-class.md ("The default
+ * rubric") and docs/probe-checks.md.
  */
 export const DEFAULT_RUBRIC: Rubric = {
   points: {
-    hello: 1.0, // "return 'hello, $URL' to a GET or a POST request"
-    bodies: 0.5, // "read and ignore any GET query strings and POST data"
-    framing: 1.0, // "implemented to the point that Firefox can talk to it"
-    responses: 1.0, // "under no reasonable circumstances fail to return a proper HTTP response"
-    concurrency: 1.0, // the homework itself: "both blocking and non-blocking"
-    structure: 0.5, // "importable scripts", one shared handle_connection(client_sock, stuff=None)
+    hello: 1.0, // GET and POST to any path answered hello, <path>, the query ignored
+    framing: 0.75, // Firefox can talk to it: HTTP/1.1 as clients send it
+    bodies: 0.5, // POST data read and ignored, however it is framed
+    responses: 1.0, // a proper HTTP response, whatever comes in
+    concurrency: 1.0, // the homework itself: a blocking and a non-blocking server
+    methods: 0.25, // beyond the brief: HEAD, as RFC 9110 section 9.1 asks of every server
+    structure: 0.5, // importable scripts, one shared handle_connection(client_sock, stuff=None)
   },
 };
 
@@ -128,7 +131,7 @@ export interface EntryScore {
   passed: number;
   /** Results it covers, skips left out. */
   total: number;
-  /** The ids of the results it covers that failed, with their server. */
+  /** The ids of the results it covers that failed (not those not run), with their server. */
   failed: string[];
 }
 
@@ -156,9 +159,9 @@ export function score(
     const name = entryOf(rubric, result);
     const entry = name === undefined ? undefined : byName.get(name);
     if (entry === undefined) continue;
-    entry.total++;
+    entry.total++; // a check not run counts, and scores nothing
     if (result.verdict === "pass") entry.passed++;
-    else entry.failed.push(failedName(result));
+    else if (result.verdict === "fail") entry.failed.push(failedName(result));
   }
   for (const entry of entries) {
     entry.score = entry.total

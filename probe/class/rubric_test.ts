@@ -29,31 +29,33 @@ function result(
   };
 }
 
-Deno.test("DEFAULT_RUBRIC gives the brief's 5.0 points over every group", () => {
+Deno.test("DEFAULT_RUBRIC gives the brief's 5.0 points over every group, a quarter to the rules beyond it", () => {
   assert.equal(maxScore(DEFAULT_RUBRIC), 5);
   assert.deepEqual(Object.keys(DEFAULT_RUBRIC.points), [...GROUPS]);
+  assert.equal(DEFAULT_RUBRIC.points.methods, 0.25);
 });
 
-Deno.test("score shares an entry's points evenly over its results, a check named alone taken out of its group", () => {
+Deno.test("score shares an entry's points evenly over its results, a check named alone taken out of its group; a check not run scores nothing and is no failure", () => {
   const rubric = parseRubric(
-    JSON.stringify({ points: { hello: 1, "hello.head": 1 } }),
+    JSON.stringify({ points: { hello: 1, "framing.firefox": 1 } }),
     "test",
   );
   const scored = score(rubric, [
     result("hello.get-root", "pass", "webserve.py"),
     result("hello.get-root", "fail", "webserve_nb.py"),
-    result("hello.head", "pass", "webserve.py"),
-    result("hello.head", "pass", "webserve_nb.py"),
+    result("hello.post", "not run", "webserve_nb.py"),
     result("hello.post", "skip", "webserve.py"),
-    result("framing.firefox", "fail", "webserve.py"), // in no entry: no points
+    result("framing.firefox", "pass", "webserve.py"),
+    result("framing.firefox", "pass", "webserve_nb.py"),
+    result("framing.pipelined", "fail", "webserve.py"), // in no entry: no points
   ]);
-  assert.equal(scored.score, 1.5);
+  assert.equal(scored.score, 1.33);
   assert.equal(scored.max, 2);
   assert.deepEqual(
     scored.entries.map((e) => [e.name, e.score, e.passed, e.total, e.failed]),
     [
-      ["hello", 0.5, 1, 2, ["webserve_nb.py:hello.get-root"]],
-      ["hello.head", 1, 2, 2, []],
+      ["hello", 0.33, 1, 3, ["webserve_nb.py:hello.get-root"]],
+      ["framing.firefox", 1, 2, 2, []],
     ],
   );
 });
