@@ -21,6 +21,7 @@ import {
   helloSequence,
   notHttp,
   saysHello,
+  verdictOf,
 } from "./judge.ts";
 import { delay, latin1 } from "./kit.ts";
 import {
@@ -73,20 +74,16 @@ async function splitHead(
     await conn.write(piece);
   }
   const exchange = await conn.readAnswers(1, { withinMs: ANSWER_MS });
-  const pass = saysHello(exchange, [path]);
-  const difference = pass ? undefined : helloDifference(exchange, [path]);
-  return {
-    pass,
+  return verdictOf(context, conn, [{
     sent: sentInWrites(
       describeRequest(whole),
       "head",
       pieces.length,
       SPLIT_PAUSE_MS,
     ),
-    got: describeExchange(exchange),
-    ...(pass ? {} : { command: context.command(conn, notHttp(exchange)) }),
-    ...(difference ? { difference } : {}),
-  };
+    exchange,
+    paths: [path],
+  }]);
 }
 
 /** Sends `text`, expects `hello, path`, then the server's close with nothing more. */

@@ -14,12 +14,11 @@ import {
   brokenAnswerHint,
   CHECK_MS,
   hello,
-  helloDifference,
   helloSequence,
-  notHttp,
   saysHello,
+  verdictOf,
 } from "./judge.ts";
-import { describeExchange, describeRequest, get, request } from "./requests.ts";
+import { describeRequest, get, request } from "./requests.ts";
 
 /** The id of the check every other check of a server needs. */
 export const PLAIN_GET = "hello.get-root";
@@ -52,35 +51,25 @@ async function plainGet(context: CheckContext): Promise<Verdict> {
   const conn = await context.connect();
   const text = get("/", context.host);
   const exchange = await ask(context, conn, text);
-  const pass = saysHello(exchange, ["/"]);
-  const difference = pass ? undefined : helloDifference(exchange, ["/"]);
-  const hint = pass ? undefined : brokenAnswerHint(exchange);
-  return {
-    pass,
-    sent: describeRequest(text),
-    got: describeExchange(exchange),
-    ...(pass ? {} : { command: context.command(conn, notHttp(exchange)) }),
-    ...(difference ? { difference } : {}),
-    ...(hint ? { hint } : {}),
-  };
+  const verdict = verdictOf(context, conn, [
+    { sent: describeRequest(text), exchange, paths: ["/"] },
+  ]);
+  const hint = brokenAnswerHint(exchange);
+  return !verdict.pass && hint ? { ...verdict, hint } : verdict;
 }
 
 /** A percent-encoded path is answered as sent; its decoded form is accepted too. */
 async function percentEncoded(context: CheckContext): Promise<Verdict> {
   const path = "/a%20b/%7Euser";
+  const decoded = decodeURIComponent(path);
   const conn = await context.connect();
   const text = get(path, context.host);
   const exchange = await ask(context, conn, text);
-  const pass = saysHello(exchange, [path]) ||
-    saysHello(exchange, [decodeURIComponent(path)]);
-  const difference = pass ? undefined : helloDifference(exchange, [path]);
-  return {
-    pass,
+  return verdictOf(context, conn, [{
     sent: describeRequest(text),
-    got: describeExchange(exchange),
-    ...(pass ? {} : { command: context.command(conn, notHttp(exchange)) }),
-    ...(difference ? { difference } : {}),
-  };
+    exchange,
+    paths: [saysHello(exchange, [decoded]) ? decoded : path],
+  }]);
 }
 
 /** The checks of group `hello`, in order. */

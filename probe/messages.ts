@@ -232,6 +232,15 @@ export function differsAt(
   }: expected ${show(expected)}, got ${show(got)}`;
 }
 
+/** What a count leaves out: `, 4 not run, 1 skipped`, or nothing. */
+function besides(notRunCount: number, skipped: number): string {
+  const extra = [
+    notRunCount ? `${notRunCount} not run` : "",
+    skipped ? `${skipped} skipped` : "",
+  ].filter(Boolean);
+  return extra.length ? `, ${extra.join(", ")}` : "";
+}
+
 /** The card's summary line of one rubric line's checks. */
 export function rubricCount(
   passed: number,
@@ -239,11 +248,7 @@ export function rubricCount(
   skipped: number,
   notRunCount: number,
 ): string {
-  const extra = [
-    notRunCount ? `${notRunCount} not run` : "",
-    skipped ? `${skipped} skipped` : "",
-  ].filter(Boolean);
-  return `${passed}/${run}${extra.length ? `, ${extra.join(", ")}` : ""}`;
+  return `${passed}/${run}${besides(notRunCount, skipped)}`;
 }
 
 /** The card's last line. */
@@ -253,13 +258,7 @@ export function checksPassed(
   skipped: number,
   notRunCount: number,
 ): string {
-  const extra = [
-    notRunCount ? `${notRunCount} not run` : "",
-    skipped ? `${skipped} skipped` : "",
-  ].filter(Boolean);
-  return `${passed}/${counted} checks passed${
-    extra.length ? `, ${extra.join(", ")}` : ""
-  }`;
+  return `${passed}/${counted} checks passed${besides(notRunCount, skipped)}`;
 }
 
 /** The card's note under "Fix this first": what else it explains. */
