@@ -2,15 +2,21 @@
  * `deno task probe`, run: the plan (`plan.ts`) becomes sections, one per
  * server and one for the structure; every server starts at once, each is
  * probed in turn, and the report card is printed through the terminal
- * (`terminal.ts`). Exit 0 when every check that applies passed, 1 otherwise,
- * 2 for a usage error (one line). `--class` hands over to `class/class_run.ts`.
+ * (`terminal.ts`), whole at the end: it opens with what to fix first. Exit 0
+ * when every check that applies passed, 1 otherwise, 2 for a usage error or a
+ * URL or command where nothing listens (one line). `--class` hands over to
+ * `class/class_run.ts`.
  *
  * @module
  */
 
-import type { Check, Group } from "./check.ts";
+import type { Group } from "./check.ts";
 import { launch, type Launched, LaunchError } from "./launch.ts";
+import { nothingListening, serverDidNotStart } from "./messages.ts";
+import { hostField, refuses } from "./probe_conn.ts";
 import {
+  fixFirst,
+  fixFirstLines,
   groupHeading,
   jsonReport,
   progressLine,
@@ -19,7 +25,7 @@ import {
   type Style,
   summaryLines,
 } from "./report.ts";
-import { type CheckResult, runChecks } from "./runner.ts";
+import { type CheckResult, notRunResult, runChecks } from "./runner.ts";
 import { runClass } from "./class/class_run.ts";
 import { writeGradescope } from "./class/gradescope.ts";
 import { reapNamespace } from "./class/reap.ts";
@@ -69,6 +75,8 @@ export async function main(args: string[]): Promise<number> {
   Deno.addSignalListener("SIGINT", onInterrupt);
   try {
     if (!plan.quiet) out.line(preface);
+    // The card is printed whole at the end: it opens with what to fix first.
+    const card: string[] = [];
     // Every server starts at once (each on its own port), so that one that never
     // listens costs its wait once, not once per server; they are probed in turn.
     const launches = new Map<Section, Promise<Launched | LaunchError>>();
@@ -117,10 +125,16 @@ export async function main(args: string[]): Promise<number> {
         console.error(`probe: ${launchError}`);
         return 1;
       }
+      // A URL or command that refuses every connection is a mistake of the command line, not a grade.
+      if (plan.mode !== "submission" && target && await refuses(target)) {
+        out.clearProgress();
+        console.error(`probe: ${nothingListening(hostField(target))}`);
+        return 2;
+      }
       if (!plan.quiet) {
-        out.line("");
-        out.line(out.paint("bold", heading(section, report)));
-        if (launchError) out.line(`  could not start: ${launchError}`);
+        card.push("");
+        card.push(out.paint("bold", heading(section, report)));
+        if (launchError) card.push(`  could not start: ${launchError}`);
       }
       let group: Group | undefined;
       const show = (result: CheckResult) => {
@@ -128,21 +142,21 @@ export async function main(args: string[]): Promise<number> {
         if (plan.quiet) {
           if (result.verdict !== "fail") return;
           const where = section.server ? `${section.server} ` : "";
-          for (const line of resultLines(result, style, "")) {
-            out.line(`${where}${result.group}: ${line.trimStart()}`);
-          }
+          const [line, ...details] = resultLines(result, style, "");
+          card.push(`${where}${result.group}: ${line}`, ...details);
           return;
         }
         if (result.group !== group && section.heading !== "structure") {
-          out.line(groupHeading(result.group, style));
+          card.push(groupHeading(result.group, style));
         }
         group = result.group;
         const indent = section.heading === "structure" ? "  " : "    ";
-        for (const line of resultLines(result, style, indent)) out.line(line);
+        card.push(...resultLines(result, style, indent));
       };
       if (launchError !== undefined) {
+        const why = serverDidNotStart(launchError);
         for (const check of section.checks) {
-          show(notStarted(check, section.server, launchError));
+          show(notRunResult(check, section.server, why));
         }
       } else {
         await runChecks(
@@ -167,7 +181,7 @@ export async function main(args: string[]): Promise<number> {
         report.output = launched.output();
         const crashed = launched.stderrTail();
         if (!plan.quiet || !stopped.clean) {
-          out.line(
+          card.push(
             `  ${section.server ?? "server"}: ${stopped.how}${
               !stopped.clean && crashed.length
                 ? `; its last stderr lines: ${crashed.join(" | ")}`
@@ -180,14 +194,20 @@ export async function main(args: string[]): Promise<number> {
     // Init of its own PID namespace (inside --class): whatever is left is the submission's.
     const leftovers = Deno.pid === 1 ? await reapNamespace() : [];
     if (leftovers.length && !plan.quiet) {
-      out.line(
+      card.push(
         `  left running, killed: ${
           leftovers.map((p) => p.command).join(" | ")
         }`,
       );
     }
-    out.line("");
-    for (const line of summaryLines(results, style)) out.line(line);
+    card.push("", ...summaryLines(results, style));
+    const fix = fixFirst(results, servers);
+    if (fix) {
+      if (!plan.quiet) out.line("");
+      for (const line of fixFirstLines(fix, style)) out.line(line);
+      if (plan.quiet) out.line("");
+    }
+    for (const line of card) out.line(line);
     const gradescope = plan.mode === "submission" ? plan.gradescope : undefined;
     if (
       gradescope !== undefined &&
@@ -217,7 +237,9 @@ export async function main(args: string[]): Promise<number> {
         return 2;
       }
     }
-    return results.some((r) => r.verdict === "fail") ? 1 : 0;
+    return results.some((r) => r.verdict === "fail" || r.verdict === "not run")
+      ? 1
+      : 0;
   } finally {
     out.clearProgress();
     Deno.removeSignalListener("SIGINT", onInterrupt);
@@ -246,23 +268,4 @@ async function wrote(
 function heading(section: Section, report: ServerReport): string {
   const started = report.command ? `, started as: ${report.command}` : "";
   return `${section.heading}${started}`;
-}
-
-function notStarted(
-  check: Check,
-  server: string | undefined,
-  why: string,
-): CheckResult {
-  return {
-    id: `${check.group}.${check.name}`,
-    group: check.group,
-    name: check.name,
-    title: check.title,
-    ...(server === undefined ? {} : { server }),
-    verdict: "fail",
-    sent: "",
-    expected: check.expected,
-    got: `the server did not start: ${why}`,
-    ms: 0,
-  };
 }

@@ -50,7 +50,8 @@ options:
   -q, --quiet           print only the failures and the summary
   -h, --help            this text
 
-Exit status: 0 when every check that applies passes, 1 when one fails, 2 for a usage error.
+Exit status: 0 when every check that applies passes, 1 when one fails (or is not run),
+2 for a usage error or a URL or command where nothing is listening.
 With --class: 0 when every student was graded (whatever the scores), 1 when the grading
 itself failed, 2 for a usage error.`;
 

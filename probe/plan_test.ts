@@ -91,7 +91,10 @@ Deno.test("parsePlan refuses what it cannot do, each in one line", () => {
     [["--start", "python3 webserve.py 8080"], /needs \{port\}/],
     [["--start", "python3 'webserve.py {port}"], /unclosed '/],
     [["--start", "   "], /needs a command/],
-    [["http://a", "--only", "everything"], /--only takes one of hello, bodies/],
+    [
+      ["http://a", "--only", "everything"],
+      /--only takes one of hello, framing, bodies/,
+    ],
     [["--start", "x {port}", "--only", "structure"], /needs --submission/],
     [
       ["--class", "hw4", "--out", "o", "--only", "hello"],

@@ -1,9 +1,14 @@
 /**
  * `deno task probe` run as a user runs it, against real servers: the model
  * Python pair and the project's own servers pass; each flawed fixture fails
- * exactly the checks its one mistake breaks, and every other check passes.
- * Plus the command line's usage errors, a server that never starts, and a
- * server that never answers (each check times out and the probe goes on).
+ * exactly the checks its one mistake breaks, does not run exactly those that
+ * need them, and passes every other. Each flaw's card opens with that flaw's
+ * check under "Fix this first", has at most 3 FAIL lines per server, and
+ * every FAIL shows what was expected, what came back and a command to try;
+ * the keep-alive flaw's command, pasted into a shell, shows the flaw. Plus
+ * the command line's usage errors, a URL where nothing listens, a server
+ * that never starts, a server that never answers, and the sample card of
+ * docs/probe.md.
  *
  * The probe runs are slow-ish (a few seconds each), so they all start at
  * once in one test, at most {@link PARALLEL} at a time, and each is judged
@@ -11,13 +16,16 @@
  */
 
 import assert from "node:assert/strict";
-import { runScript } from "../testing/commands.ts";
+import { ROOT, runDeno, runScript } from "../testing/commands.ts";
 import { commandSucceeds } from "../wire/commands.ts";
+import { shellWords } from "../probe/shell_words.ts";
 import { startProjectServer } from "../testing/server_launcher.ts";
-import { writeFixture } from "../probe/fixtures/fixtures.ts";
+import { FLAWS, writeFixture } from "../probe/fixtures/fixtures.ts";
 import { PROBE_PERMISSIONS } from "../probe/class/sandbox.ts";
+import { launch } from "../probe/launch.ts";
 import {
   expectedFailures,
+  expectedNotRun,
   FIXTURES,
   SUBMISSION_CHECKS,
 } from "../testing/probe_verdicts.ts";
@@ -32,12 +40,20 @@ const noPython = await commandSucceeds("python3", ["--version"])
   : "python3 is not on PATH (or python3 --version failed)";
 if (noPython) console.log(`probe_test: Python fixtures skipped, ${noPython}`);
 
+const noNc = await commandSucceeds("sh", ["-c", "command -v nc"])
+  ? undefined
+  : "nc is not on PATH (apt-get install netcat-openbsd)";
+if (noNc) console.log(`probe_test: the pasted commands are not run, ${noNc}`);
+
 /** One check as `--json` writes it. */
 interface JsonCheck {
   id: string;
   server?: string;
-  verdict: "pass" | "fail" | "skip";
+  verdict: "pass" | "fail" | "skip" | "not run";
+  expected: string;
   got: string;
+  command?: string;
+  because?: string;
 }
 
 /** A finished probe run. */
@@ -46,6 +62,7 @@ interface ProbeRun {
   stdout: string;
   stderr: string;
   checks: JsonCheck[];
+  fixFirst?: { id?: string; server?: string };
   ms: number;
 }
 
@@ -67,11 +84,11 @@ async function probe(args: string[]): Promise<ProbeRun> {
       PERMISSIONS,
     );
     const ms = performance.now() - started;
-    let checks: JsonCheck[] = [];
+    let report = { checks: [] as JsonCheck[] };
     try {
-      checks = JSON.parse(await Deno.readTextFile(json)).checks;
+      report = JSON.parse(await Deno.readTextFile(json));
     } catch { /* a usage error writes none */ }
-    return { ...result, checks, ms };
+    return { ...result, ...report, ms };
   } finally {
     await Deno.remove(json);
     running--;
@@ -79,19 +96,27 @@ async function probe(args: string[]): Promise<ProbeRun> {
   }
 }
 
-/** `server:check-id` (a structure check: its id alone) for every failed check, sorted. */
-function failures(run: ProbeRun): string[] {
-  return run.checks.filter((c) => c.verdict === "fail").map((c) =>
+/** `server:check-id` (a structure check: its id alone) for every check of `verdict`, sorted. */
+function withVerdict(
+  run: ProbeRun,
+  verdict: JsonCheck["verdict"] = "fail",
+): string[] {
+  return run.checks.filter((c) => c.verdict === verdict).map((c) =>
     c.server ? `${c.server}:${c.id}` : c.id
   ).sort();
 }
 
+const failures = (run: ProbeRun) => withVerdict(run, "fail");
+
 /**
- * The submissions probed one at a time here (every fixture is graded in
- * tests/probe_class_test.ts, as a class); query_echoed also writes its
- * Gradescope results.
+ * The submissions probed one by one here: the model and every flaw, for
+ * their verdicts and their cards (tests/probe_class_test.ts grades them all
+ * again as a class); query_echoed also writes its Gradescope results.
  */
-const DIRECT = ["correct", "query_echoed"] as const;
+const DIRECT = ["correct", ...FLAWS.map((flaw) => flaw.name)];
+
+/** The most FAIL lines a flaw's card may have per server: what follows from the flaw is not run. */
+const MAX_FAILS_PER_SERVER = 3;
 
 const PROJECT_SERVERS = [
   { script: "webserve.ts", kind: "blocking", checks: 26 },
@@ -153,6 +178,11 @@ Deno.test({
             expectedFailures(fixture),
             result.stdout,
           );
+          assert.deepEqual(
+            withVerdict(result, "not run"),
+            expectedNotRun(fixture),
+            result.stdout,
+          );
           const count = (server?: string) =>
             result.checks.filter((c) =>
               c.server === server && c.verdict !== "skip"
@@ -160,17 +190,17 @@ Deno.test({
           assert.equal(
             count("webserve.py"),
             SUBMISSION_CHECKS.blocking,
-            "every blocking check ran",
+            "every blocking check has a verdict",
           );
           assert.equal(
             count("webserve_nb.py"),
             SUBMISSION_CHECKS.nb,
-            "every non-blocking check ran",
+            "every non-blocking check has a verdict",
           );
           assert.equal(
             count(undefined),
             SUBMISSION_CHECKS.structure,
-            "every structure check ran",
+            "every structure check has a verdict",
           );
           assert.equal(
             result.code,
@@ -182,6 +212,97 @@ Deno.test({
         },
       );
     }
+    for (const flaw of FLAWS) {
+      await t.step(
+        `probe --submission ${flaw.name}: the card opens with ${flaw.check} under "Fix this first", at most ${MAX_FAILS_PER_SERVER} FAIL lines per server, each with expected, got and a command to try`,
+        async () => {
+          const result = await submissions.find((s) => s.fixture === flaw.name)!
+            .run;
+          assert.equal(result.fixFirst?.id, flaw.check, result.stdout);
+          const lines = result.stdout.split("\n");
+          const card = lines.slice(
+            0,
+            lines.indexOf("Summary, by the brief's rubric"),
+          );
+          const opening = card.findIndex((l) => l.startsWith("Fix this first"));
+          const firstSection = card.findIndex((l) =>
+            /^(webserve|structure)/.test(l)
+          );
+          assert.ok(
+            opening >= 0 && opening < firstSection,
+            "the card opens with it",
+          );
+          assert.match(card[opening], new RegExp(`: ${flaw.check}( on |$)`));
+          assert.match(card.slice(opening).join("\n"), /\n {2}hint: {5}\S/);
+          for (const server of ["webserve.py", "webserve_nb.py", undefined]) {
+            const failed = result.checks.filter((c) =>
+              c.verdict === "fail" && c.server === server
+            );
+            assert.ok(
+              failed.length <= MAX_FAILS_PER_SERVER,
+              `${server ?? "structure"}: ${failed.length} FAIL lines`,
+            );
+            for (const check of failed) {
+              assert.ok(check.expected && check.got, check.id);
+              if (server) assert.ok(check.command, `${check.id}: a command`);
+            }
+          }
+          // On the card: each FAIL line, then its expected, got and (for a server) try lines.
+          card.forEach((line, i) => {
+            if (!/^ +FAIL {2}/.test(line)) return;
+            const details = card.slice(i + 1).join("\n").split(
+              /\n +(?:PASS|FAIL|SKIP|----) {2}|\n\S/,
+            )[0];
+            assert.match(details, /expected: /, line);
+            assert.match(details, /got: /, line);
+            if (!/^ {2}FAIL/.test(line)) assert.match(details, /try: /, line);
+          });
+          assert.equal(
+            card.filter((l) =>
+              /^ +---- {2}\S+ +not run, because \S+ failed$/.test(l)
+            )
+              .length,
+            expectedNotRun(flaw.name).length,
+          );
+        },
+      );
+    }
+    await t.step({
+      name:
+        "the keep-alive flaw's command, pasted into sh with PORT set, shows its one answer and then the close; the model's shows both",
+      ignore: noNc !== undefined,
+      fn: async () => {
+        const result = await submissions.find((s) =>
+          s.fixture === "closes_after_each_answer"
+        )!.run;
+        const command = result.checks.find((c) =>
+          c.id === "framing.keep-alive" && c.server === "webserve.py"
+        )?.command;
+        assert.ok(command, "a command for framing.keep-alive");
+        const pasted = async (fixture: string) => {
+          const server = await launch(["python3", "webserve.py", "{port}"], {
+            cwd: `${made}/${fixture}`,
+          });
+          try {
+            const output = await new Deno.Command("sh", {
+              args: ["-c", command],
+              env: { PORT: String(server.port) },
+              stdout: "piped",
+              stderr: "piped",
+            }).output();
+            return new TextDecoder().decode(output.stdout);
+          } finally {
+            await server.stop();
+          }
+        };
+        const flawed = await pasted("closes_after_each_answer");
+        assert.equal(flawed.match(/^HTTP\/1\.1 200/gm)?.length, 1, flawed);
+        assert.match(flawed, /hello, \/first$/);
+        const model = await pasted("correct");
+        assert.equal(model.match(/^HTTP\/1\.1 200/gm)?.length, 2, model);
+        assert.match(model, /hello, \/first.*hello, \/second$/s);
+      },
+    });
     for (const { script, kind, checks, run } of projects) {
       await t.step(
         `probe --start "deno run --allow-net ${script} {port}" --kind ${kind} passes every check`,
@@ -217,30 +338,33 @@ Deno.test({
       },
     );
     await t.step(
-      "probe fails each check of a server that never answers on its own time limit, and goes on",
+      "probe fails a server that never answers on its own time limit, and does not run what needs an answer",
       async () => {
         const result = await silent;
         assert.equal(result.code, 1);
-        assert.equal(result.checks.length, 6);
-        for (const check of result.checks) {
-          assert.equal(check.verdict, "fail");
-          assert.match(check.got, /no answer within 2\.0 s/);
+        assert.equal(result.checks.length, 5);
+        const [plainGet, ...rest] = result.checks;
+        assert.equal(plainGet.verdict, "fail");
+        assert.equal(plainGet.got, "no answer within 2.0 s");
+        for (const check of rest) {
+          assert.equal(check.verdict, "not run");
+          assert.equal(check.got, "not run, because hello.get-root failed");
         }
-        assert.ok(result.ms < 6 * 6000, `took ${result.ms} ms`);
+        assert.ok(result.ms < 30_000, `took ${result.ms} ms`);
       },
     );
     await t.step(
       "probe --submission --gradescope writes results.json: the score on the default rubric, and per check its name, score, max_score, status and output",
       async () => {
-        await submissions[1].run;
+        await submissions.find((s) => s.fixture === "query_echoed")!.run;
         const results = JSON.parse(await Deno.readTextFile(gradescope));
         assert.deepEqual(Object.keys(results).sort(), [
           "output",
           "score",
           "tests",
         ]);
-        // Two of hello's 12 checks fail (one per server): 1.0 - 2/12 of a point.
-        assert.equal(results.score, 4.83);
+        // Two of hello's 10 checks fail (one per server): 1.0 - 2/10 of a point.
+        assert.equal(results.score, 4.8);
         assert.equal(
           results.tests.length,
           SUBMISSION_CHECKS.blocking + SUBMISSION_CHECKS.nb +
@@ -260,6 +384,13 @@ Deno.test({
             test.status === "passed" ? test.max_score : 0,
           );
           assert.match(test.output, /expected: /);
+          if (test.status === "failed") {
+            assert.match(
+              test.output,
+              /\ntry: curl -i "http:\/\/127\.0\.0\.1:\$PORT\/search/,
+            );
+            assert.match(test.output, /\nhint: /);
+          }
         }
         const failed = results.tests.filter((t: { status: string }) =>
           t.status === "failed"
@@ -273,7 +404,7 @@ Deno.test({
           0,
         );
         assert.ok(Math.abs(total - 5) < 0.05, `max scores sum to ${total}`);
-        assert.match(results.output, /^4\.83\/5 points; 57\/59 checks passed/);
+        assert.match(results.output, /^4\.8\/5 points; 57\/59 checks passed/);
       },
     );
     await Deno.remove(made, { recursive: true });
@@ -310,7 +441,7 @@ Deno.test("probe command line ends a usage error in one line and exit status 2",
     ],
     [
       ["--class", "probe", "--out", out, "--rubric", rubric],
-      /^probe: --rubric .*: unknown check or group "greetings" \(groups: hello, bodies/,
+      /^probe: --rubric .*: unknown check or group "greetings" \(groups: hello, framing, bodies/,
     ],
     [
       ["http://127.0.0.1:8080", "--resume"],
@@ -425,8 +556,70 @@ Deno.test("probe of a running server by URL: without --kind the non-blocking che
     assert.equal(quiet.code, 0, quiet.stdout);
     assert.doesNotMatch(quiet.stdout, /PASS {2}get-root/);
     assert.match(quiet.stdout, /^Summary, by the brief's rubric$/m);
-    assert.match(quiet.stdout, /6\/6 checks passed$/m);
+    assert.match(quiet.stdout, /5\/5 checks passed$/m);
   } finally {
     await server.stop();
   }
+});
+
+Deno.test("probe of a URL where nothing listens says so in one line and exits 2", async () => {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (listener.addr as Deno.NetAddr).port;
+  listener.close();
+  const result = await runScript(
+    "probe/main.ts",
+    [`http://127.0.0.1:${port}`],
+    PERMISSIONS,
+  );
+  assert.equal(result.code, 2, result.stdout);
+  assert.equal(
+    result.stderr,
+    `probe: nothing is listening on 127.0.0.1:${port}\n`,
+  );
+});
+
+/** The markers around the sample card in docs/probe.md. */
+const SAMPLE = ["<!-- probe:sample:begin -->", "<!-- probe:sample:end -->"];
+
+/** A card with what changes from run to run (ports, times, temporary folders) made the same. */
+function steady(card: string, fixtures: string): string {
+  return card.replaceAll(fixtures, "/tmp/fixtures")
+    .replace(/(started as: .*) \d+$/gm, "$1 PORT")
+    .replace(/answered after [\d.]+ m?s/g, "answered after N ms")
+    .trimEnd();
+}
+
+Deno.test({
+  name:
+    "docs/probe.md's sample card is what its commands print now (but for ports and times)",
+  ignore: noPython !== undefined,
+  async fn() {
+    const doc = await Deno.readTextFile(`${ROOT}docs/probe.md`);
+    const from = doc.indexOf(SAMPLE[0]);
+    const to = doc.indexOf(SAMPLE[1]);
+    assert.ok(from >= 0 && to > from, "docs/probe.md has the sample markers");
+    const block = doc.slice(from, to).split("```console\n")[1].split("```")[0];
+    const [writeLine, probeLine, ...card] = block.split("\n");
+    const fixtures = await Deno.makeTempDir({ prefix: "probe-sample-" });
+    try {
+      const local = (line: string) =>
+        shellWords(
+          line.replace(/^\$ /, "").replaceAll("/tmp/fixtures", fixtures),
+        );
+      const [deno, run, ...writeArgs] = local(writeLine);
+      assert.deepEqual([deno, run], ["deno", "run"]);
+      const wrote = await runDeno(["run", ...writeArgs]);
+      assert.equal(wrote.code, 0, wrote.stderr);
+      const [, task, name, ...args] = local(probeLine);
+      assert.deepEqual([task, name], ["task", "probe"]);
+      const result = await runScript("probe/main.ts", args, PERMISSIONS);
+      assert.equal(
+        steady(result.stdout, fixtures),
+        steady(card.join("\n"), fixtures),
+        `the card now:\n${result.stdout}`,
+      );
+    } finally {
+      await Deno.remove(fixtures, { recursive: true });
+    }
+  },
 });
