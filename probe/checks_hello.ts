@@ -79,7 +79,7 @@ export const HELLO_CHECKS: readonly Check[] = [
       "get-root",
       "/",
       'GET / answers 200 "hello, /"',
-      "a plain GET must get a whole HTTP response: a status line (HTTP/1.1 200 OK), header fields with a Content-Length, a blank line, then hello, /",
+      "a plain GET is answered 200 with hello and the path it asked for, exactly: take the path from the request line, and count the body's bytes in Content-Length",
     ),
     run: plainGet,
   },
