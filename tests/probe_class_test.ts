@@ -78,9 +78,9 @@ const BROKEN: Record<string, { score: number; reason: RegExp }> = {
     reason:
       /^webserve\.py: (did not listen on the port it was given within 10 s|exited \(exit code 1\) before it listened)/,
   },
-  // webserve.py is graded; webserve_nb.py's checks fail, and so do the structure's that need it.
+  // webserve.py is graded; webserve_nb.py's checks are not run, nor the structure's that need it.
   only_webserve: {
-    score: 2.2,
+    score: 2.21,
     reason:
       /^webserve_nb\.py: the submission has no webserve_nb\.py; failed 1 of 59 checks: structure\.webserve_nb-importable; 30 not run$/,
   },

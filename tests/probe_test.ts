@@ -69,12 +69,17 @@ interface ProbeRun {
 let running = 0;
 const waiting: (() => void)[] = [];
 
-/** Runs the probe with `args` (plus `--json`), at most {@link PARALLEL} at a time. */
-async function probe(args: string[]): Promise<ProbeRun> {
-  while (running >= PARALLEL) {
+/**
+ * Runs the probe with `args` (plus `--json`), at most {@link PARALLEL} at a
+ * time; `alone` waits until no other run is going and keeps the others out
+ * (the concurrency checks of a server that must pass or fail them by design
+ * want the CPU to themselves).
+ */
+async function probe(args: string[], alone = false): Promise<ProbeRun> {
+  while (running >= (alone ? 1 : PARALLEL)) {
     await new Promise<void>((wake) => waiting.push(wake));
   }
-  running++;
+  running += alone ? PARALLEL : 1;
   const json = await Deno.makeTempFile({ suffix: ".json" });
   try {
     const started = performance.now();
@@ -91,8 +96,8 @@ async function probe(args: string[]): Promise<ProbeRun> {
     return { ...result, ...report, ms };
   } finally {
     await Deno.remove(json);
-    running--;
-    waiting.shift()?.();
+    running -= alone ? PARALLEL : 1;
+    for (const wake of waiting.splice(0)) wake();
   }
 }
 
@@ -149,7 +154,7 @@ Deno.test({
         `deno run --allow-net ${server.script} {port}`,
         "--kind",
         server.kind,
-      ]),
+      ], true),
     }));
     // The blocking server gives up on a client that holds it, then serves the
     // next: answered, but not while the first still held it.
@@ -160,7 +165,7 @@ Deno.test({
       "nb",
       "--only",
       "concurrency",
-    ]);
+    ], true);
     const silent = probe([
       "--start",
       `python3 -c "${SILENT_SERVER}" {port}`,
@@ -296,10 +301,10 @@ Deno.test({
           }
         };
         const flawed = await pasted("closes_after_each_answer");
-        assert.equal(flawed.match(/^HTTP\/1\.1 200/gm)?.length, 1, flawed);
+        assert.equal(flawed.match(/HTTP\/1\.1 200/g)?.length, 1, flawed);
         assert.match(flawed, /hello, \/first$/);
         const model = await pasted("correct");
-        assert.equal(model.match(/^HTTP\/1\.1 200/gm)?.length, 2, model);
+        assert.equal(model.match(/HTTP\/1\.1 200/g)?.length, 2, model);
         assert.match(model, /hello, \/first.*hello, \/second$/s);
       },
     });
