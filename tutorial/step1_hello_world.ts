@@ -23,12 +23,14 @@ const NAME = "step1_hello_world";
  * Content-Length tells the client where the body ends, and `Connection:
  * close` tells it not to send a second request on this connection.
  */
+// ANCHOR: response
 const RESPONSE = "HTTP/1.1 200 OK\r\n" +
   "Content-Type: text/plain\r\n" +
   "Content-Length: 12\r\n" +
   "Connection: close\r\n" +
   "\r\n" +
   "hello, world";
+// ANCHOR_END: response
 
 /** How much one read takes: a usual request head fits. */
 const READ_SIZE = 16 * 1024;
@@ -48,16 +50,19 @@ async function send(conn: Deno.Conn, text: string): Promise<void> {
  * Serves one connection: one read, whatever it holds (the request is
  * ignored), then the hard-coded answer. The caller closes the connection.
  */
+// ANCHOR: handle
 export async function handleConnection(conn: Deno.Conn): Promise<void> {
   await conn.read(new Uint8Array(READ_SIZE));
   await send(conn, RESPONSE);
 }
+// ANCHOR_END: handle
 
 /**
  * The brief's blocking loop: accept one connection, serve it, close it,
  * then accept the next. While one client is served, the others wait in the
  * kernel's queue of connections not yet accepted.
  */
+// ANCHOR: serve
 export async function serve(listener: Deno.Listener): Promise<void> {
   while (true) {
     const conn = await listener.accept();
@@ -70,6 +75,7 @@ export async function serve(listener: Deno.Listener): Promise<void> {
     conn.close();
   }
 }
+// ANCHOR_END: serve
 
 // Only when run as a program: importing this file starts nothing.
 if (import.meta.main) await serve(listenOnArgs(NAME));

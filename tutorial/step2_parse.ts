@@ -94,6 +94,7 @@ async function send(conn: Deno.Conn, text: string): Promise<void> {
  * string offsets are byte offsets. Resolves to the head, or undefined if the
  * client left first.
  */
+// ANCHOR: read
 async function readHead(conn: Deno.Conn): Promise<string | undefined> {
   const chunk = new Uint8Array(READ_SIZE);
   let buffer = "";
@@ -105,27 +106,36 @@ async function readHead(conn: Deno.Conn): Promise<string | undefined> {
   }
   return buffer.slice(0, buffer.indexOf("\r\n\r\n"));
 }
+// ANCHOR_END: read
 
 /** Parses a request head (without its blank line); throws {@link HttpError} 400 if it is malformed. */
+// ANCHOR: parse
 export function parseHead(head: string): Request {
-  const [line, ...fieldLines] = head.split("\r\n");
-  const match = REQUEST_LINE.exec(line);
-  need(match, BAD, "malformed request line");
+  const [requestLine, ...fieldLines] = head.split("\r\n");
+  const request = REQUEST_LINE.exec(requestLine);
+  need(request, BAD, "malformed request line");
+  const [, method, target, version] = request;
   const fields = new Map<string, string>();
   for (const fieldLine of fieldLines) {
     const field = FIELD_LINE.exec(fieldLine);
-    need(field && !BAD_VALUE_CHAR.test(field[2]), BAD, "malformed field");
-    const name = field[1].toLowerCase(), before = fields.get(name);
-    fields.set(name, before === undefined ? field[2] : `${before},${field[2]}`);
+    need(field, BAD, "malformed field");
+    const [, name, value] = field;
+    need(!BAD_VALUE_CHAR.test(value), BAD, "malformed field");
+    // A field sent twice is one field whose values are joined by commas.
+    const before = fields.get(name.toLowerCase());
+    const joined = before === undefined ? value : `${before},${value}`;
+    fields.set(name.toLowerCase(), joined);
   }
-  return { method: match[1], target: match[2], version: match[3], fields };
+  return { method, target, version, fields };
 }
+// ANCHOR_END: parse
 
 /**
  * Serves one connection: reads the head and parses it, then answers the
  * hard-coded "hello, world" (or, for a head that does not parse, its
  * error). The caller closes the connection.
  */
+// ANCHOR: handle
 export async function handleConnection(conn: Deno.Conn): Promise<void> {
   let answer = RESPONSE;
   try {
@@ -139,11 +149,16 @@ export async function handleConnection(conn: Deno.Conn): Promise<void> {
   } catch (error) {
     if (!(error instanceof HttpError)) throw error;
     const body = `${error.message}\n`;
-    answer = `HTTP/1.1 ${error.status}\r\nContent-Type: text/plain\r\n` +
-      `Content-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`;
+    answer = `HTTP/1.1 ${error.status}\r\n` +
+      "Content-Type: text/plain\r\n" +
+      `Content-Length: ${body.length}\r\n` +
+      "Connection: close\r\n" +
+      "\r\n" +
+      body;
   }
   await send(conn, answer);
 }
+// ANCHOR_END: handle
 
 /**
  * The brief's blocking loop: accept one connection, serve it, close it,

@@ -1,46 +1,125 @@
 /**
- * Step 4 of the tutorial, the non-blocking server: every connection at
- * once, one pending `handleConnection` call each, the very function the
- * blocking `step4_webserve.ts` calls (from `step4_handler.ts`).
- *
- * In Python the brief's non-blocking server asks `select` which sockets
- * have bytes, and calls `handle_connection` for each: a call must take what
- * one read brings and return, because a second read would find nothing
- * there. Deno has no "nothing there": a read is a promise that settles when
- * bytes come, and the runtime's event loop waits on every pending read at
- * once, as `select` does. So here each connection has exactly one call
- * pending; when it settles, the next call is started, and no connection
- * ever waits for another.
+ * Step 4 of the tutorial, the non-blocking server: step 4a's loop, around
+ * the `handleConnection` of `step4_webserve.ts`, which reads at most once a
+ * call, so that no call holds the loop up.
  *
  * ```sh
  * deno run --allow-net tutorial/step4_webserve_nb.ts 8080
- * curl -i http://localhost:8080/some/random/url http://localhost:8080/again
  * ```
  *
  * @module
  */
 
 import { listenOnArgs } from "./listen.ts";
-import { handleConnection, type State } from "./step4_handler.ts";
+import { handleConnection, type Socket, type State } from "./step4_webserve.ts";
 
 /** The server's name, for its one line of output. */
 const NAME = "step4_webserve_nb";
 
-/**
- * Calls `handleConnection` for `conn` and, when it settles, again, until it
- * says close. Nothing here waits: each call is handed to the event loop,
- * which runs the next step of whichever connection's read comes first.
- */
-function serveConnection(conn: Deno.Conn, state?: State): void {
-  handleConnection(conn, state).then(([close, next]) => {
-    if (close) conn.close();
-    else serveConnection(conn, next);
-  });
+/** How much one read takes: a usual request head fits. */
+const READ_SIZE = 16 * 1024;
+
+/** One open connection, as the loop sees it. */
+interface Client {
+  conn: Deno.Conn;
+  /** What `handleConnection` returned for it last time. */
+  state?: State;
+  /** Bytes the loop has read that the handler has not taken yet (null: the end). */
+  unread?: Uint8Array | null;
+  /** Its answers still on their way out: it is read again once they are gone. */
+  sending: Promise<void>;
 }
 
-/** Accepts every connection as it comes, and serves them all at once. */
+/** Writes all of `bytes`, however long the client takes to read them. */
+async function writeAll(conn: Deno.Conn, bytes: Uint8Array): Promise<void> {
+  try {
+    for (let at = 0; at < bytes.length;) {
+      at += await conn.write(bytes.subarray(at));
+    }
+  } catch {
+    // The client went away: its next read says so.
+  }
+}
+
+/** Reads `client` once its answers have gone, and keeps what came in `unread`. */
+async function readNext(client: Client): Promise<Client> {
+  await client.sending;
+  const chunk = new Uint8Array(READ_SIZE);
+  const n = await client.conn.read(chunk).catch(() => null);
+  client.unread = n === null ? null : chunk.subarray(0, n);
+  return client;
+}
+
+/**
+ * The socket `handleConnection` gets. A read hands over the bytes the loop
+ * has already read; a read beyond them waits on the connection itself, and
+ * the whole loop waits with it. Writes are queued, and sent while the loop
+ * goes on.
+ */
+function socketFor(client: Client): Socket {
+  return {
+    read(buffer: Uint8Array): Promise<number | null> {
+      const given = client.unread;
+      if (given === undefined) return client.conn.read(buffer);
+      if (given === null || given.length <= buffer.length) {
+        client.unread = undefined;
+      } else client.unread = given.subarray(buffer.length);
+      if (given === null) return Promise.resolve(null);
+      buffer.set(given.subarray(0, buffer.length));
+      return Promise.resolve(Math.min(given.length, buffer.length));
+    },
+    write(data: Uint8Array): Promise<number> {
+      const bytes = data.slice();
+      client.sending = client.sending.then(() => writeAll(client.conn, bytes));
+      return Promise.resolve(data.length);
+    },
+  };
+}
+
+/**
+ * The loop, as the brief's Python one would be with `select`: every
+ * connection has a read pending; a connection whose read came back joins
+ * the queue `ready`; the loop takes them one at a time, in the order they
+ * came, calls `handleConnection` for each, and waits for the call to return
+ * before it serves anyone else. So a call must not wait for anything more
+ * than the bytes already read, or every connection waits with it.
+ *
+ * ```text
+ * accept, in the background ------> start a read on the new connection
+ * a read comes back --------------> join the queue of the ready
+ * the loop: take the first ready --> handleConnection(socket, state)
+ *                                     --> close, or start its next read
+ * ```
+ */
 export async function serve(listener: Deno.Listener): Promise<void> {
-  for await (const conn of listener) serveConnection(conn);
+  const ready: Client[] = [];
+  let wake = () => {};
+  const enqueue = (client: Client) => {
+    ready.push(client);
+    wake();
+  };
+  const read = (client: Client) => readNext(client).then(enqueue);
+  (async () => {
+    for await (const conn of listener) {
+      read({ conn, sending: Promise.resolve() });
+    }
+  })();
+  while (true) {
+    while (ready.length === 0) {
+      await new Promise<void>((resolve) => wake = resolve);
+    }
+    const client = ready.shift()!;
+    // The one call, awaited: until it returns, no other connection is served.
+    const [close, state] = await handleConnection(
+      socketFor(client),
+      client.state,
+    );
+    client.state = state;
+    if (close) client.sending.then(() => client.conn.close());
+    // Bytes it has not taken yet: call it again before reading more.
+    else if (client.unread !== undefined) enqueue(client);
+    else read(client);
+  }
 }
 
 // Only when run as a program: importing this file starts nothing.
