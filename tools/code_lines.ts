@@ -1,37 +1,45 @@
 /**
- * Lines of code, counted the way `cloc` does for TypeScript: every line that
- * is neither blank nor only a comment (`// ...`, or part of a `/* ... *\/`
- * block that starts its line). A line with code and a trailing comment is
- * code. The tutorial's limits (150 lines a step, 200 for step 4's handler)
- * and the tutorial's step-4-versus-engine figures are in these lines, on
- * files as `deno fmt` leaves them.
+ * Lines of code, told apart the way `cloc` tells them for TypeScript: a line
+ * that is neither blank nor only a comment (`// ...`, or part of a `/* ...
+ * *\/` block that starts its line). A line with code and a trailing comment
+ * is code. The tutorial's cap on each step's diff counts these lines
+ * (`tools/step_diffs.ts`), so a step may explain itself in comments
+ * freely; so does the lines-of-code row of its comparison with the engine.
  *
  * @module
  */
 
-/** The number of lines of code in `text`. */
-export function countCodeLines(text: string): number {
-  let count = 0;
+/** For each line of `text`, whether it is code. */
+export function codeLineFlags(text: string): boolean[] {
+  const flags: boolean[] = [];
   let inBlock = false;
   for (const raw of text.split("\n")) {
     const line = raw.trim();
     if (inBlock) {
       inBlock = !line.includes("*/");
-      if (inBlock || line.endsWith("*/")) continue;
       // Code after the end of a block comment on the same line counts.
-      if (line.slice(line.indexOf("*/") + 2).trim() !== "") count++;
+      const after = inBlock ? "" : line.slice(line.indexOf("*/") + 2).trim();
+      flags.push(after !== "");
       continue;
     }
-    if (line === "" || line.startsWith("//")) continue;
+    if (line === "" || line.startsWith("//")) {
+      flags.push(false);
+      continue;
+    }
     if (line.startsWith("/*")) {
       const end = line.indexOf("*/", 2);
       if (end < 0) inBlock = true;
-      else if (line.slice(end + 2).trim() !== "") count++;
+      flags.push(end >= 0 && line.slice(end + 2).trim() !== "");
       continue;
     }
-    count++;
+    flags.push(true);
   }
-  return count;
+  return flags;
+}
+
+/** The number of lines of code in `text`. */
+export function countCodeLines(text: string): number {
+  return codeLineFlags(text).filter((code) => code).length;
 }
 
 /**
@@ -70,12 +78,4 @@ export async function programCodeLines(
     lines += countCodeLines(await Deno.readTextFile(path));
   }
   return { files: modules.length, lines };
-}
-
-// `deno run --allow-read tools/code_lines.ts FILE...`: each file's lines of code.
-if (import.meta.main) {
-  for (const file of Deno.args) {
-    const lines = countCodeLines(await Deno.readTextFile(file));
-    console.log(`${String(lines).padStart(5)}  ${file}`);
-  }
 }

@@ -1,35 +1,34 @@
 /**
- * `deno task tutorial:grades`: probes every step of the tutorial as a user
- * would (`deno task probe --start "deno run --allow-net tutorial/<file>.ts
- * {port}" --kind ...`, in this process) and rewrites the report card in
- * `docs/tutorial.md`, between its two `tutorial:grades` markers: the probe's
- * check groups as rows, the steps as columns, checks passed out of checks
- * run. With `--check` it rewrites nothing and exits 1 when the committed
- * card differs from what the probe says now.
+ * `deno task tutorial:grades`: probes every server of the tutorial as its
+ * page tells a learner to (`deno task probe --start "deno run --allow-net
+ * <file> {port}" --kind <kind>`, its `--json` read back) and rewrites the
+ * report card in `docs/tutorial.md`, between its two `tutorial:grades`
+ * markers: the probe's check groups as rows, the steps as columns, checks
+ * passed out of checks run, and the first check each step fails. With
+ * `--check` it rewrites nothing and exits 1 when the committed card differs
+ * from what the probe says now.
  *
- * With `--compare` it measures step 4 beside the product's engine
- * (`webserve.ts`, `webserve_nb.ts`) instead, and rewrites the table between
- * the `tutorial:compare` markers: the bad-request corpus, a slow client, a
- * client that never reads, throughput from the bench harness (one short
- * run), and lines of code. Those figures move with the machine, so no test
- * holds them.
+ * With `--compare` it runs one bench command instead, step 4 beside the
+ * engine's two servers, and rewrites the table between the
+ * `tutorial:compare` markers: requests per second, and lines of code. Those
+ * figures move with the machine, so no test holds them.
  *
  * ```sh
  * deno task tutorial:grades            # rewrite the report card
  * deno task tutorial:grades --check    # is the committed card what the probe says?
- * deno task tutorial:grades --compare  # step 4 against the engine (about 3 minutes)
+ * deno task tutorial:grades --compare  # step 4 beside the engine (about 2 minutes)
  * ```
  *
  * @module
  */
 
 import { parseArgs } from "node:util";
-import { GROUPS, type Kind } from "../probe/check.ts";
-import { serverChecks } from "../probe/checks.ts";
-import { launch } from "../probe/launch.ts";
-import { type CheckResult, runChecks } from "../probe/runner.ts";
-import { ROOT } from "../testing/commands.ts";
+import { programCodeLines } from "./code_lines.ts";
 import { markdownTable } from "./markdown_table.ts";
+import { STEP_FILES, type StepKind } from "./tutorial_steps.ts";
+
+/** The project's root. */
+const ROOT = new URL("../", import.meta.url).pathname;
 
 /** The doc the card lives in. */
 export const TUTORIAL_DOC = `${ROOT}docs/tutorial.md`;
@@ -38,57 +37,78 @@ export const TUTORIAL_DOC = `${ROOT}docs/tutorial.md`;
 export interface StepServer {
   /** The column's heading. */
   label: string;
-  /** Its file in `tutorial/`. */
+  /** Its file, from the project's root. */
   file: string;
   /** What it serves. */
-  kind: Kind;
+  kind: StepKind;
 }
 
 /** The columns, in order. */
-export const STEP_SERVERS: readonly StepServer[] = [
-  { label: "step 1", file: "step1_hello_world.ts", kind: "blocking" },
-  { label: "step 2", file: "step2_parse.ts", kind: "blocking" },
-  { label: "step 3", file: "step3_handle.ts", kind: "blocking" },
-  // Step 3 held to the non-blocking bounds: the problem step 4 solves.
-  { label: "step 3, as nb", file: "step3_handle.ts", kind: "nb" },
-  { label: "step 4, blocking", file: "step4_webserve.ts", kind: "blocking" },
-  { label: "step 4, non-blocking", file: "step4_webserve_nb.ts", kind: "nb" },
-];
+export const STEP_SERVERS: readonly StepServer[] = STEP_FILES.flatMap((
+  { file, card },
+) => card === undefined ? [] : [{ file, ...card }]);
 
-/** The command the probe starts for `file`, as the tutorial tells a user to. */
-export function startCommand(file: string): string[] {
-  return [Deno.execPath(), "run", "--allow-net", `tutorial/${file}`, "{port}"];
+/** What the card needs of one check of the probe's `--json`. */
+export interface CheckOutcome {
+  /** Its group, e.g. `hello`. */
+  group: string;
+  /** Its name, e.g. `get-root`. */
+  name: string;
+  /** `pass`, `fail`, or `skip` (it does not apply). */
+  verdict: string;
 }
 
-/** Starts `step`'s server, runs every probe check of its kind against it, and stops it. */
-export async function probeStep(step: StepServer): Promise<CheckResult[]> {
-  const server = await launch(startCommand(step.file), { cwd: ROOT });
+/** The probe command the page gives for `step`, as words (`deno task probe ...`). */
+export function probeCommand(step: StepServer): string[] {
+  const start = `deno run --allow-net ${step.file} {port}`;
+  return ["deno", "task", "probe", "--start", start, "--kind", step.kind];
+}
+
+/** Runs the probe on `step` as the page does, and reads back its checks. */
+export async function probeStep(step: StepServer): Promise<CheckOutcome[]> {
+  const json = await Deno.makeTempFile({ prefix: "tutorial-grades-" });
   try {
-    return await runChecks(serverChecks(step.kind), {
-      hostname: "127.0.0.1",
-      port: server.port,
-    });
+    const [, ...args] = probeCommand(step);
+    const run = await new Deno.Command(Deno.execPath(), {
+      args: [...args.slice(0, 1), "-q", ...args.slice(1), "-q", "--json", json],
+      cwd: ROOT,
+      stdin: "null",
+      stdout: "null",
+      stderr: "piped",
+    }).output();
+    // Exit 1 means a check failed: the card shows which.
+    if (run.code > 1) {
+      const why = new TextDecoder().decode(run.stderr).trim();
+      throw new Error(`the probe could not run on ${step.file}: ${why}`);
+    }
+    const report = JSON.parse(await Deno.readTextFile(json));
+    return report.checks as CheckOutcome[];
   } finally {
-    await server.stop();
+    await Deno.remove(json);
   }
 }
 
-/** The card's markdown table: check groups as rows, steps as columns, `passed/run`. */
-export function renderCard(results: readonly CheckResult[][]): string {
-  const groups = GROUPS.filter((g) => g !== "structure");
-  const cell = (checks: CheckResult[]) => {
+/** The card's markdown table: check groups as rows, steps as columns, `passed/run`; then the first failure. */
+export function renderCard(results: readonly CheckOutcome[][]): string {
+  const groups = [...new Set(results.flat().map((c) => c.group))]
+    .filter((group) => group !== "structure");
+  const cell = (checks: CheckOutcome[]) => {
     const run = checks.filter((c) => c.verdict !== "skip");
     return `${run.filter((c) => c.verdict === "pass").length}/${run.length}`;
   };
-  const rows = [
+  const firstFailure = (checks: CheckOutcome[]) => {
+    const failed = checks.find((c) => c.verdict === "fail");
+    return failed === undefined ? "none" : `\`${failed.name}\``;
+  };
+  return markdownTable([
     ["check group", ...STEP_SERVERS.map((s) => s.label)],
     ...groups.map((group) => [
       `\`${group}\``,
       ...results.map((checks) => cell(checks.filter((c) => c.group === group))),
     ]),
-    ["all", ...results.map((checks) => cell([...checks]))],
-  ];
-  return markdownTable(rows);
+    ["all", ...results.map(cell)],
+    ["first failure", ...results.map(firstFailure)],
+  ]);
 }
 
 /** Where the text between `<!-- name:begin -->` and `<!-- name:end -->` lines starts and ends in `doc`; throws without them. */
@@ -128,18 +148,102 @@ async function writeDoc(doc: string): Promise<void> {
   if (!fmt.success) throw new Error(`deno fmt ${TUTORIAL_DOC} failed`);
 }
 
-/** Probes every step, one after another (a step's timing checks want the CPU to themselves). */
+/**
+ * How many steps are probed at once. The probe's timing checks compare one
+ * client with another rather than race a clock, so two probes on two cores
+ * give the same verdicts as one, in about half the time.
+ */
+const PROBES_AT_ONCE = 2;
+
+/** Probes every step, {@link PROBES_AT_ONCE} at a time; the results in the order of the steps. */
 export async function gradeSteps(
   onStep: (step: StepServer, ms: number) => void = () => {},
-): Promise<CheckResult[][]> {
-  const results: CheckResult[][] = [];
-  for (const step of STEP_SERVERS) {
-    const started = performance.now();
-    results.push(await probeStep(step));
-    onStep(step, performance.now() - started);
-  }
+): Promise<CheckOutcome[][]> {
+  const results: CheckOutcome[][] = [];
+  let next = 0;
+  const worker = async () => {
+    while (next < STEP_SERVERS.length) {
+      const index = next++;
+      const started = performance.now();
+      results[index] = await probeStep(STEP_SERVERS[index]);
+      onStep(STEP_SERVERS[index], performance.now() - started);
+    }
+  };
+  await Promise.all(Array.from({ length: PROBES_AT_ONCE }, worker));
   return results;
 }
+
+/** The servers of the comparison: step 4's two and the engine's two, by their id in `bench/servers.ts`. */
+const COMPARED = [
+  { label: "step 4", bench: "step4", entry: "tutorial/step4_webserve.ts" },
+  {
+    label: "step 4, nb",
+    bench: "step4-nb",
+    entry: "tutorial/step4_webserve_nb.ts",
+  },
+  { label: "`webserve.ts`", bench: "blocking", entry: "webserve.ts" },
+  { label: "`webserve_nb.ts`", bench: "nb", entry: "webserve_nb.ts" },
+];
+
+/** The one bench command of the comparison, as the page names it. */
+export const COMPARE_BENCH_ARGS: readonly string[] = [
+  "--servers",
+  COMPARED.map((c) => c.bench).join(","),
+  "--scenarios",
+  "keepalive-50,pipeline-16",
+  "--rounds",
+  "1",
+  "--duration",
+  "3",
+];
+
+/** Runs the bench command once and returns the comparison's markdown: the table, and where it came from. */
+async function compareWithEngine(): Promise<string> {
+  const out = await Deno.makeTempDir({ prefix: "tutorial-bench-" });
+  try {
+    const run = await new Deno.Command(Deno.execPath(), {
+      args: ["task", "bench", ...COMPARE_BENCH_ARGS, "--out", out],
+      cwd: ROOT,
+      stdin: "null",
+      stdout: "inherit",
+      stderr: "inherit",
+    }).output();
+    if (!run.success) throw new Error("the bench run failed");
+    const results = JSON.parse(await Deno.readTextFile(`${out}/latest.json`));
+    const rps = (scenario: string, id: string) => {
+      const found = results.scenarios.find((s: { id: string }) =>
+        s.id === scenario
+      );
+      const value = found?.summaries[id]?.requestsPerSec ?? NaN;
+      return Math.round(value).toLocaleString("en-US");
+    };
+    const lines = [];
+    for (const { entry } of COMPARED) {
+      const { files, lines: count } = await programCodeLines(`${ROOT}${entry}`);
+      lines.push(`${count} in ${files} files`);
+    }
+    const table = markdownTable([
+      ["", ...COMPARED.map((c) => c.label)],
+      [
+        "keep-alive, 50 connections: requests/s",
+        ...COMPARED.map((c) => rps("keepalive-50", c.bench)),
+      ],
+      [
+        "pipelining, 16 deep, 50 connections: requests/s",
+        ...COMPARED.map((c) => rps("pipeline-16", c.bench)),
+      ],
+      ["lines of code, every module it loads", ...lines],
+    ]);
+    const date = new Date().toISOString().slice(0, 10);
+    return `${table}\n\nMeasured on ${date} by \`deno task tutorial:grades --compare\`, ` +
+      `which runs \`deno task bench ${COMPARE_BENCH_ARGS.join(" ")}\` ` +
+      `(2 shared cores, one short run: compare within a row, not with other runs).`;
+  } finally {
+    await Deno.remove(out, { recursive: true });
+  }
+}
+
+const USAGE = "usage: deno task tutorial:grades [--check | --compare]";
 
 /** Runs the task; resolves to the exit status. */
 export async function main(args: string[]): Promise<number> {
@@ -155,17 +259,16 @@ export async function main(args: string[]): Promise<number> {
     }));
   } catch (error) {
     console.error(`tutorial:grades: ${(error as Error).message}`);
-    console.error("usage: deno task tutorial:grades [--check | --compare]");
+    console.error(USAGE);
     return 2;
   }
   if (values.help) {
-    console.log("usage: deno task tutorial:grades [--check | --compare]");
+    console.log(USAGE);
     return 0;
   }
   const doc = await Deno.readTextFile(TUTORIAL_DOC);
   if (values.compare) {
-    const { compareWithEngine } = await import("./tutorial_compare.ts");
-    const table = await compareWithEngine((line) => console.error(line));
+    const table = await compareWithEngine();
     await writeDoc(replaceBetween(doc, "tutorial:compare", table));
     console.log(table);
     return 0;
