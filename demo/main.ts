@@ -1,6 +1,7 @@
 /**
  * `deno task demo`: the same crowd against the blocking and the non-blocking
  * server, one after the other, drawn as two timelines on one time axis.
+ * `--servers A,B` runs it against two scripts of the tutorial instead.
  *
  * ```text
  * parse flags --> start both servers --> crowd vs webserve --> stop it
@@ -22,7 +23,9 @@ import { type CrowdRun, runCrowd } from "./crowd.ts";
 import {
   commandLine,
   DEMO_SERVERS,
+  type DemoServer,
   type RunningServer,
+  scriptServer,
   serverArgs,
   StartError,
   startServer,
@@ -63,6 +66,8 @@ export interface DemoRequest {
   quick: boolean;
   /** Ports for the blocking and the non-blocking server (0: any free one). */
   ports: readonly [number, number];
+  /** Two scripts to run instead of the project's servers, from the project's root. */
+  servers?: readonly [string, string];
   /** Where to write the SVG, if anywhere. */
   svg?: string;
   /** Where to write the JSON, if anywhere. */
@@ -87,12 +92,18 @@ sends each, one after the other, the same crowd:
 Then prints a timeline per server (one row per client, in milliseconds) and a
 summary line per server. Takes about 5 s (--quick: about 2 s).
 
+With --servers, the crowd goes to two scripts that take a port as their one
+argument, started as deno run --allow-net SCRIPT PORT: the tutorial's steps,
+e.g. --servers tutorial/step3e_stay_up.ts,tutorial/step4a_nonblocking.ts.
+
 Options:
   --quick          short run, for CI: both servers get ${
   QUICK_SERVER_FLAGS.join(" ")
 }
   --ports B,NB     ports for the blocking and the non-blocking server
                    (default 0,0: any free ones)
+  --servers A,B    two scripts of the project instead of webserve.ts and
+                   webserve_nb.ts, run in that order (no --trace)
   --svg FILE       also write both timelines as one SVG
   --json FILE      also write what every client saw, and the summaries, as JSON
   --trace          start both servers with --trace; print their trace lines
@@ -112,6 +123,7 @@ export function parseDemoArgs(args: readonly string[]): DemoRequest {
       options: {
         quick: { type: "boolean" },
         ports: { type: "string" },
+        servers: { type: "string" },
         svg: { type: "string" },
         json: { type: "string" },
         trace: { type: "boolean" },
@@ -129,14 +141,33 @@ export function parseDemoArgs(args: readonly string[]): DemoRequest {
       throw new UsageError(`--${flag} needs a file name`);
     }
   }
+  const servers = values.servers === undefined
+    ? undefined
+    : parseServers(values.servers);
+  if (servers !== undefined && values.trace) {
+    throw new UsageError(
+      "--trace goes with the project's servers, not --servers",
+    );
+  }
   return {
     quick: values.quick ?? false,
     ports: values.ports === undefined ? [0, 0] : parsePorts(values.ports),
+    servers,
     svg: values.svg,
     json: values.json,
     trace: values.trace ?? false,
     help: values.help ?? false,
   };
+}
+
+function parseServers(text: string): [string, string] {
+  const parts = text.split(",").map((part) => part.trim());
+  if (parts.length !== 2 || parts.some((part) => !part.endsWith(".ts"))) {
+    throw new UsageError(
+      `--servers takes two scripts, e.g. tutorial/step3e_stay_up.ts,tutorial/step4a_nonblocking.ts, not '${text}'`,
+    );
+  }
+  return [parts[0], parts[1]];
 }
 
 function parsePorts(text: string): [number, number] {
@@ -223,11 +254,13 @@ async function runDemo(request: DemoRequest): Promise<ServerResult[]> {
     ...(request.quick ? QUICK_SERVER_FLAGS : []),
     ...(request.trace ? ["--trace"] : []),
   ];
+  const servers: readonly DemoServer[] = request.servers?.map(scriptServer) ??
+    DEMO_SERVERS;
   progress.update(
-    `demo: starting ${DEMO_SERVERS.map((s) => s.script).join(" and ")} ...`,
+    `demo: starting ${servers.map((s) => s.script).join(" and ")} ...`,
   );
-  const starts = DEMO_SERVERS.map((server, index) =>
-    startServer(server, serverArgs(request.ports[index], extra))
+  const starts = servers.map((server, index) =>
+    startServer(server, serverArgs(server, request.ports[index], extra))
   );
   const settled = await Promise.allSettled(starts);
   const running = settled.flatMap((s) =>

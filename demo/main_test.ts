@@ -6,6 +6,7 @@ Deno.test("parseDemoArgs defaults to free ports, the full run, no files and no t
   assert.deepEqual(parseDemoArgs([]), {
     quick: false,
     ports: [0, 0],
+    servers: undefined,
     svg: undefined,
     json: undefined,
     trace: false,
@@ -28,6 +29,7 @@ Deno.test("parseDemoArgs reads every flag", () => {
     {
       quick: true,
       ports: [8080, 8081],
+      servers: undefined,
       svg: "t.svg",
       json: "t.json",
       trace: true,
@@ -49,6 +51,8 @@ Deno.test("parseDemoArgs rejects bad flags and ports in one line each", () => {
     ],
     [["--ports", "8080,70000"], /not '70000'/],
     [["--ports", "9000,9000"], /^--ports gives both servers port 9000$/],
+    [["--servers", "tutorial/a.ts"], /^--servers takes two scripts/],
+    [["--servers", "a.ts,b.ts", "--trace"], /^--trace goes with/],
   ];
   for (const [args, pattern] of cases) {
     assert.throws(
@@ -62,6 +66,10 @@ Deno.test("parseDemoArgs rejects bad flags and ports in one line each", () => {
       args.join(" "),
     );
   }
+  assert.deepEqual(
+    parseDemoArgs(["--servers", "tutorial/a.ts, tutorial/b.ts"]).servers,
+    ["tutorial/a.ts", "tutorial/b.ts"],
+  );
   // Two free ports are fine: 0 means "any".
   assert.deepEqual(parseDemoArgs(["--ports", "0,0"]).ports, [0, 0]);
 });

@@ -1,7 +1,10 @@
 /**
  * The two servers the demo compares, started as child processes exactly as
  * a user starts them: `deno run --allow-net webserve.ts <port> --host
- * 127.0.0.1 --quiet`, the real port read from the start-up line.
+ * 127.0.0.1 --quiet`, the real port read from the start-up line. With
+ * `--servers`, any two scripts that take a port as their one argument (the
+ * tutorial's steps): `deno run --allow-net tutorial/step4a_nonblocking.ts
+ * <port>`.
  *
  * @module
  */
@@ -12,22 +15,42 @@ import { ServerProcess, ServerStartError } from "../testing/server_launcher.ts";
 /** How long a server may take to stop after SIGTERM before it is killed. */
 const STOP_GRACE_MS = 3_000;
 
-/** One of the project's two servers. */
+/** A server the demo runs: one of the project's two, or a script of `--servers`. */
 export interface DemoServer {
-  /** The script a user runs. */
-  readonly script: "webserve.ts" | "webserve_nb.ts";
+  /** The script a user runs, from the project's root. */
+  readonly script: string;
   /** Its name with its design, as its start-up line gives them. */
   readonly label: string;
+  /** True for the project's servers, which take `--host`, `--quiet` and the timeout flags. */
+  readonly project: boolean;
 }
 
 /** The blocking server, then the non-blocking one: the order the demo runs them in. */
 export const DEMO_SERVERS: readonly [DemoServer, DemoServer] = [
-  { script: "webserve.ts", label: "webserve (blocking)" },
-  { script: "webserve_nb.ts", label: "webserve_nb (non-blocking)" },
+  { script: "webserve.ts", label: "webserve (blocking)", project: true },
+  {
+    script: "webserve_nb.ts",
+    label: "webserve_nb (non-blocking)",
+    project: true,
+  },
 ];
 
-/** The arguments after the script: `<port> --host 127.0.0.1 --quiet ...extra`. */
-export function serverArgs(port: number, extra: readonly string[]): string[] {
+/** A script of `--servers`, labelled with its file name: `tutorial/step3e_stay_up.ts` is `step3e_stay_up`. */
+export function scriptServer(script: string): DemoServer {
+  const label = script.split("/").at(-1)!.replace(/\.ts$/, "");
+  return { script, label, project: false };
+}
+
+/**
+ * The arguments after the script: `<port> --host 127.0.0.1 --quiet
+ * ...extra` for the project's servers, the port alone for a script.
+ */
+export function serverArgs(
+  server: DemoServer,
+  port: number,
+  extra: readonly string[],
+): string[] {
+  if (!server.project) return [String(port)];
   return [String(port), "--host", "127.0.0.1", "--quiet", ...extra];
 }
 
