@@ -143,7 +143,7 @@ Deno.test("projectPathOf takes repo paths and leaves URLs, commands and placehol
     "npm:nunjucks",
     "<name>_test.ts",
     "/proc/<pid>/fd",
-    "../shared/BRIEF.md",
+    "../shared/STYLE.md",
     "probe/fixtures/NAME",
     "HTTP/1.1",
     "Deno.listen",
