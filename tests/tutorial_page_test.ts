@@ -1,0 +1,51 @@
+/**
+ * `docs/tutorial.md` shows what its files and commands do: every listing is
+ * the region of its file, every region of the tutorial's files is on the
+ * page, and every command of the page, run in order as a learner runs it,
+ * prints what the page shows (`deno task tutorial:page --check` does the
+ * same from the command line).
+ */
+
+import assert from "node:assert/strict";
+import { ROOT } from "../testing/commands.ts";
+import {
+  checkCommands,
+  checkListings,
+  fences,
+  PAGE,
+} from "../tools/tutorial_page.ts";
+
+const page = Deno.readTextFileSync(`${ROOT}${PAGE}`);
+
+/** Whether `command` is on the PATH (the page's commands need curl and nc). */
+async function onPath(command: string): Promise<boolean> {
+  const which = await new Deno.Command("sh", {
+    args: ["-c", `command -v ${command}`],
+    stdout: "null",
+    stderr: "null",
+  }).output();
+  return which.success;
+}
+
+Deno.test("the page's listings are the regions of their files, and every region is on the page", async () => {
+  const mismatches = await checkListings(page);
+  assert.deepEqual(mismatches.map((m) => `${PAGE}:${m.line}: ${m.what}`), []);
+  const listings = fences(page).filter((f) => f.listing !== undefined);
+  assert.ok(listings.length >= 30, `${listings.length} listings`);
+});
+
+Deno.test("every command of the page prints what the page shows", async () => {
+  const missing = [];
+  for (const tool of ["curl", "nc", "diff"]) {
+    if (!await onPath(tool)) missing.push(tool);
+  }
+  if (missing.length > 0) {
+    console.log(`skipped: ${missing.join(" and ")} not installed`);
+    return;
+  }
+  const mismatches = await checkCommands(page);
+  const report = mismatches.map((m) =>
+    `${PAGE}:${m.line}: ${m.what}; it prints:\n${m.want}`
+  );
+  assert.deepEqual(report, [], "run deno task tutorial:page to see them");
+});
