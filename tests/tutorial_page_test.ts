@@ -8,6 +8,7 @@
 
 import assert from "node:assert/strict";
 import { ROOT } from "../testing/commands.ts";
+import { commandSucceeds } from "../wire/commands.ts";
 import {
   checkCommands,
   checkListings,
@@ -16,16 +17,6 @@ import {
 } from "../tools/tutorial_page.ts";
 
 const page = Deno.readTextFileSync(`${ROOT}${PAGE}`);
-
-/** Whether `command` is on the PATH (the page's commands need curl and nc). */
-async function onPath(command: string): Promise<boolean> {
-  const which = await new Deno.Command("sh", {
-    args: ["-c", `command -v ${command}`],
-    stdout: "null",
-    stderr: "null",
-  }).output();
-  return which.success;
-}
 
 Deno.test("the page's listings are the regions of their files, and every region is on the page", async () => {
   const mismatches = await checkListings(page);
@@ -37,7 +28,10 @@ Deno.test("the page's listings are the regions of their files, and every region 
 Deno.test("every command of the page prints what the page shows", async () => {
   const missing = [];
   for (const tool of ["curl", "nc", "diff"]) {
-    if (!await onPath(tool)) missing.push(tool);
+    // The page's commands need curl, nc and diff.
+    if (!await commandSucceeds("sh", ["-c", `command -v ${tool}`])) {
+      missing.push(tool);
+    }
   }
   if (missing.length > 0) {
     console.log(`skipped: ${missing.join(" and ")} not installed`);

@@ -29,6 +29,7 @@
  */
 
 import { ServerProcess } from "../testing/server_launcher.ts";
+import { raceTimeout, TIMED_OUT } from "../wire/timers.ts";
 import { STEP_FILES } from "./tutorial_steps.ts";
 
 /** The project's root, with a trailing slash. */
@@ -210,18 +211,11 @@ async function runCommand(command: string, port: number): Promise<string> {
     stderr: "null",
     env: { NO_COLOR: "1" },
   }).spawn();
-  const timer = setTimeout(() => {
-    try {
-      child.kill("SIGKILL");
-    } catch {
-      // It ended meanwhile.
-    }
-  }, COMMAND_TIMEOUT_MS);
-  try {
-    return new TextDecoder().decode((await child.output()).stdout);
-  } finally {
-    clearTimeout(timer);
-  }
+  const output = await raceTimeout(child.output(), COMMAND_TIMEOUT_MS);
+  if (output !== TIMED_OUT) return new TextDecoder().decode(output.stdout);
+  child.kill("SIGKILL");
+  await child.status;
+  return `(no end within ${COMMAND_TIMEOUT_MS / 1000} s)`;
 }
 
 /** Waits up to `ms` for `server` to have printed `want` (as shown); returns what it printed. */

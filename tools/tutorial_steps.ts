@@ -21,69 +21,38 @@ export interface StepFile {
   card?: { label: string; kind: StepKind };
 }
 
+/**
+ * One file a line: the file, the file it grows from, its column in the
+ * card and its kind (`-` for none). A column's heading has no spaces: `_`
+ * stands for one.
+ */
+const TABLE = `
+tutorial/listen.ts                 -                                  -       -
+tutorial/step1_hello_world.ts      -                                  1       blocking
+tutorial/step2_parse.ts            tutorial/step1_hello_world.ts      2       blocking
+tutorial/step3a_hello_path.ts      tutorial/step2_parse.ts            3a      blocking
+tutorial/step3b_keep_alive.ts      tutorial/step3a_hello_path.ts      3b      blocking
+tutorial/step3c_content_length.ts  tutorial/step3b_keep_alive.ts      3c      blocking
+tutorial/step3d_chunked.ts         tutorial/step3c_content_length.ts  3d      blocking
+tutorial/step3e_stay_up.ts         tutorial/step3d_chunked.ts         3e      blocking
+tutorial/step4a_nonblocking.ts     -                                  4a,_nb  nb
+tutorial/step4b_body_phases.ts     tutorial/step3e_stay_up.ts         4b      blocking
+tutorial/step4_webserve.ts         tutorial/step4b_body_phases.ts     4       blocking
+tutorial/step4_webserve_nb.ts      tutorial/step4a_nonblocking.ts     4,_nb   nb
+examples/step5_webserve.ts         -                                  5       blocking
+examples/step5_webserve_nb.ts      tutorial/step4_webserve_nb.ts      5,_nb   nb
+`;
+
 /** Every file of the tutorial, in the order the page builds them. */
-export const STEP_FILES: readonly StepFile[] = [
-  { file: "tutorial/listen.ts" },
-  {
-    file: "tutorial/step1_hello_world.ts",
-    card: { label: "1", kind: "blocking" },
+export const STEP_FILES: readonly StepFile[] = TABLE.trim().split("\n").map(
+  (line) => {
+    const [file, after, label, kind] = line.split(/\s+/);
+    return {
+      file,
+      after: after === "-" ? undefined : after,
+      card: kind === "-"
+        ? undefined
+        : { label: label.replaceAll("_", " "), kind: kind as StepKind },
+    };
   },
-  {
-    file: "tutorial/step2_parse.ts",
-    after: "tutorial/step1_hello_world.ts",
-    card: { label: "2", kind: "blocking" },
-  },
-  {
-    file: "tutorial/step3a_hello_path.ts",
-    after: "tutorial/step2_parse.ts",
-    card: { label: "3a", kind: "blocking" },
-  },
-  {
-    file: "tutorial/step3b_keep_alive.ts",
-    after: "tutorial/step3a_hello_path.ts",
-    card: { label: "3b", kind: "blocking" },
-  },
-  {
-    file: "tutorial/step3c_content_length.ts",
-    after: "tutorial/step3b_keep_alive.ts",
-    card: { label: "3c", kind: "blocking" },
-  },
-  {
-    file: "tutorial/step3d_chunked.ts",
-    after: "tutorial/step3c_content_length.ts",
-    card: { label: "3d", kind: "blocking" },
-  },
-  {
-    file: "tutorial/step3e_stay_up.ts",
-    after: "tutorial/step3d_chunked.ts",
-    card: { label: "3e", kind: "blocking" },
-  },
-  {
-    file: "tutorial/step4a_nonblocking.ts",
-    card: { label: "4a, nb", kind: "nb" },
-  },
-  {
-    file: "tutorial/step4b_body_phases.ts",
-    after: "tutorial/step3e_stay_up.ts",
-    card: { label: "4b", kind: "blocking" },
-  },
-  {
-    file: "tutorial/step4_webserve.ts",
-    after: "tutorial/step4b_body_phases.ts",
-    card: { label: "4", kind: "blocking" },
-  },
-  {
-    file: "tutorial/step4_webserve_nb.ts",
-    after: "tutorial/step4a_nonblocking.ts",
-    card: { label: "4, nb", kind: "nb" },
-  },
-  {
-    file: "examples/step5_webserve.ts",
-    card: { label: "5", kind: "blocking" },
-  },
-  {
-    file: "examples/step5_webserve_nb.ts",
-    after: "tutorial/step4_webserve_nb.ts",
-    card: { label: "5, nb", kind: "nb" },
-  },
-];
+);
