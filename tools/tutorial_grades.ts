@@ -4,7 +4,8 @@
  * <file> {port}" --kind <kind>`, its `--json` read back) and rewrites the
  * report card in `docs/tutorial.md`, between its two `tutorial:grades`
  * markers: the probe's check groups as rows, the steps as columns, checks
- * passed out of checks run, and the first check each step fails. With
+ * passed out of checks run (and how many were not run, because a check they
+ * need failed), and the check the probe says to fix first. With
  * `--check` it rewrites nothing and exits 1 when the committed card differs
  * from what the probe says now.
  *
@@ -50,12 +51,22 @@ export const STEP_SERVERS: readonly StepServer[] = STEP_FILES.flatMap((
 
 /** What the card needs of one check of the probe's `--json`. */
 export interface CheckOutcome {
+  /** `group.name`, e.g. `hello.get-root`. */
+  id: string;
   /** Its group, e.g. `hello`. */
   group: string;
   /** Its name, e.g. `get-root`. */
   name: string;
-  /** `pass`, `fail`, or `skip` (it does not apply). */
+  /** `pass`, `fail`, `skip` (it does not apply), or `not run` (a check it needs failed). */
   verdict: string;
+}
+
+/** What the card needs of the probe's `--json` for one step. */
+export interface ProbeReport {
+  /** Every check, in the order they ran. */
+  checks: CheckOutcome[];
+  /** The failure the card says to fix first, when one failed. */
+  fixFirst?: { id?: string };
 }
 
 /** The probe command the page gives for `step`, as words (`deno task probe ...`). */
@@ -65,7 +76,7 @@ export function probeCommand(step: StepServer): string[] {
 }
 
 /** Runs the probe on `step` as the page does, and reads back its checks. */
-export async function probeStep(step: StepServer): Promise<CheckOutcome[]> {
+export async function probeStep(step: StepServer): Promise<ProbeReport> {
   const json = await Deno.makeTempFile({ prefix: "tutorial-grades-" });
   try {
     const [, ...args] = probeCommand(step);
@@ -81,33 +92,47 @@ export async function probeStep(step: StepServer): Promise<CheckOutcome[]> {
       const why = new TextDecoder().decode(run.stderr).trim();
       throw new Error(`the probe could not run on ${step.file}: ${why}`);
     }
-    const report = JSON.parse(await Deno.readTextFile(json));
-    return report.checks as CheckOutcome[];
+    return JSON.parse(await Deno.readTextFile(json)) as ProbeReport;
   } finally {
     await Deno.remove(json);
   }
 }
 
-/** The card's markdown table: check groups as rows, steps as columns, `passed/run`; then the first failure. */
-export function renderCard(results: readonly CheckOutcome[][]): string {
-  const groups = [...new Set(results.flat().map((c) => c.group))]
-    .filter((group) => group !== "structure");
-  const cell = (checks: CheckOutcome[]) => {
-    const run = checks.filter((c) => c.verdict !== "skip");
-    return `${run.filter((c) => c.verdict === "pass").length}/${run.length}`;
-  };
-  const firstFailure = (checks: CheckOutcome[]) => {
-    const failed = checks.find((c) => c.verdict === "fail");
-    return failed === undefined ? "none" : `\`${failed.name}\``;
-  };
+/**
+ * One cell of the card: checks passed out of checks run, and how many were
+ * not run because a check they need failed (`0/1, 25 not run`).
+ */
+export function cardCell(checks: readonly CheckOutcome[]): string {
+  const applies = checks.filter((c) => c.verdict !== "skip");
+  const run = applies.filter((c) => c.verdict !== "not run");
+  const passed = run.filter((c) => c.verdict === "pass").length;
+  const notRun = applies.length - run.length;
+  return `${passed}/${run.length}${notRun > 0 ? `, ${notRun} not run` : ""}`;
+}
+
+/** The check the probe says to fix first (else the first that failed), as the card names it. */
+export function fixFirstCell(report: ProbeReport): string {
+  const id = report.fixFirst?.id ??
+    report.checks.find((c) => c.verdict === "fail")?.id;
+  const check = report.checks.find((c) => c.id === id);
+  return check === undefined ? "none" : `\`${check.name}\``;
+}
+
+/** The card's markdown table: check groups as rows, steps as columns; then what to fix first. */
+export function renderCard(reports: readonly ProbeReport[]): string {
+  const groups = [
+    ...new Set(reports.flatMap((r) => r.checks.map((c) => c.group))),
+  ].filter((group) => group !== "structure");
   return markdownTable([
     ["check group", ...STEP_SERVERS.map((s) => s.label)],
     ...groups.map((group) => [
       `\`${group}\``,
-      ...results.map((checks) => cell(checks.filter((c) => c.group === group))),
+      ...reports.map((r) =>
+        cardCell(r.checks.filter((c) => c.group === group))
+      ),
     ]),
-    ["all", ...results.map(cell)],
-    ["first failure", ...results.map(firstFailure)],
+    ["all", ...reports.map((r) => cardCell(r.checks))],
+    ["fix this first", ...reports.map(fixFirstCell)],
   ]);
 }
 
@@ -159,8 +184,8 @@ const PROBES_AT_ONCE = 4;
 /** Probes every step, {@link PROBES_AT_ONCE} at a time; the results in the order of the steps. */
 export async function gradeSteps(
   onStep: (step: StepServer, ms: number) => void = () => {},
-): Promise<CheckOutcome[][]> {
-  const results: CheckOutcome[][] = [];
+): Promise<ProbeReport[]> {
+  const results: ProbeReport[] = [];
   let next = 0;
   const worker = async () => {
     while (next < STEP_SERVERS.length) {
