@@ -136,6 +136,18 @@ export function renderCard(reports: readonly ProbeReport[]): string {
   ]);
 }
 
+/** The steps (by index) whose columns differ between two cards; every step when their rows differ. */
+export function differingColumns(a: string, b: string): number[] {
+  const cells = (card: string) =>
+    card.split("\n").map((row) => row.split("|").map((cell) => cell.trim()));
+  const [rowsA, rowsB] = [cells(a), cells(b)];
+  const all = STEP_SERVERS.map((_, index) => index);
+  if (rowsA.length !== rowsB.length) return all;
+  return all.filter((index) =>
+    rowsA.some((row, r) => row[index + 2] !== rowsB[r][index + 2])
+  );
+}
+
 /** Where the text between `<!-- name:begin -->` and `<!-- name:end -->` lines starts and ends in `doc`; throws without them. */
 function span(doc: string, name: string): [from: number, to: number] {
   const begin = `<!-- ${name}:begin -->\n`;
@@ -176,10 +188,11 @@ async function writeDoc(doc: string): Promise<void> {
 /**
  * How many steps are probed at once. A probe mostly waits (for a server's
  * timeout, for a second client), and its timing checks compare one client
- * with another rather than race a clock, so probes side by side give the
- * verdicts one alone gives, in a third of the time.
+ * with another rather than race a clock, so two probes side by side give
+ * the verdicts one alone gives, in about half the time, and leave the other
+ * tests of the suite room.
  */
-const PROBES_AT_ONCE = 4;
+const PROBES_AT_ONCE = 2;
 
 /** Probes every step, {@link PROBES_AT_ONCE} at a time; the results in the order of the steps. */
 export async function gradeSteps(
@@ -309,19 +322,28 @@ export async function main(args: string[]): Promise<number> {
     console.log(table);
     return 0;
   }
-  const card = renderCard(
-    await gradeSteps((step, ms) =>
-      console.error(`probed ${step.file} in ${(ms / 1000).toFixed(1)} s`)
-    ),
+  const reports = await gradeSteps((step, ms) =>
+    console.error(`probed ${step.file} in ${(ms / 1000).toFixed(1)} s`)
   );
-  console.log(card);
+  let card = renderCard(reports);
   if (values.check) {
-    if (between(doc, "tutorial:grades") === card) return 0;
+    const committed = between(doc, "tutorial:grades");
+    // A machine busy enough can hold a server past a check's bound: the
+    // columns that differ are probed again, one at a time, before the card
+    // is called stale.
+    for (const index of differingColumns(committed, card)) {
+      console.error(`probing ${STEP_SERVERS[index].file} again, alone`);
+      reports[index] = await probeStep(STEP_SERVERS[index]);
+      card = renderCard(reports);
+    }
+    console.log(card);
+    if (committed === card) return 0;
     console.error(
       "tutorial:grades: docs/tutorial.md's report card is not what the probe says now; run deno task tutorial:grades",
     );
     return 1;
   }
+  console.log(card);
   await writeDoc(replaceBetween(doc, "tutorial:grades", card));
   return 0;
 }

@@ -3,8 +3,10 @@ import {
   between,
   cardCell,
   type CheckOutcome,
+  differingColumns,
   fixFirstCell,
   replaceBetween,
+  STEP_SERVERS,
 } from "./tutorial_grades.ts";
 
 const DOC = "# T\n\n<!-- card:begin -->\n\nold\n\n<!-- card:end -->\n\nafter\n";
@@ -49,4 +51,17 @@ Deno.test("fixFirstCell names the check the probe says to fix first, else the fi
   assert.equal(fixFirstCell({ checks, fixFirst: { id: "hello.c" } }), "`c`");
   assert.equal(fixFirstCell({ checks }), "`b`");
   assert.equal(fixFirstCell({ checks: [check("a", "pass")] }), "none");
+});
+
+Deno.test("differingColumns names the steps whose cells differ between two cards", () => {
+  const card = (cells: string[]) =>
+    `| group | ${cells.join(" | ")} |\n| all | ${cells.join(" | ")} |`;
+  const columns = STEP_SERVERS.map(() => "1/1");
+  assert.deepEqual(differingColumns(card(columns), card(columns)), []);
+  const changed = columns.map((cell, i) => i === 2 ? "0/1" : cell);
+  assert.deepEqual(differingColumns(card(columns), card(changed)), [2]);
+  assert.deepEqual(
+    differingColumns(card(columns), "| group |"),
+    STEP_SERVERS.map((_, i) => i),
+  );
 });
