@@ -1,7 +1,7 @@
 /**
  * Step 5 of the tutorial, the blocking server: step 4's loop, with the
  * project's own engine swapped in for the tutorial's handler. The engine's
- * `handleConnection` (`handler.ts`) keeps the brief's contract, so the loop
+ * `handleConnection` (from `mod.ts`) keeps the brief's contract, so the loop
  * is the brief's, line for line. The engine sets no timeouts of its own
  * (`webserve.ts` holds them), so here a client that stays connected and
  * silent holds the server until it leaves.
@@ -14,7 +14,7 @@
  * @module
  */
 
-import { handleConnection } from "../handler.ts";
+import { handleConnection } from "../mod.ts";
 import { listenOnArgs } from "../tutorial/listen.ts";
 
 /** The server's name, for its one line of output. */

@@ -1,7 +1,7 @@
 /**
  * Step 5 of the tutorial, the non-blocking server: step 4's loop, around the
- * project's own `handleConnection` (`handler.ts`), which keeps the brief's
- * contract too.
+ * project's own `handleConnection` (from `mod.ts`, the library's front
+ * door), which keeps the brief's contract too.
  *
  * ```sh
  * deno run --allow-net examples/step5_webserve_nb.ts 8080
@@ -14,7 +14,7 @@ import {
   type ConnectionState as State,
   handleConnection,
   type Socket,
-} from "../handler.ts";
+} from "../mod.ts";
 import { listenOnArgs } from "../tutorial/listen.ts";
 
 /** The server's name, for its one line of output. */
