@@ -3,17 +3,39 @@
  * score, and one test per check with its share of the rubric's points, its
  * status and what was sent and came back.
  *
+ * The format is Gradescope's "Autograder Specifications" (docs/specs.md of
+ * gradescope/autograder_samples, "Output format"): top-level `score` (it
+ * overrides the tests' total, so it is set to exactly that total),
+ * `execution_time` in seconds, `output`, the formats of the output and the
+ * test names and outputs (`text`: nothing a submission printed is rendered as
+ * HTML; the top-level default, `simple_format`, would), `stdout_visibility`
+ * and per test `name`, `score`, `max_score`, `status` (`passed` or `failed`),
+ * `output` and `visibility` (`visible`, `after_due_date`, `after_published`,
+ * `hidden`: "Controlling Test Case Visibility").
+ *
  * @module
  */
 
 import { resultText, type ServerReport } from "../report.ts";
 import type { CheckResult } from "../runner.ts";
-import { entryOf, type Rubric, score } from "./rubric.ts";
+import type { Rubric } from "./rubric.ts";
+import {
+  type PlatformRun,
+  scoredChecks,
+  summaryLines,
+  testName,
+} from "../platforms/platform_run.ts";
 
-/** Points to four places, so that the tests' points add up to the rubric's. */
-function fine(points: number): number {
-  return Math.round(points * 10_000) / 10_000;
-}
+/** Gradescope's visibility settings, for tests and for stdout. */
+export const VISIBILITIES = [
+  "visible",
+  "after_due_date",
+  "after_published",
+  "hidden",
+] as const;
+
+/** One of {@link VISIBILITIES}. */
+export type Visibility = typeof VISIBILITIES[number];
 
 /** One test of Gradescope's results.json. */
 export interface GradescopeTest {
@@ -25,70 +47,97 @@ export interface GradescopeTest {
   max_score: number;
   /** `passed` or `failed`. */
   status: "passed" | "failed";
-  /** What the check sent, expected and got; for a failure, where it differs, a command to try and a hint. */
+  /** What the check sent, expected and got. */
   output: string;
+  /** When the student sees it (absent: Gradescope's default, `visible`). */
+  visibility?: Visibility;
 }
 
 /** Gradescope's results.json. */
 export interface GradescopeResults {
-  /** The total score. */
+  /** The total score: the sum of the tests' scores. */
   score: number;
+  /** Seconds the grading took. */
+  execution_time: number;
   /** The whole run, in a line or two. */
   output: string;
+  /** How `output` is shown: as plain text. */
+  output_format: "text";
+  /** How the tests' outputs are shown: as plain text. */
+  test_output_format: "text";
+  /** How the tests' names are shown: as plain text. */
+  test_name_format: "text";
+  /** When the student sees the autograder's stdout (absent: Gradescope's default, hidden). */
+  stdout_visibility?: Visibility;
   /** One per check. */
   tests: GradescopeTest[];
 }
 
-/** The results.json document for `results` on `rubric`. */
+/** A test's output: what the check sent, expected and got; for a failure, where it differs, a command to try and a hint (the card's own words, `report.ts`). */
+export function testOutput(result: CheckResult): string {
+  return resultText(result);
+}
+
+/** The output of a check the grading did not reach. */
+export const NOT_REACHED =
+  "not reached: the grading stopped before this check (it scores 0)";
+
+/** The results.json document for `run`, with `visibility` on the tests and stdout if given. */
 export function gradescopeResults(
-  rubric: Rubric,
-  results: readonly CheckResult[],
-  servers: readonly ServerReport[],
+  run: PlatformRun,
+  visibility?: Visibility,
 ): GradescopeResults {
-  const scored = score(rubric, results);
-  const shareOf = new Map(
-    scored.entries.map((entry) => [
-      entry.name,
-      entry.total ? entry.max / entry.total : 0,
-    ]),
-  );
-  const tests: GradescopeTest[] = [];
-  for (const result of results) {
-    if (result.verdict === "skip") continue;
-    const entry = entryOf(rubric, result);
-    const share = entry === undefined ? 0 : shareOf.get(entry) ?? 0;
-    const passed = result.verdict === "pass";
-    tests.push({
-      name: `${result.server ? `${result.server}: ` : ""}${result.id}`,
-      score: passed ? fine(share) : 0,
-      max_score: fine(share),
+  const scored = scoredChecks(run);
+  const shown = visibility ? { visibility } : {};
+  const tests: GradescopeTest[] = scored.checks.map(({ check, points }) => {
+    const passed = check.done && check.result.verdict === "pass";
+    return {
+      name: testName(check.done ? check.result : check.pending),
+      score: passed ? points : 0,
+      max_score: points,
       status: passed ? "passed" : "failed",
-      output: resultText(result),
+      output: check.done
+        ? testOutput(check.result)
+        : `${check.pending.title}\n${NOT_REACHED}`,
+      ...shown,
+    };
+  });
+  for (const { entry, points } of scored.unreached) {
+    tests.push({
+      name: entry,
+      score: 0,
+      max_score: points,
+      status: "failed",
+      output: `no check of ${entry} ran, so none of its points were earned`,
+      ...shown,
     });
   }
-  const problems = servers.filter((s) => s.error || s.stopped?.clean === false)
-    .map((s) => `${s.label}: ${s.error ?? s.stopped?.how}`);
   return {
-    score: scored.score,
-    output: [
-      `${scored.score}/${scored.max} points; ${
-        tests.filter((t) => t.status === "passed").length
-      }/${tests.length} checks passed (deno task probe)`,
-      ...problems,
-    ].join("\n"),
+    score: scored.earned,
+    execution_time: Math.round(run.seconds),
+    output: summaryLines(run).join("\n"),
+    output_format: "text",
+    test_output_format: "text",
+    test_name_format: "text",
+    ...(visibility ? { stdout_visibility: visibility } : {}),
     tests,
   };
 }
 
-/** Writes the results.json for `results` on `rubric` to `path`. */
+/** Writes the finished run's results.json to `path` (the run took `seconds`). */
 export async function writeGradescope(
   path: string,
   rubric: Rubric,
   results: readonly CheckResult[],
   servers: readonly ServerReport[],
+  seconds = 0,
 ): Promise<void> {
   await Deno.writeTextFile(
     path,
-    JSON.stringify(gradescopeResults(rubric, results, servers), null, 2) + "\n",
+    JSON.stringify(
+      gradescopeResults({ rubric, results, servers, pending: [], seconds }),
+      null,
+      2,
+    ) + "\n",
   );
 }

@@ -7,7 +7,7 @@
  * @module
  */
 
-import { encodeHex } from "./hex.ts";
+import { sha256Hex } from "./hex.ts";
 
 /** One student's entry in the class folder. */
 export interface Entry {
@@ -72,13 +72,7 @@ export async function hashEntry(entry: Entry): Promise<string> {
       parts.push(new Uint8Array([0]));
     }
   }
-  const joined = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    joined.set(part, at);
-    at += part.length;
-  }
-  return encodeHex(await crypto.subtle.digest("SHA-256", joined));
+  return await sha256Hex(parts);
 }
 
 const UNZIP = new URL("./unzip.py", import.meta.url);
