@@ -27,11 +27,19 @@ import {
 } from "./report.ts";
 import { type CheckResult, notRunResult, runChecks } from "./runner.ts";
 import { runClass } from "./class/class_run.ts";
-import { writeGradescope } from "./class/gradescope.ts";
+import { gradescopeResults } from "./class/gradescope.ts";
 import { reapNamespace } from "./class/reap.ts";
-import { DEFAULT_RUBRIC, loadRubric, type Rubric } from "./class/rubric.ts";
+import { loadRubric, type Rubric } from "./class/rubric.ts";
+import { writeAutograder } from "./platforms/autograder_command.ts";
+import { PlatformReport } from "./platforms/platform_report.ts";
+import type { PlatformRun } from "./platforms/platform_run.ts";
+import {
+  notGradable,
+  prairieLearnResults,
+} from "./platforms/prairielearn_results.ts";
+import { probeVersion } from "./platforms/probe_files.ts";
 import { parsePlan, type Plan, SHORT_USAGE, USAGE } from "./plan.ts";
-import { type Section, sectionsOf } from "./sections.ts";
+import { onlyEntry, type Section, sectionsOf } from "./sections.ts";
 import { Terminal } from "./terminal.ts";
 import { fromUserDir, UsageError } from "./usage.ts";
 
@@ -48,10 +56,20 @@ export async function main(args: string[]): Promise<number> {
       return 0;
     }
     if (plan.mode === "class") return await runClass(plan, new Terminal());
-    if (plan.mode === "submission" && plan.gradescope !== undefined) {
+    if (plan.mode === "autograder") {
+      for (const line of await writeAutograder(plan)) console.log(line);
+      return 0;
+    }
+    if (
+      plan.mode === "submission" &&
+      (plan.gradescope ?? plan.prairielearn ?? plan.checks) !== undefined
+    ) {
       rubric = await loadRubric(plan.rubric);
     }
     ({ sections, preface } = await sectionsOf(plan));
+    if (plan.mode === "submission" && plan.checks !== undefined && rubric) {
+      sections = onlyEntry(sections, rubric, plan.checks);
+    }
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
     console.error(`probe: ${error.message}`);
@@ -63,6 +81,25 @@ export async function main(args: string[]): Promise<number> {
   const total = sections.reduce((sum, s) => sum + s.checks.length, 0);
   const results: CheckResult[] = [];
   const servers: ServerReport[] = [];
+  const platforms = plan.mode === "submission" && rubric
+    ? await platformReport(plan, rubric, sections, servers)
+    : undefined;
+  if (plan.mode === "submission" && plan.prairielearn !== undefined) {
+    // Not gradable: PrairieLearn counts no attempt, so nothing is run.
+    const missing = sections.flatMap((s) =>
+      s.missing !== undefined && s.server ? [s.server] : []
+    );
+    if (missing.length && plan.gradescope === undefined) {
+      const document = notGradable(missing);
+      const text = JSON.stringify(document, null, 2) + "\n";
+      const path = plan.prairielearn;
+      if (!await wrote(path, (file) => Deno.writeTextFile(file, text))) {
+        return 2;
+      }
+      console.log(`not gradable: ${document.format_errors.join("; ")}`);
+      return 1;
+    }
+  }
   const running = new Set<Launched>();
   // The servers run in their own process groups, so Ctrl-C does not reach them: stop them here.
   const onInterrupt = () => {
@@ -139,6 +176,7 @@ export async function main(args: string[]): Promise<number> {
       let group: Group | undefined;
       const show = (result: CheckResult) => {
         results.push(result);
+        platforms?.record(result);
         if (plan.quiet) {
           if (result.verdict !== "fail") return;
           const where = section.server ? `${section.server} ` : "";
@@ -208,14 +246,9 @@ export async function main(args: string[]): Promise<number> {
       if (plan.quiet) out.line("");
     }
     for (const line of card) out.line(line);
-    const gradescope = plan.mode === "submission" ? plan.gradescope : undefined;
     if (
-      gradescope !== undefined &&
-      !await wrote(
-        gradescope,
-        (path) =>
-          writeGradescope(path, rubric ?? DEFAULT_RUBRIC, results, servers),
-      )
+      platforms &&
+      !await wrote("the platform's results", () => platforms.finish())
     ) return 2;
     if (plan.json !== undefined) {
       const target = plan.mode === "url"
@@ -245,6 +278,44 @@ export async function main(args: string[]): Promise<number> {
     Deno.removeSignalListener("SIGINT", onInterrupt);
     await Promise.all([...running].map((server) => server.stop()));
   }
+}
+
+/** The platforms' results files of a submission run (`--gradescope`, `--prairielearn`), if any, written at once with every check not reached yet. */
+async function platformReport(
+  plan: Extract<Plan, { mode: "submission" }>,
+  rubric: Rubric,
+  sections: readonly Section[],
+  servers: readonly ServerReport[],
+): Promise<PlatformReport | undefined> {
+  const files: { path: string; render: (run: PlatformRun) => unknown }[] = [];
+  if (plan.gradescope !== undefined) {
+    files.push({
+      path: fromUserDir(plan.gradescope),
+      render: (run) => gradescopeResults(run, plan.visibility),
+    });
+  }
+  if (plan.prairielearn !== undefined) {
+    files.push({
+      path: fromUserDir(plan.prairielearn),
+      render: prairieLearnResults,
+    });
+  }
+  if (files.length === 0) return undefined;
+  const report = new PlatformReport(files, {
+    rubric,
+    planned: sections.flatMap((section) =>
+      section.checks.map((check) => ({
+        id: `${check.group}.${check.name}`,
+        group: check.group,
+        title: check.title,
+        ...(section.server ? { server: section.server } : {}),
+      }))
+    ),
+    servers,
+    version: await probeVersion().catch(() => undefined),
+  });
+  await report.start();
+  return report;
 }
 
 /** Writes the file `given` (from the user's folder) with `write`; false, after one line on stderr, if it cannot. */

@@ -10,6 +10,7 @@ import { parseArgs } from "node:util";
 import { type Group, GROUPS, type Kind } from "./check.ts";
 import type { Target } from "./probe_conn.ts";
 import { DEFAULT_WALL_MS, type Limits, parseLimits } from "./class/limits.ts";
+import { VISIBILITIES, type Visibility } from "./class/gradescope.ts";
 import { shellWords } from "./shell_words.ts";
 import { UsageError } from "./usage.ts";
 
@@ -17,7 +18,8 @@ export { UsageError };
 
 /** The usage text of `--help`. */
 export const USAGE =
-  `usage: deno task probe URL | --start "CMD {port}" | --submission DIR | --class DIR --out OUTDIR [options]
+  `usage: deno task probe URL | --start "CMD {port}" | --submission DIR | --class DIR --out OUTDIR
+       deno task probe --autograder gradescope|prairielearn|github-classroom --out OUT [options]
 
 Grades an implementation of the brief (hello, <path> servers), in any language.
 
@@ -27,6 +29,8 @@ Grades an implementation of the brief (hello, <path> servers), in any language.
                         started as python3 FILE PORT, and their structure
   --class DIR           grade every folder or .zip in DIR (one per student), each isolated;
                         writes grades.csv, STUDENT.json and report.html to --out OUTDIR
+  --autograder PLATFORM write what PLATFORM needs to grade with the probe to --out OUT:
+                        gradescope (OUT.zip), prairielearn (a folder), github-classroom (a folder)
 
 class options:
   --out OUTDIR          where the gradebook goes (made if missing)
@@ -43,10 +47,16 @@ options:
   --only GROUP          run one group: ${GROUPS.join(", ")}
   --json FILE           also write every check (sent, expected, got, verdict, time) to FILE
   --gradescope FILE     with --submission: also write Gradescope's results.json to FILE
-                        (scored on --rubric FILE or the default rubric)
+                        (scored on --rubric FILE or the default rubric), again after every check
+  --prairielearn FILE   with --submission: also write PrairieLearn's results.json to FILE
+  --visibility V        with --gradescope or --autograder gradescope: when the student sees the
+                        tests and stdout: ${VISIBILITIES.join(", ")}
+  --checks ENTRY        with --submission: run only the checks of one rubric entry (hello,
+                        framing.firefox); exit 0 only when they all pass
+  --image NAME          with --autograder prairielearn: the grader image's name
   --limits LIST         with --submission: run python3 under prlimit, e.g. cpu=30,as=1073741824
   --missing-ok          with --submission: a missing webserve.py or webserve_nb.py fails its
-                        checks instead of ending the run (implied by --gradescope)
+                        checks instead of ending the run (implied by --gradescope, --prairielearn)
   -q, --quiet           print only the failures and the summary
   -h, --help            this text
 
@@ -77,6 +87,32 @@ export interface ClassPlan {
   quiet: boolean;
 }
 
+/** The platforms `--autograder` writes for. */
+export const PLATFORMS = [
+  "gradescope",
+  "prairielearn",
+  "github-classroom",
+] as const;
+
+/** One of {@link PLATFORMS}. */
+export type Platform = typeof PLATFORMS[number];
+
+/** What `--autograder` asks for. */
+export interface AutograderPlan {
+  /** Always `autograder`. */
+  mode: "autograder";
+  /** Which platform. */
+  platform: Platform;
+  /** Where it goes, as given: a .zip for Gradescope, a folder for the others. */
+  out: string;
+  /** The rubric file, as given, if any. */
+  rubric?: string;
+  /** Gradescope's visibility for the tests and stdout. */
+  visibility?: Visibility;
+  /** PrairieLearn's image name. */
+  image?: string;
+}
+
 /** What the command line asks for. */
 export type Plan =
   & { only?: Group; json?: string; quiet: boolean }
@@ -89,9 +125,13 @@ export type Plan =
       limits?: Limits;
       missingOk: boolean;
       gradescope?: string;
+      prairielearn?: string;
+      visibility?: Visibility;
+      checks?: string;
       rubric?: string;
     }
     | ClassPlan
+    | AutograderPlan
   );
 
 /** Parses `args` into a plan; throws {@link UsageError}; returns `"help"` for `-h`. */
@@ -116,6 +156,11 @@ export function parsePlan(args: string[]): Plan | "help" {
         "no-namespaces": { type: "boolean" },
         "wall-clock": { type: "string" },
         gradescope: { type: "string" },
+        prairielearn: { type: "string" },
+        visibility: { type: "string" },
+        checks: { type: "string" },
+        autograder: { type: "string" },
+        image: { type: "string" },
         limits: { type: "string" },
         "missing-ok": { type: "boolean" },
         quiet: { type: "boolean", short: "q" },
@@ -140,6 +185,7 @@ export function parsePlan(args: string[]): Plan | "help" {
     values.start !== undefined,
     values.submission !== undefined,
     values.class !== undefined,
+    values.autograder !== undefined,
   ]
     .filter(Boolean).length;
   if (positionals.length > 1) {
@@ -147,14 +193,27 @@ export function parsePlan(args: string[]): Plan | "help" {
   }
   if (given !== 1) {
     throw new UsageError(
-      'give one of: a URL, --start "CMD {port}", --submission DIR, --class DIR',
+      'give one of: a URL, --start "CMD {port}", --submission DIR, --class DIR, --autograder PLATFORM',
     );
   }
   const onlyWith = (flag: string, present: unknown, modes: string) => {
     if (present !== undefined) throw new UsageError(`${flag} is for ${modes}`);
   };
+  if (values.autograder === undefined) {
+    onlyWith("--image", values.image, "--autograder prairielearn");
+  }
+  if (values.gradescope === undefined && values.autograder === undefined) {
+    onlyWith(
+      "--visibility",
+      values.visibility,
+      "--gradescope or --autograder gradescope",
+    );
+  }
+  if (values.autograder !== undefined) {
+    return autograderPlan(values);
+  }
   if (values.class === undefined) {
-    onlyWith("--out", values.out, "--class");
+    onlyWith("--out", values.out, "--class or --autograder");
     onlyWith("--jobs", values.jobs, "--class");
     onlyWith("--resume", values.resume, "--class");
     onlyWith("--no-namespaces", values["no-namespaces"], "--class");
@@ -162,13 +221,15 @@ export function parsePlan(args: string[]): Plan | "help" {
   }
   if (values.submission === undefined) {
     onlyWith("--gradescope", values.gradescope, "--submission");
+    onlyWith("--prairielearn", values.prairielearn, "--submission");
+    onlyWith("--checks", values.checks, "--submission");
     onlyWith("--limits", values.limits, "--submission");
     onlyWith("--missing-ok", values["missing-ok"], "--submission");
     if (values.class === undefined) {
       onlyWith(
         "--rubric",
         values.rubric,
-        "--class or --submission with --gradescope",
+        "--class, --autograder or --submission with --gradescope",
       );
     }
   }
@@ -255,26 +316,43 @@ export function parsePlan(args: string[]): Plan | "help" {
         throw new UsageError((error as Error).message);
       }
     }
-    if (values.rubric !== undefined && values.gradescope === undefined) {
+    const platform = values.gradescope !== undefined
+      ? "--gradescope"
+      : values.prairielearn !== undefined
+      ? "--prairielearn"
+      : undefined;
+    if (
+      values.rubric !== undefined && platform === undefined &&
+      values.checks === undefined
+    ) {
       throw new UsageError(
-        "--rubric with --submission needs --gradescope FILE",
+        "--rubric with --submission needs --gradescope FILE, --prairielearn FILE or --checks ENTRY",
       );
     }
-    if (values.gradescope !== undefined && only !== undefined) {
+    if (platform !== undefined && (only !== undefined || values.checks)) {
       throw new UsageError(
-        "--gradescope grades the whole submission: leave out --only",
+        `${platform} grades the whole submission: leave out --only and --checks`,
       );
+    }
+    if (values.checks !== undefined && only !== undefined) {
+      throw new UsageError("--checks and --only: give one of them");
     }
     return {
       ...common,
       mode: "submission",
       dir: values.submission,
-      missingOk: values["missing-ok"] === true ||
-        values.gradescope !== undefined,
+      missingOk: values["missing-ok"] === true || platform !== undefined,
       ...(limits ? { limits } : {}),
       ...(values.gradescope !== undefined
         ? { gradescope: values.gradescope }
         : {}),
+      ...(values.prairielearn !== undefined
+        ? { prairielearn: values.prairielearn }
+        : {}),
+      ...(values.visibility !== undefined
+        ? { visibility: visibilityOf(values.visibility) }
+        : {}),
+      ...(values.checks !== undefined ? { checks: values.checks } : {}),
       ...(values.rubric !== undefined ? { rubric: values.rubric } : {}),
     };
   }
@@ -311,6 +389,63 @@ export function parsePlan(args: string[]): Plan | "help" {
   };
 }
 
+/** `--visibility`'s value, checked. */
+function visibilityOf(value: string): Visibility {
+  if (!(VISIBILITIES as readonly string[]).includes(value)) {
+    throw new UsageError(
+      `--visibility takes one of ${VISIBILITIES.join(", ")}, not ${
+        JSON.stringify(value)
+      }`,
+    );
+  }
+  return value as Visibility;
+}
+
+/** The plan of `--autograder PLATFORM --out OUT`. */
+function autograderPlan(
+  values: Record<string, string | boolean | undefined>,
+): AutograderPlan & { quiet: boolean } {
+  const platform = values.autograder as string;
+  if (!(PLATFORMS as readonly string[]).includes(platform)) {
+    throw new UsageError(
+      `--autograder takes one of ${PLATFORMS.join(", ")}, not ${
+        JSON.stringify(platform)
+      }`,
+    );
+  }
+  for (
+    const flag of ["kind", "only", "json", "jobs", "resume", "limits"] as const
+  ) {
+    if (values[flag] !== undefined) {
+      throw new UsageError(`--${flag} is not for --autograder`);
+    }
+  }
+  if (typeof values.out !== "string") {
+    throw new UsageError(
+      `--autograder ${platform} needs --out ${
+        platform === "gradescope" ? "NAME.zip" : "DIR"
+      }, where it goes`,
+    );
+  }
+  if (values.visibility !== undefined && platform !== "gradescope") {
+    throw new UsageError("--visibility is for --autograder gradescope");
+  }
+  if (values.image !== undefined && platform !== "prairielearn") {
+    throw new UsageError("--image is for --autograder prairielearn");
+  }
+  return {
+    mode: "autograder",
+    platform: platform as Platform,
+    out: values.out,
+    ...(typeof values.rubric === "string" ? { rubric: values.rubric } : {}),
+    ...(typeof values.visibility === "string"
+      ? { visibility: visibilityOf(values.visibility) }
+      : {}),
+    ...(typeof values.image === "string" ? { image: values.image } : {}),
+    quiet: values.quiet === true,
+  };
+}
+
 /** The host and port of an `http://host:port` URL; throws {@link UsageError} for anything else. */
 export function parseTarget(text: string): Target {
   let url: URL;
@@ -342,4 +477,4 @@ export function parseTarget(text: string): Target {
 
 /** The one-line usage printed after a usage error. */
 export const SHORT_USAGE =
-  `usage: deno task probe URL | --start "CMD {port}" | --submission DIR | --class DIR --out OUTDIR [--help for the options]`;
+  `usage: deno task probe URL | --start "CMD {port}" | --submission DIR | --class DIR --out OUTDIR | --autograder PLATFORM --out OUT [--help for the options]`;

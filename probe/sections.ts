@@ -10,7 +10,8 @@
 import type { Check, Kind } from "./check.ts";
 import { serverChecks } from "./checks.ts";
 import { prlimitPrefix } from "./class/limits.ts";
-import type { ClassPlan, Plan } from "./plan.ts";
+import { entryOf, type Rubric } from "./class/rubric.ts";
+import type { AutograderPlan, ClassPlan, Plan } from "./plan.ts";
 import type { Target } from "./probe_conn.ts";
 import { structureChecks } from "./structure.ts";
 import { fromUserDir, UsageError, userDir } from "./usage.ts";
@@ -43,7 +44,7 @@ const PYTHON_ENV = { PYTHONDONTWRITEBYTECODE: "1", PYTHONUNBUFFERED: "1" };
 
 /** The sections of a plan, after the checks a usage error needs (folder, python3); throws {@link UsageError}. */
 export async function sectionsOf(
-  plan: Exclude<Plan, ClassPlan>,
+  plan: Exclude<Plan, ClassPlan | AutograderPlan>,
 ): Promise<{ sections: Section[]; preface: string }> {
   if (plan.mode !== "submission") {
     const kind = plan.kind
@@ -135,4 +136,28 @@ async function pythonVersion(): Promise<string | undefined> {
   } catch {
     return undefined;
   }
+}
+
+/** The sections with only the checks of rubric entry `entry` (`--checks`); a section left with none goes. Throws {@link UsageError} for an entry the rubric does not have. */
+export function onlyEntry(
+  sections: readonly Section[],
+  rubric: Rubric,
+  entry: string,
+): Section[] {
+  if (!(entry in rubric.points)) {
+    throw new UsageError(
+      `--checks takes an entry of the rubric (${
+        Object.keys(rubric.points).join(", ")
+      }), not ${JSON.stringify(entry)}`,
+    );
+  }
+  return sections.map((section) => ({
+    ...section,
+    checks: section.checks.filter((check) =>
+      entryOf(rubric, {
+        group: check.group,
+        id: `${check.group}.${check.name}`,
+      }) === entry
+    ),
+  })).filter((section) => section.checks.length > 0);
 }

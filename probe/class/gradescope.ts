@@ -18,7 +18,6 @@
 
 import { resultText, type ServerReport } from "../report.ts";
 import type { CheckResult } from "../runner.ts";
-import type { Rubric } from "./rubric.ts";
 import {
   type PlatformRun,
   scoredChecks,
@@ -122,22 +121,4 @@ export function gradescopeResults(
     ...(visibility ? { stdout_visibility: visibility } : {}),
     tests,
   };
-}
-
-/** Writes the finished run's results.json to `path` (the run took `seconds`). */
-export async function writeGradescope(
-  path: string,
-  rubric: Rubric,
-  results: readonly CheckResult[],
-  servers: readonly ServerReport[],
-  seconds = 0,
-): Promise<void> {
-  await Deno.writeTextFile(
-    path,
-    JSON.stringify(
-      gradescopeResults({ rubric, results, servers, pending: [], seconds }),
-      null,
-      2,
-    ) + "\n",
-  );
 }

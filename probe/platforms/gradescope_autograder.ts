@@ -28,7 +28,6 @@ export const SYSTEM_PACKAGES = [
   "bubblewrap",
   "util-linux",
   "iproute2",
-  "procps",
 ] as const;
 
 /** What goes into a platform's copy of the probe besides its files. */
