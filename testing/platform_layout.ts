@@ -10,7 +10,8 @@
  */
 
 import { writeFixture } from "../probe/fixtures/fixtures.ts";
-import { type CommandResult, commandSucceeds } from "./commands.ts";
+import { commandSucceeds } from "../wire/commands.ts";
+import type { CommandResult } from "./commands.ts";
 
 /** Why a mount namespace cannot be made here, if it cannot (as root it can). */
 export async function mountNamespaceMissing(): Promise<string | undefined> {

@@ -33,7 +33,7 @@ import {
 import { DEADLINE_S } from "../probe/platforms/grading_script.ts";
 import { VISIBILITIES } from "../probe/class/gradescope.ts";
 import { probeFiles } from "../probe/platforms/probe_files.ts";
-import { USAGE } from "../probe/cli.ts";
+import { USAGE } from "../probe/plan.ts";
 
 /**
  * Whether the student's code runs as an unprivileged user that cannot write
@@ -389,4 +389,274 @@ Deno.test({
     });
     await Deno.remove(root, { recursive: true });
   },
+});
+
+Deno.test({
+  name:
+    "PrairieLearn: the image's install script installs nothing already there, and the entrypoint leaves a valid /grade/results/results.json for a model, a flaw, nothing, a hang and a forger",
+  ignore: noLayout !== undefined,
+  async fn(t) {
+    const root = await Deno.makeTempDir({ prefix: "prairielearn-layout-" });
+    await runCommand(COMMANDS.prairielearn, root);
+    const out = `${root}/pl-grader`;
+    const grader = `${out}/serverFilesCourse/webserve_probe`;
+
+    await t.step(
+      "info.json grades externally: image, entrypoint, serverFilesCourse, timeout",
+      async () => {
+        const info = JSON.parse(
+          await Deno.readTextFile(`${out}/questions/webserve/info.json`),
+        );
+        assert.equal(info.gradingMethod, "External");
+        assert.equal(info.type, "v3");
+        assert.match(info.uuid, /^[0-9a-f-]{36}$/);
+        const options = info.externalGradingOptions;
+        onlyKeys(options, [
+          "enabled",
+          "image",
+          "entrypoint",
+          "serverFilesCourse",
+          "timeout",
+          "enableNetworking",
+          "environment",
+        ], "externalGradingOptions");
+        assert.equal(options.enabled, true);
+        assert.equal(options.image, "webserve-probe");
+        assert.deepEqual(options.serverFilesCourse, ["webserve_probe/"]);
+        assert.equal(
+          options.entrypoint,
+          "/grade/serverFilesCourse/webserve_probe/run.sh",
+        );
+        // PrairieLearn kills a job past its timeout (at most 600 s): the script's deadline comes first.
+        assert.ok(options.timeout > DEADLINE_S + 10 && options.timeout <= 600);
+        const html = await Deno.readTextFile(
+          `${out}/questions/webserve/question.html`,
+        );
+        assert.match(
+          html,
+          /<pl-file-upload file-names="webserve\.py, webserve_nb\.py"/,
+        );
+        assert.match(html, /<pl-external-grader-results>/);
+      },
+    );
+
+    await t.step(
+      "the image's install script, once, reaches for no network tool when Deno and the packages are there",
+      async () => {
+        const shims = await networkShims(`${root}/shims`);
+        const install = await new Deno.Command("bash", {
+          args: [`${out}/grader-image/install.sh`],
+          env: { PATH: `${shims.path}:${Deno.env.get("PATH")}` },
+          stdout: "piped",
+          stderr: "piped",
+        }).output();
+        assert.equal(install.code, 0, new TextDecoder().decode(install.stderr));
+        assert.deepEqual(await shims.calls(), []);
+        assert.match(
+          await Deno.readTextFile(`${out}/grader-image/Dockerfile`),
+          /^FROM ubuntu:/m,
+        );
+      },
+    );
+
+    const runs = await Promise.all(PLATFORM_SUBMISSIONS.map(async (name) => {
+      const job = `${root}/job-${name}`;
+      // PrairieLearn's /grade: the course's files, the student's, and no results folder yet.
+      await writePlatformSubmission(name, `${job}/student`);
+      await Deno.mkdir(`${job}/serverFilesCourse`, { recursive: true });
+      await Deno.mkdir(`${job}/data`, { recursive: true });
+      await Deno.writeTextFile(`${job}/data/data.json`, "{}\n");
+      const started = performance.now();
+      const run = await inMountNamespace(
+        [[job, "/grade"], [grader, "/grade/serverFilesCourse/webserve_probe"]],
+        // PrairieLearn makes the entrypoint executable and runs it.
+        "chmod +x /grade/serverFilesCourse/webserve_probe/run.sh && /grade/serverFilesCourse/webserve_probe/run.sh",
+      );
+      const seconds = (performance.now() - started) / 1000;
+      const text = await Deno.readTextFile(`${job}/results/results.json`)
+        .catch(() => `{"no results.json": ${JSON.stringify(run)}}`);
+      return { name, run, seconds, doc: JSON.parse(text) };
+    }));
+
+    for (const { name, run, seconds, doc } of runs) {
+      await t.step(
+        `${name}: ${
+          name === "empty" ? "not gradable" : `score ${DESERVED[name] / 5}`
+        }, in PrairieLearn's format`,
+        () => {
+          assert.equal(run.code, 0, run.stderr);
+          assert.ok(seconds < DEADLINE_S + 30, `${seconds} s`);
+          assertPrairieLearnFormat(doc);
+          assert.doesNotMatch(JSON.stringify(doc), /FORGED/);
+          if (name === "empty") {
+            assert.equal(doc.gradable, false);
+            assert.equal("score" in doc, false);
+            assert.deepEqual(doc.format_errors, [
+              "the submission has no webserve.py (it needs webserve.py and webserve_nb.py)",
+              "the submission has no webserve_nb.py (it needs webserve.py and webserve_nb.py)",
+            ]);
+            return;
+          }
+          assert.equal(doc.gradable, true);
+          assert.equal(doc.score, Math.round(DESERVED[name] / 5 * 1e6) / 1e6);
+          if (name === "flawed") {
+            assert.deepEqual(
+              doc.tests.filter((t: { points: number }) => t.points === 0).map((
+                t: { name: string },
+              ) => t.name),
+              [
+                "webserve.py: hello.query-ignored",
+                "webserve_nb.py: hello.query-ignored",
+              ],
+            );
+          }
+        },
+      );
+    }
+    await t.step("nothing of any submission is left running", async () => {
+      assert.deepEqual(await processesIn("/grade"), []);
+    });
+    await t.step({
+      name:
+        "the forger could not write into the grader's files (/grade/serverFilesCourse)",
+      ignore: !BOX_UNPRIVILEGED,
+      fn: async () => {
+        await assert.rejects(Deno.stat(`${grader}/FORGED`));
+      },
+    });
+    await Deno.remove(root, { recursive: true });
+  },
+});
+
+/** The environment GitHub Classroom's command grader runs a step's commands with (its src/main.js). */
+const COMMAND_GRADER_ENV = (path: string) => ({
+  PATH: path,
+  FORCE_COLOR: "true",
+  DOTNET_CLI_HOME: "/tmp",
+  DOTNET_NOLOGO: "true",
+  HOME: Deno.env.get("HOME") ?? "/root",
+});
+
+Deno.test("GitHub Classroom: the workflow parses, its steps add up to the rubric's points, and each step's command passes or fails a checkout as it should", async (t) => {
+  const root = await Deno.makeTempDir({ prefix: "classroom-" });
+  const template = `${root}/hw4-template`;
+  await runCommand(COMMANDS.classroom, root);
+  // deno-lint-ignore no-explicit-any
+  const workflow: any = parse(
+    await Deno.readTextFile(`${template}/.github/workflows/classroom.yml`),
+  );
+  const job = workflow.jobs["run-autograding-tests"];
+  const graders = job.steps.filter((s: { uses?: string }) =>
+    s.uses === "classroom-resources/autograding-command-grader@v1"
+  );
+
+  await t.step(
+    "one command-grader step per rubric entry, then the reporter, as the actions document them",
+    () => {
+      assert.deepEqual(workflow.on, ["push", "repository_dispatch"]);
+      assert.equal(workflow.permissions.checks, "write");
+      assert.equal(job.steps[0].uses, "actions/checkout@v4");
+      assert.deepEqual(
+        graders.map((s: { id: string }) => s.id),
+        ["hello", "bodies", "framing", "responses", "concurrency", "structure"],
+      );
+      for (const step of graders) {
+        onlyKeys(step.with, [
+          "test-name",
+          "setup-command",
+          "command",
+          "timeout",
+          "max-score",
+        ], step.id);
+        assert.equal(step.with["test-name"], step.id);
+        assert.ok(
+          Number.isInteger(step.with["max-score"]),
+          "max-score is read with parseInt",
+        );
+        assert.ok(step.with.timeout > 0 && step.with.timeout <= 360, "minutes");
+        assert.match(step.with.command, new RegExp(`--checks ${step.id}\\b`));
+      }
+      // The rubric's 5.0 points, each entry times 10: the command grader counts whole points.
+      assert.equal(
+        graders.reduce(
+          (n: number, s: { with: Record<string, number> }) =>
+            n + s.with["max-score"],
+          0,
+        ),
+        50,
+      );
+      const reporter = job.steps.at(-1);
+      assert.equal(
+        reporter.uses,
+        "classroom-resources/autograding-grading-reporter@v1",
+      );
+      assert.equal(
+        reporter.with.runners,
+        graders.map((s: { id: string }) => s.id).join(","),
+      );
+      for (const step of graders) {
+        assert.equal(
+          reporter.env[`${step.id.toUpperCase()}_RESULTS`],
+          `\${{steps.${step.id}.outputs.result}}`,
+        );
+      }
+    },
+  );
+
+  // A checkout of the template with the student's files: the model answer, and the query-echoing flaw.
+  const flawedCheckout = `${root}/flawed-checkout`;
+  await Deno.mkdir(flawedCheckout);
+  await new Deno.Command("cp", {
+    args: ["-a", `${template}/.github`, flawedCheckout],
+  }).output();
+  await writePlatformSubmission("model", template);
+  await writePlatformSubmission("flawed", flawedCheckout);
+  const shims = await networkShims(`${root}/shims`);
+  const env = COMMAND_GRADER_ENV(`${shims.path}:${Deno.env.get("PATH")}`);
+  const runSteps = (checkout: string) =>
+    Promise.all(
+      graders.map(
+        async (step: { id: string; with: Record<string, string> }) => {
+          const sh = (command: string) =>
+            new Deno.Command("sh", {
+              args: ["-c", command],
+              cwd: checkout,
+              env,
+              clearEnv: true,
+              stdout: "piped",
+              stderr: "piped",
+            }).output();
+          const setup = await sh(step.with["setup-command"]);
+          const command = await sh(step.with.command);
+          return { id: step.id, setup: setup.code, code: command.code };
+        },
+      ),
+    );
+  const [model, flawed] = [
+    await runSteps(template),
+    await runSteps(flawedCheckout),
+  ];
+
+  await t.step("on the model answer every step exits 0: 50/50", () => {
+    for (const step of model) {
+      assert.equal(step.setup, 0, `${step.id}'s setup-command`);
+      assert.equal(step.code, 0, step.id);
+    }
+  });
+  await t.step(
+    "on the flawed answer only hello's step fails (all of hello's 10 points): 40/50",
+    () => {
+      assert.deepEqual(
+        flawed.filter((s) => s.code !== 0).map((s) => s.id),
+        ["hello"],
+      );
+    },
+  );
+  await t.step(
+    "the setup commands reach for no network tool when Deno is there",
+    async () => {
+      assert.deepEqual(await shims.calls(), []);
+    },
+  );
+  await Deno.remove(root, { recursive: true });
 });
