@@ -77,6 +77,74 @@ Deno.test("parsePlan reads each mode with its options", () => {
       quiet: false,
     },
   );
+  assert.deepEqual(
+    parsePlan([
+      "--submission",
+      "hw4",
+      "--prairielearn",
+      "pl.json",
+      "--gradescope",
+      "gs.json",
+      "--visibility",
+      "after_due_date",
+    ]),
+    {
+      mode: "submission",
+      dir: "hw4",
+      missingOk: true,
+      gradescope: "gs.json",
+      prairielearn: "pl.json",
+      visibility: "after_due_date",
+      quiet: false,
+    },
+  );
+  assert.deepEqual(
+    parsePlan(["--submission", "hw4", "--checks", "framing", "-q"]),
+    {
+      mode: "submission",
+      dir: "hw4",
+      missingOk: false,
+      checks: "framing",
+      quiet: true,
+    },
+  );
+  assert.deepEqual(
+    parsePlan([
+      "--autograder",
+      "gradescope",
+      "--out",
+      "autograder.zip",
+      "--rubric",
+      "r.json",
+      "--visibility",
+      "hidden",
+    ]),
+    {
+      mode: "autograder",
+      platform: "gradescope",
+      out: "autograder.zip",
+      rubric: "r.json",
+      visibility: "hidden",
+      quiet: false,
+    },
+  );
+  assert.deepEqual(
+    parsePlan([
+      "--autograder",
+      "prairielearn",
+      "--out",
+      "pl",
+      "--image",
+      "me/probe",
+    ]),
+    {
+      mode: "autograder",
+      platform: "prairielearn",
+      out: "pl",
+      image: "me/probe",
+      quiet: false,
+    },
+  );
   assert.equal(parsePlan(["-h"]), "help");
 });
 
@@ -105,6 +173,47 @@ Deno.test("parsePlan refuses what it cannot do, each in one line", () => {
       /--jobs takes a whole number/,
     ],
     [["--submission", "hw4", "--rubric", "r.json"], /needs --gradescope/],
+    [
+      ["--submission", "hw4", "--gradescope", "g.json", "--checks", "hello"],
+      /--gradescope grades the whole submission/,
+    ],
+    [
+      ["--submission", "hw4", "--checks", "hello", "--only", "hello"],
+      /one of them/,
+    ],
+    [
+      ["--start", "x {port}", "--checks", "hello"],
+      /--checks is for --submission/,
+    ],
+    [
+      ["--submission", "hw4", "--visibility", "visible"],
+      /--visibility is for --gradescope/,
+    ],
+    [
+      ["--submission", "hw4", "--gradescope", "g.json", "--visibility", "soon"],
+      /--visibility takes one of visible, after_due_date, after_published, hidden/,
+    ],
+    [
+      ["--autograder", "moodle", "--out", "x"],
+      /--autograder takes one of gradescope, prairielearn, github-classroom/,
+    ],
+    [["--autograder", "gradescope"], /needs --out NAME\.zip/],
+    [
+      ["--autograder", "prairielearn", "--out", "d", "--visibility", "hidden"],
+      /--visibility is for --autograder gradescope/,
+    ],
+    [
+      ["--autograder", "gradescope", "--out", "a.zip", "--image", "x"],
+      /--image is for --autograder prairielearn/,
+    ],
+    [
+      ["--autograder", "gradescope", "--out", "a.zip", "--jobs", "2"],
+      /--jobs is not for --autograder/,
+    ],
+    [
+      ["--submission", "hw4", "--image", "x"],
+      /--image is for --autograder prairielearn/,
+    ],
     [["--submission", "hw4", "--limits", "mem=1"], /unknown limit "mem"/],
     [
       ["--start", "x {port}", "--gradescope", "r.json"],

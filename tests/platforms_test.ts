@@ -660,3 +660,84 @@ Deno.test("GitHub Classroom: the workflow parses, its steps add up to the rubric
   );
   await Deno.remove(root, { recursive: true });
 });
+
+/** The shell lines of every ```sh block of docs/grading-a-class.md's "On a course platform". */
+async function platformDocCommands(): Promise<string[]> {
+  const doc = await Deno.readTextFile(`${ROOT}/docs/grading-a-class.md`);
+  const section = doc.slice(
+    doc.indexOf("## On a course platform"),
+    doc.indexOf("\n## ", doc.indexOf("## On a course platform") + 3),
+  );
+  return [...section.matchAll(/```sh\n([\s\S]*?)```/g)].flatMap((m) =>
+    m[1].split("\n").filter(Boolean)
+  );
+}
+
+Deno.test("docs/grading-a-class.md's platform commands are the ones these tests run, and its by-hand commands work as it says", async () => {
+  const commands = await platformDocCommands();
+  const root = await Deno.makeTempDir({ prefix: "platform-docs-" });
+  await runCommand(COMMANDS.classroom, root);
+  const workflow = parse(
+    await Deno.readTextFile(
+      `${root}/hw4-template/.github/workflows/classroom.yml`,
+    ),
+  ) as {
+    jobs: Record<
+      string,
+      { steps: { id?: string; with?: Record<string, string> }[] }
+    >;
+  };
+  const hello = workflow.jobs["run-autograding-tests"].steps.find((s) =>
+    s.id === "hello"
+  );
+  const byHand = {
+    gradescope:
+      "deno task probe --submission hw4/ --gradescope results.json --visibility after_due_date",
+    prairielearn:
+      "deno task probe --submission hw4/ --prairielearn results.json",
+  };
+  const known = [
+    ...Object.values(COMMANDS),
+    hello?.with?.command,
+    ...Object.values(byHand),
+  ];
+  for (const command of commands) {
+    assert.ok(
+      known.includes(command),
+      `docs give a command no test runs: ${command}`,
+    );
+  }
+  for (const command of Object.values(COMMANDS)) {
+    assert.ok(commands.includes(command), command);
+  }
+  // The by-hand commands, on the model answer in hw4/: 5 points on each platform.
+  await writePlatformSubmission("model", `${root}/gs/hw4`);
+  await writePlatformSubmission("model", `${root}/pl/hw4`);
+  const runHand = async (command: string, cwd: string) => {
+    const words = command.split(" ").slice(3);
+    const result = await runDeno([
+      "task",
+      "--cwd",
+      ROOT,
+      "-q",
+      "probe",
+      ...words,
+      "-q",
+    ], cwd);
+    return {
+      result,
+      doc: JSON.parse(await Deno.readTextFile(`${cwd}/results.json`)),
+    };
+  };
+  const [gs, pl] = await Promise.all([
+    runHand(byHand.gradescope, `${root}/gs`),
+    runHand(byHand.prairielearn, `${root}/pl`),
+  ]);
+  assert.equal(gs.result.code, 0, gs.result.stdout);
+  assert.equal(gs.doc.score, 5);
+  assertGradescopeFormat(gs.doc, "after_due_date");
+  assert.equal(pl.result.code, 0, pl.result.stdout);
+  assertPrairieLearnFormat(pl.doc);
+  assert.equal(pl.doc.score, 1);
+  await Deno.remove(root, { recursive: true });
+});
