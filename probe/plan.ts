@@ -10,6 +10,7 @@ import { parseArgs } from "node:util";
 import { type Group, GROUPS, type Kind } from "./check.ts";
 import type { Target } from "./probe_conn.ts";
 import { DEFAULT_WALL_MS, type Limits, parseLimits } from "./class/limits.ts";
+import { defaultJobs, JOBS_PER_CORE } from "./class/jobs.ts";
 import { VISIBILITIES, type Visibility } from "./class/gradescope.ts";
 import { shellWords } from "./shell_words.ts";
 import { UsageError } from "./usage.ts";
@@ -34,9 +35,12 @@ Grades an implementation of the brief (hello, <path> servers), in any language.
 
 class options:
   --out OUTDIR          where the gradebook goes (made if missing)
-  --jobs N              grade N submissions at once (default 1)
+  --jobs N              grade N submissions at once (default: ${JOBS_PER_CORE} per core, as memory
+                        allows; here ${defaultJobs()})
   --rubric FILE         points per group or check, as JSON (default: the brief's 5.0 points)
-  --resume              skip students already graded in OUTDIR whose files have not changed
+  --resume              keep the results in OUTDIR whose files, probe and rubric are unchanged
+  --students A,B        grade only these students again, into the same OUTDIR (the others'
+                        results are kept), and write grades.csv and report.html anew
   --wall-clock SECONDS  the most one submission may take in all (default 120)
   --no-namespaces       run each submission on the host's loopback even where network and
                         PID namespaces work (they are used by default when the machine allows)
@@ -77,8 +81,10 @@ export interface ClassPlan {
   jobs: number;
   /** The rubric file, as given, if any. */
   rubric?: string;
-  /** Skip students already graded whose files are unchanged. */
+  /** Keep earlier results whose files, probe version and rubric are unchanged. */
   resume: boolean;
+  /** `--students`: grade only these again, keeping the others' results. */
+  students?: string[];
   /** Use namespaces where the machine allows (false: `--no-namespaces`). */
   namespaces: boolean;
   /** The wall-clock limit of one submission, in ms (`--wall-clock`). */
@@ -153,6 +159,7 @@ export function parsePlan(args: string[]): Plan | "help" {
         jobs: { type: "string" },
         rubric: { type: "string" },
         resume: { type: "boolean" },
+        students: { type: "string" },
         "no-namespaces": { type: "boolean" },
         "wall-clock": { type: "string" },
         gradescope: { type: "string" },
@@ -216,6 +223,7 @@ export function parsePlan(args: string[]): Plan | "help" {
     onlyWith("--out", values.out, "--class or --autograder");
     onlyWith("--jobs", values.jobs, "--class");
     onlyWith("--resume", values.resume, "--class");
+    onlyWith("--students", values.students, "--class");
     onlyWith("--no-namespaces", values["no-namespaces"], "--class");
     onlyWith("--wall-clock", values["wall-clock"], "--class");
   }
@@ -246,7 +254,9 @@ export function parsePlan(args: string[]): Plan | "help" {
         "--class needs --out OUTDIR, where the gradebook goes",
       );
     }
-    const jobs = values.jobs === undefined ? 1 : Number(values.jobs);
+    const jobs = values.jobs === undefined
+      ? defaultJobs()
+      : Number(values.jobs);
     if (!Number.isSafeInteger(jobs) || jobs < 1 || jobs > 64) {
       throw new UsageError(
         `--jobs takes a whole number from 1 to 64, not ${
@@ -272,6 +282,9 @@ export function parsePlan(args: string[]): Plan | "help" {
       jobs,
       ...(values.rubric !== undefined ? { rubric: values.rubric } : {}),
       resume: values.resume === true,
+      ...(values.students !== undefined
+        ? { students: studentsOf(values.students, values.resume === true) }
+        : {}),
       namespaces: values["no-namespaces"] !== true,
       quiet: values.quiet === true,
     };
@@ -389,6 +402,20 @@ export function parsePlan(args: string[]): Plan | "help" {
   };
 }
 
+/** `--students A,B`'s names, checked. */
+function studentsOf(value: string, resume: boolean): string[] {
+  if (resume) {
+    throw new UsageError(
+      "--students regrades those students whatever --resume would keep: give one of them",
+    );
+  }
+  const names = value.split(",").map((name) => name.trim()).filter(Boolean);
+  if (names.length === 0) {
+    throw new UsageError("--students needs one name or more, e.g. alice,bob");
+  }
+  return [...new Set(names)];
+}
+
 /** `--visibility`'s value, checked. */
 function visibilityOf(value: string): Visibility {
   if (!(VISIBILITIES as readonly string[]).includes(value)) {
@@ -414,7 +441,15 @@ function autograderPlan(
     );
   }
   for (
-    const flag of ["kind", "only", "json", "jobs", "resume", "limits"] as const
+    const flag of [
+      "kind",
+      "only",
+      "json",
+      "jobs",
+      "resume",
+      "students",
+      "limits",
+    ] as const
   ) {
     if (values[flag] !== undefined) {
       throw new UsageError(`--${flag} is not for --autograder`);

@@ -311,7 +311,7 @@ Deno.test({
     });
 
     await t.step(
-      "--resume skips the students whose files are unchanged, and regrades the one that changed",
+      "--resume keeps the students whose files, probe and rubric are unchanged, and regrades the one that changed",
       async () => {
         await Deno.writeTextFile(
           `${classDir}/${MARKUP_STUDENT}/readme.txt`,
@@ -330,11 +330,52 @@ Deno.test({
         );
         assert.equal(lines.length, students.length);
         const regraded = lines.filter((l) =>
-          !l.includes("(resumed, files unchanged)")
+          !l.includes("(kept: same files, probe and rubric)")
         );
         assert.equal(regraded.length, 1, regraded.join("\n"));
         assert.ok(regraded[0].includes(MARKUP_STUDENT));
         assert.match(regraded[0], /found: readme\.txt/);
+      },
+    );
+
+    await t.step(
+      "--students regrades the students named into the same OUTDIR and writes the gradebook anew with every student",
+      async () => {
+        const before = await parseCsv(`${root}/out2/grades.csv`);
+        await Deno.remove(`${root}/out2/grades.csv`);
+        const again = await runScript("probe/main.ts", [
+          "--class",
+          classDir,
+          "--out",
+          `${root}/out2`,
+          "--students",
+          "zip_slip,correct",
+        ], PERMISSIONS);
+        assert.equal(again.code, 0, again.stderr);
+        const lines = again.stdout.split("\n").filter((l) =>
+          /^\d+\/\d+ {2}/.test(l)
+        );
+        assert.deepEqual(
+          lines.map((l) => l.split(/ {2}/)[1]).sort(),
+          ["correct", "zip_slip"],
+        );
+        assert.match(again.stdout, /2 of \d+ students again/);
+        const after = await parseCsv(`${root}/out2/grades.csv`);
+        assert.equal(after.length, before.length);
+        assert.deepEqual(
+          after.map((row) => row.slice(0, 3)),
+          before.map((row) => row.slice(0, 3)),
+        );
+        const unknown = await runScript("probe/main.ts", [
+          "--class",
+          classDir,
+          "--out",
+          `${root}/out2`,
+          "--students",
+          "nobody",
+        ], PERMISSIONS);
+        assert.equal(unknown.code, 2);
+        assert.match(unknown.stderr, /--students: not in the class: nobody/);
       },
     );
 
@@ -381,6 +422,29 @@ Deno.test({
           "framing.firefox",
           "structure",
         ]);
+        // --resume trusts a result only under the same rubric (and probe, and files).
+        const resumed = (extra: string[]) =>
+          runScript("probe/main.ts", [
+            "--class",
+            small,
+            "--out",
+            `${root}/out-rubric`,
+            "--resume",
+            ...extra,
+          ], PERMISSIONS);
+        const same = await resumed(["--rubric", rubric]);
+        assert.match(
+          same.stdout,
+          /zip_slip .*\(kept: same files, probe and rubric\)/,
+        );
+        const other = await resumed([]);
+        assert.doesNotMatch(other.stdout, /\(kept: /);
+        const saved = JSON.parse(
+          await Deno.readTextFile(`${root}/out-rubric/zip_slip.json`),
+        );
+        assert.match(saved.probe_version, /^[0-9a-f]{12}$/);
+        assert.match(saved.rubric_hash, /^[0-9a-f]{12}$/);
+        assert.equal(saved.max_score, 5);
       },
     );
 

@@ -7,12 +7,13 @@
  *
  *     prepareClass: the folder, the rubric, python3, OUTDIR, the isolation
  *                   and the limits, checked before anything runs; the header
- *     gradeClass:   per student (N at a time):
- *       hash --> (--resume: same hash in OUTDIR? keep it)
+ *     gradeClass:   per student (N at a time; with --students, the named ones):
+ *       hash --> (--resume: same files, probe and rubric in OUTDIR? keep it)
  *            --> fresh copy / unzip --> refused? --> grade 0 with the reason
  *            --> box: inner probe --> score on the rubric --> <student>.json
- *     writeGradebook: grades.csv, report.html --> exit 0 (1 if the grading
- *                   itself failed)
+ *     writeGradebook: grades.csv, report.html (with --students, the others'
+ *                   results as OUTDIR holds them) --> exit 0 (1 if the
+ *                   grading itself failed)
  *
  * @module
  */
@@ -30,6 +31,14 @@ import {
 } from "./limits.ts";
 import { tasksOfMine } from "../procs.ts";
 import { gradeRun, refusedResult, type StudentResult } from "./outcome.ts";
+import { probeVersion } from "../platforms/probe_files.ts";
+import {
+  type GradedWith,
+  rubricHash,
+  type SavedResult,
+  whyRegrade,
+} from "./graded_with.ts";
+import { progressText } from "./progress.ts";
 import { reportHtml } from "./report_html.ts";
 import { loadRubric, type Rubric } from "./rubric.ts";
 import { detectIsolation, type Isolation, runBoxed } from "./sandbox.ts";
@@ -48,6 +57,10 @@ interface ClassRun {
   out: string;
   /** The students' submissions, in order. */
   entries: Entry[];
+  /** The indices of the entries graded in this run (all but with `--students`). */
+  selected: number[];
+  /** The probe and the rubric every result of this run is graded with. */
+  gradedWith: GradedWith;
   /** What in the class folder is neither a folder nor a zip. */
   skipped: string[];
   /** Each student's `.json` in OUTDIR. */
@@ -66,24 +79,37 @@ async function isFolder(path: string): Promise<boolean> {
   }
 }
 
-/** A result kept from an earlier run, when `--resume` may keep it. */
+/** The result OUTDIR holds for `entry`, if any. */
+async function earlierResult(
+  run: ClassRun,
+  entry: Entry,
+): Promise<SavedResult | undefined> {
+  try {
+    return JSON.parse(
+      await Deno.readTextFile(`${run.out}/${run.files.get(entry.student)}`),
+    ) as SavedResult;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A result kept from an earlier run, when `--resume` may keep it: the same files, probe and rubric. */
 async function kept(
   run: ClassRun,
   entry: Entry,
   hash: string,
-): Promise<StudentResult | undefined> {
+): Promise<SavedResult | undefined> {
   if (!run.plan.resume) return undefined;
-  try {
-    const earlier = JSON.parse(
-      await Deno.readTextFile(`${run.out}/${run.files.get(entry.student)}`),
-    ) as StudentResult;
-    return earlier.hash === hash && earlier.status !== "error" &&
-        earlier.student === entry.student
-      ? earlier
-      : undefined;
-  } catch {
-    return undefined;
-  }
+  const earlier = await earlierResult(run, entry);
+  return earlier &&
+      whyRegrade(earlier, {
+          ...run.gradedWith,
+          student: entry.student,
+          hash,
+        }) ===
+        undefined
+    ? earlier
+    : undefined;
 }
 
 /** Grades one student: resumed, refused, or boxed and scored. */
@@ -91,10 +117,22 @@ async function gradeOne(
   run: ClassRun,
   entry: Entry,
   index: number,
-): Promise<{ result: StudentResult; resumed: boolean }> {
+): Promise<{ result: SavedResult; resumed: boolean }> {
+  const result = await gradeFresh(run, entry, index);
+  return "resumed" in result
+    ? { result: result.resumed, resumed: true }
+    : { result: { ...result, ...run.gradedWith }, resumed: false };
+}
+
+/** A student's result, fresh, or kept from an earlier run. */
+async function gradeFresh(
+  run: ClassRun,
+  entry: Entry,
+  index: number,
+): Promise<StudentResult | { resumed: SavedResult }> {
   const hash = await hashEntry(entry);
   const earlier = await kept(run, entry, hash);
-  if (earlier) return { result: earlier, resumed: true };
+  if (earlier) return { resumed: earlier };
   const work = `${run.tmp}/${index}`;
   const base = {
     student: entry.student,
@@ -105,10 +143,7 @@ async function gradeOne(
   try {
     const prepared = await prepare(entry, `${work}/files`);
     if ("refused" in prepared) {
-      return {
-        result: refusedResult(base, prepared.refused, run.rubric),
-        resumed: false,
-      };
+      return refusedResult(base, prepared.refused, run.rubric);
     }
     const boxed = await runBoxed(prepared.dir, {
       isolation: run.isolation,
@@ -117,33 +152,24 @@ async function gradeOne(
       jsonPath: `${work}/probe.json`,
       running: run.running,
     });
-    return {
-      result: gradeRun(
-        {
-          ...base,
-          source: {
-            type: entry.type,
-            ...(prepared.nested ? { nested: prepared.nested } : {}),
-          },
-          ...(run.limits
-            ? { limits: { ...run.limits, wall_ms: run.wallMs } }
-            : {}),
+    return gradeRun(
+      {
+        ...base,
+        source: {
+          type: entry.type,
+          ...(prepared.nested ? { nested: prepared.nested } : {}),
         },
-        boxed,
-        run.rubric,
-        run.wallMs,
-      ),
-      resumed: false,
-    };
+        ...(run.limits
+          ? { limits: { ...run.limits, wall_ms: run.wallMs } }
+          : {}),
+      },
+      boxed,
+      run.rubric,
+      run.wallMs,
+    );
   } finally {
     await Deno.remove(work, { recursive: true }).catch(() => {});
   }
-}
-
-/** `1.5 min left`, `40 s left`. */
-function timeLeft(ms: number): string {
-  const s = Math.round(ms / 1000);
-  return s >= 90 ? `${Math.round(s / 60)} min left` : `${s} s left`;
 }
 
 /** Runs `--class`; resolves to the exit status. Throws {@link UsageError} for a usage error. */
@@ -153,7 +179,7 @@ export async function runClass(
 ): Promise<number> {
   const run = await prepareClass(plan, terminal);
   const started = performance.now();
-  let results: StudentResult[];
+  let results: SavedResult[];
   try {
     results = await gradeClass(run, terminal);
   } finally {
@@ -194,6 +220,7 @@ async function prepareClass(
     );
   }
   const { entries, skipped } = await listEntries(dir);
+  const selected = selectStudents(entries, plan.students);
   const isolation = await detectIsolation(plan.namespaces);
   // RLIMIT_NPROC counts all the user runs (a browser's threads too): the headroom goes on top.
   const mine = isolation.root ? undefined : await tasksOfMine();
@@ -207,7 +234,11 @@ async function prepareClass(
     : `none (no prlimit); ${plan.wallMs / 1000} s wall clock`;
   if (isolation.mode === "host") terminal.error(`probe: ${isolation.note}`);
   terminal.line(
-    `deno task probe --class ${plan.dir}: ${entries.length} students, ${plan.jobs} at a time`,
+    `deno task probe --class ${plan.dir}: ${
+      plan.students
+        ? `${selected.length} of ${entries.length} students again`
+        : `${entries.length} students`
+    }, ${plan.jobs} at a time`,
   );
   terminal.line(`isolation: ${isolation.note}`);
   terminal.line(`limits per program: ${limitsText}`);
@@ -225,6 +256,11 @@ async function prepareClass(
     wallMs: plan.wallMs,
     out,
     entries,
+    selected,
+    gradedWith: {
+      probe_version: await probeVersion(),
+      rubric_hash: await rubricHash(rubric),
+    },
     skipped,
     files: studentFiles(entries.map((e) => e.student)),
     tmp: await Deno.makeTempDir({ prefix: "probe-class-" }),
@@ -232,12 +268,28 @@ async function prepareClass(
   };
 }
 
+/** The indices of the entries `--students` names (all without it); throws {@link UsageError} for a name not in the class. */
+function selectStudents(entries: Entry[], students?: string[]): number[] {
+  if (students === undefined) return entries.map((_, index) => index);
+  const known = new Map(entries.map((entry, index) => [entry.student, index]));
+  const unknown = students.filter((name) => !known.has(name));
+  if (unknown.length) {
+    throw new UsageError(
+      `--students: not in the class: ${unknown.join(", ")} (it has ${
+        entries.slice(0, 5).map((e) => e.student).join(", ")
+      }${entries.length > 5 ? ", ..." : ""})`,
+    );
+  }
+  return students.map((name) => known.get(name)!);
+}
+
 /** Grades every student, `--jobs` at a time, a line each as they finish; each `.json` written as it comes. */
 async function gradeClass(
   run: ClassRun,
   terminal: Terminal,
-): Promise<StudentResult[]> {
-  const { entries, plan } = run;
+): Promise<SavedResult[]> {
+  const { plan } = run;
+  const entries = run.selected.map((index) => run.entries[index]);
   const onInterrupt = () => {
     terminal.mute();
     terminal.error("probe: interrupted; stopping every submission");
@@ -252,18 +304,19 @@ async function gradeClass(
   };
   Deno.addSignalListener("SIGINT", onInterrupt);
 
-  const results: StudentResult[] = new Array(entries.length);
+  const results: SavedResult[] = new Array(entries.length);
   const started = performance.now();
   let done = 0;
   let graded = 0; // graded in this run (not resumed): the time estimate's base
   let next = 0;
-  const showProgress = (student: string) => {
-    const elapsed = performance.now() - started;
-    const left = graded
-      ? ` ${timeLeft((elapsed / graded) * (entries.length - done))}`
-      : "";
-    terminal.progress(`${done}/${entries.length}  ${student} ${left}`);
-  };
+  const showProgress = (student: string) =>
+    terminal.progress(progressText({
+      done,
+      total: entries.length,
+      graded,
+      elapsedMs: performance.now() - started,
+      student,
+    }));
   const colour = (result: StudentResult) =>
     result.status === "error"
       ? "fail"
@@ -275,7 +328,11 @@ async function gradeClass(
       const index = next++;
       const entry = entries[index];
       showProgress(entry.student);
-      const { result, resumed } = await gradeOne(run, entry, index);
+      const { result, resumed } = await gradeOne(
+        run,
+        entry,
+        run.selected[index],
+      );
       results[index] = result;
       await Deno.writeTextFile(
         `${run.out}/${run.files.get(entry.student)}`,
@@ -290,7 +347,9 @@ async function gradeClass(
               colour(result),
               `${result.score}/${result.max_score}`,
             )
-          }  ${resumed ? "(resumed, files unchanged) " : ""}${result.reason}`,
+          }  ${
+            resumed ? "(kept: same files, probe and rubric) " : ""
+          }${result.reason}`,
         );
       }
       showProgress(entry.student);
@@ -310,11 +369,12 @@ async function gradeClass(
 /** Writes `grades.csv` and `report.html`, says what was written; 1 when the grading itself failed for anyone. */
 async function writeGradebook(
   run: ClassRun,
-  results: StudentResult[],
+  results: SavedResult[],
   ms: number,
   terminal: Terminal,
 ): Promise<number> {
   const { plan, rubric } = run;
+  if (plan.students) results = await withTheOthers(run, results, terminal);
   await Deno.writeTextFile(`${run.out}/grades.csv`, gradesCsv(rubric, results));
   await Deno.writeTextFile(
     `${run.out}/report.html`,
@@ -340,4 +400,49 @@ async function writeGradebook(
     return 1;
   }
   return 0;
+}
+
+/**
+ * With `--students`: the results just graded, and every other student's as
+ * OUTDIR holds it, in the class's order. Says which others have none (left
+ * out of the gradebook) and which were graded with another probe or rubric.
+ */
+async function withTheOthers(
+  run: ClassRun,
+  graded: SavedResult[],
+  terminal: Terminal,
+): Promise<SavedResult[]> {
+  const fresh = new Map(
+    run.selected.map((index, i) => [index, graded[i]]),
+  );
+  const all: SavedResult[] = [];
+  const missing: string[] = [];
+  const stale: string[] = [];
+  for (const [index, entry] of run.entries.entries()) {
+    const result = fresh.get(index) ?? await earlierResult(run, entry);
+    if (!result || result.student !== entry.student) {
+      missing.push(entry.student);
+      continue;
+    }
+    if (
+      result.probe_version !== run.gradedWith.probe_version ||
+      result.rubric_hash !== run.gradedWith.rubric_hash
+    ) stale.push(entry.student);
+    all.push(result);
+  }
+  if (missing.length) {
+    terminal.error(
+      `probe: not in the gradebook, no result in ${run.plan.out} yet: ${
+        missing.join(", ")
+      } (grade them with --resume)`,
+    );
+  }
+  if (stale.length) {
+    terminal.error(
+      `probe: graded with another probe or rubric than this run: ${
+        stale.join(", ")
+      } (regrade them with --resume)`,
+    );
+  }
+  return all;
 }
