@@ -39,6 +39,7 @@ import {
 } from "./platforms/prairielearn_results.ts";
 import { probeVersion } from "./platforms/probe_files.ts";
 import { parsePlan, type Plan, SHORT_USAGE, USAGE } from "./plan.ts";
+import { preferRealPython } from "./python_path.ts";
 import { onlyEntry, type Section, sectionsOf } from "./sections.ts";
 import { Terminal } from "./terminal.ts";
 import { fromUserDir, UsageError } from "./usage.ts";
@@ -54,6 +55,9 @@ export async function main(args: string[]): Promise<number> {
     if (plan === "help") {
       console.log(USAGE);
       return 0;
+    }
+    if (plan.mode === "class" || plan.mode === "submission") {
+      await preferRealPython();
     }
     if (plan.mode === "class") return await runClass(plan, new Terminal());
     if (plan.mode === "autograder") {

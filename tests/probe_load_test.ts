@@ -1,0 +1,140 @@
+/**
+ * The probe's verdicts do not depend on how busy the machine is:
+ *
+ * - under a CPU quota of 50 % (Gradescope gives an autograder half a virtual
+ *   CPU), the model answer and two flaws whose checks are about reads and
+ *   time, three times each, get exactly the verdicts they get unconstrained
+ *   (those `testing/probe_verdicts.ts` pins and tests/probe_test.ts holds);
+ * - a class of 64 (copies of the model answer and of each flaw), graded with
+ *   the default `--jobs` on this machine's cores, gives every copy of one
+ *   submission the same verdict: the one its fixture deserves.
+ */
+
+import assert from "node:assert/strict";
+import { FLAWS, writeFixture } from "../probe/fixtures/fixtures.ts";
+import { PROBE_PERMISSIONS } from "../probe/class/sandbox.ts";
+import { defaultJobs } from "../probe/class/jobs.ts";
+import type { StudentResult } from "../probe/class/outcome.ts";
+import { ROOT, runScript } from "../testing/commands.ts";
+import { cpuQuotaMissing, runUnderCpuQuota } from "../testing/cpu_quota.ts";
+import { expectedFailures, FIXTURES } from "../testing/probe_verdicts.ts";
+
+const noQuota = await cpuQuotaMissing();
+if (noQuota) {
+  console.log(`probe_load_test: the CPU-quota test is skipped: ${noQuota}`);
+}
+
+/** The failed checks of a `--json` report, as `expectedFailures` names them. */
+function failedOf(report: {
+  checks: { verdict: string; id: string; server?: string }[];
+}): string[] {
+  return report.checks.filter((c) => c.verdict === "fail")
+    .map((c) => c.server ? `${c.server}:${c.id}` : c.id).sort();
+}
+
+Deno.test({
+  name:
+    "under a 50 % CPU quota the model answer and two flaws get their unconstrained verdicts, three times each",
+  ignore: noQuota !== undefined,
+  async fn(t) {
+    const root = await Deno.makeTempDir({ prefix: "probe-quota-" });
+    const fixtures = [
+      "correct",
+      "nb_serves_one_at_a_time",
+      "one_recv_per_request",
+    ] as const;
+    for (const fixture of fixtures) {
+      await writeFixture(fixture, `${root}/${fixture}`);
+    }
+    const started = performance.now();
+    // One round at a time: three probes, each in a cgroup of half a CPU.
+    for (let round = 1; round <= 3; round++) {
+      const runs = await Promise.all(fixtures.map(async (fixture) => {
+        const json = `${root}/${fixture}-${round}.json`;
+        const run = await runUnderCpuQuota(50, Deno.execPath(), [
+          "run",
+          ...PROBE_PERMISSIONS,
+          `${ROOT}probe/main.ts`,
+          "--submission",
+          `${root}/${fixture}`,
+          "--json",
+          json,
+          "-q",
+        ]);
+        return {
+          fixture,
+          run,
+          failed: failedOf(JSON.parse(await Deno.readTextFile(json))),
+        };
+      }));
+      for (const { fixture, run, failed } of runs) {
+        await t.step(`round ${round}: ${fixture}`, () => {
+          assert.ok(run.code === 0 || run.code === 1, run.stderr);
+          assert.ok(run.throttled > 0, "the quota held it back");
+          assert.deepEqual(
+            failed,
+            expectedFailures(fixture),
+            FIXTURES[fixture].why,
+          );
+        });
+      }
+    }
+    console.log(
+      `probe_load_test: 3 rounds of 3 under a 50 % quota in ${
+        Math.round((performance.now() - started) / 1000)
+      } s`,
+    );
+    await Deno.remove(root, { recursive: true });
+  },
+});
+
+Deno.test(
+  "a class of 64 graded with the default --jobs gives every copy of one submission the verdict its fixture deserves",
+  async () => {
+    const root = await Deno.makeTempDir({ prefix: "probe-class64-" });
+    const kinds = [
+      "correct",
+      ...FLAWS.map((f) => f.name),
+    ] as (keyof typeof FIXTURES)[];
+    const made = `${root}/made`;
+    for (const kind of kinds) await writeFixture(kind, `${made}/${kind}`);
+    const copies = new Map<string, keyof typeof FIXTURES>();
+    await Deno.mkdir(`${root}/class`);
+    for (let i = 0; i < 64; i++) {
+      const kind = kinds[i % kinds.length];
+      const student = `s${String(i).padStart(2, "0")}_${kind}`;
+      copies.set(student, kind);
+      const copy = await new Deno.Command("cp", {
+        args: ["-r", `${made}/${kind}`, `${root}/class/${student}`],
+      }).output();
+      assert.ok(copy.success);
+    }
+    const started = performance.now();
+    const run = await runScript(
+      "probe/main.ts",
+      ["--class", `${root}/class`, "--out", `${root}/out`],
+      [...PROBE_PERMISSIONS],
+    );
+    const seconds = Math.round((performance.now() - started) / 1000);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(
+      run.stdout,
+      new RegExp(`64 students, ${defaultJobs()} at a time`),
+    );
+    console.log(
+      `probe_load_test: 64 students with the default --jobs (${defaultJobs()}) in ${seconds} s`,
+    );
+    const wrong: string[] = [];
+    for (const [student, kind] of copies) {
+      const result: StudentResult = JSON.parse(
+        await Deno.readTextFile(`${root}/out/${student}.json`),
+      );
+      const failed = [...result.failed].sort();
+      if (JSON.stringify(failed) !== JSON.stringify(expectedFailures(kind))) {
+        wrong.push(`${student}: failed ${failed.join(" ") || "nothing"}`);
+      }
+    }
+    assert.deepEqual(wrong, []);
+    await Deno.remove(root, { recursive: true });
+  },
+);
