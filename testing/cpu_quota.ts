@@ -36,7 +36,7 @@ export async function runUnderCpuQuota(
   program: string,
   args: string[],
   options: { cwd?: string; env?: Record<string, string> } = {},
-): Promise<CommandResult & { throttled: number }> {
+): Promise<CommandResult & { quotaUs: number; throttled: number }> {
   const group = `${CPU_CGROUPS}/probe-quota-${crypto.randomUUID()}`;
   await Deno.mkdir(group);
   try {
@@ -60,11 +60,16 @@ export async function runUnderCpuQuota(
       stderr: "piped",
     }).output();
     const stat = await Deno.readTextFile(`${group}/cpu.stat`);
+    const quotaUs = Number(
+      await Deno.readTextFile(`${group}/cpu.cfs_quota_us`),
+    );
     const decoder = new TextDecoder();
     return {
       code: output.code,
       stdout: decoder.decode(output.stdout),
       stderr: decoder.decode(output.stderr),
+      quotaUs,
+      // Periods in which it wanted more than its share (none on a machine too busy to give it even that).
       throttled: Number(/nr_throttled (\d+)/.exec(stat)?.[1] ?? 0),
     };
   } finally {

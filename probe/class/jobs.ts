@@ -2,21 +2,20 @@
  * How many submissions `--class` grades at once when `--jobs` is not given:
  * as many as the machine's cores keep busy without a verdict changing.
  *
- * A submission keeps a core busy for a fraction of its time: its two servers
+ * A submission keeps a core busy for a part of its time only: its two servers
  * and the probe mostly wait (for a server to start, for a client's head
  * start, for an idle client's timeout). Measured on this project's 2-core
- * machine, a class of 100 with 8 boxes at once used both cores about fully
- * (`docs/grading-a-class.md`), and every check that is about time keeps its
- * verdict on a far busier machine than that (tests/probe_load_test.ts: a
- * class of 64 at the default, and half a CPU per submission). So: four per
- * core, and no more than memory allows, one box per {@linkcode BOX_MEMORY}
- * of what is available.
+ * machine (docs/grading-a-class.md), a submission takes about 2.7 CPU
+ * seconds in about 8 s of wall clock alone: about three at once keep a core
+ * busy. More only queue for the CPU, and every wait of every check grows
+ * with the queue; so: three per core, and no more than memory allows, one
+ * box per {@linkcode BOX_MEMORY} of what is available.
  *
  * @module
  */
 
-/** Boxes per core: the share of its time a submission keeps a core busy is about a quarter. */
-export const JOBS_PER_CORE = 4;
+/** Boxes per core: a submission keeps a core busy about a third of its time. */
+export const JOBS_PER_CORE = 3;
 
 /** Memory one box may take: two Python servers, a Deno probe, with room (1 GiB address space each is the cap, not the use). */
 export const BOX_MEMORY = 512 * 1024 * 1024;
