@@ -22,17 +22,26 @@ export interface CommandResult {
 }
 
 /** Runs `deno <args...>` (the deno running these tests) in `cwd` (default the project root) to completion. */
-export async function runDeno(
+export function runDeno(
   args: string[],
   cwd: string = ROOT,
 ): Promise<CommandResult> {
-  const output = await new Deno.Command(Deno.execPath(), {
+  return runProgram(Deno.execPath(), args, { cwd });
+}
+
+/** Runs `program args...` to completion with no stdin and no colour (and `env` added), collecting its output. */
+export async function runProgram(
+  program: string,
+  args: string[],
+  options: { cwd?: string; env?: Record<string, string> } = {},
+): Promise<CommandResult> {
+  const output = await new Deno.Command(program, {
     args,
-    cwd,
+    cwd: options.cwd,
     stdin: "null",
     stdout: "piped",
     stderr: "piped",
-    env: { NO_COLOR: "1" },
+    env: { NO_COLOR: "1", ...options.env },
   }).output();
   const decoder = new TextDecoder();
   return {

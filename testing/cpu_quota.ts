@@ -8,7 +8,7 @@
  * @module
  */
 
-import type { CommandResult } from "./commands.ts";
+import { type CommandResult, runProgram } from "./commands.ts";
 
 /** Where cgroup v1's `cpu` controller is mounted. */
 const CPU_CGROUPS = "/sys/fs/cgroup/cpu";
@@ -45,29 +45,19 @@ export async function runUnderCpuQuota(
       `${group}/cpu.cfs_quota_us`,
       `${Math.round(PERIOD_US * percent / 100)}`,
     );
-    const output = await new Deno.Command("sh", {
-      args: [
-        "-c",
-        'echo $$ > "$0/cgroup.procs" && exec "$@"',
-        group,
-        program,
-        ...args,
-      ],
-      cwd: options.cwd,
-      env: { NO_COLOR: "1", ...options.env },
-      stdin: "null",
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
+    const run = await runProgram("sh", [
+      "-c",
+      'echo $$ > "$0/cgroup.procs" && exec "$@"',
+      group,
+      program,
+      ...args,
+    ], options);
     const stat = await Deno.readTextFile(`${group}/cpu.stat`);
     const quotaUs = Number(
       await Deno.readTextFile(`${group}/cpu.cfs_quota_us`),
     );
-    const decoder = new TextDecoder();
     return {
-      code: output.code,
-      stdout: decoder.decode(output.stdout),
-      stderr: decoder.decode(output.stderr),
+      ...run,
       quotaUs,
       // Periods in which it wanted more than its share (none on a machine too busy to give it even that).
       throttled: Number(/nr_throttled (\d+)/.exec(stat)?.[1] ?? 0),

@@ -11,7 +11,7 @@
 
 import { writeFixture } from "../probe/fixtures/fixtures.ts";
 import { commandSucceeds } from "../wire/commands.ts";
-import type { CommandResult } from "./commands.ts";
+import { type CommandResult, runProgram } from "./commands.ts";
 
 /** Why a mount namespace cannot be made here, if it cannot (as root it can). */
 export async function mountNamespaceMissing(): Promise<string | undefined> {
@@ -26,7 +26,7 @@ export async function mountNamespaceMissing(): Promise<string | undefined> {
 }
 
 /** Runs `script` with bash in a new mount namespace where each `[from, at]` is bind-mounted first (each `at` made if missing). */
-export async function inMountNamespace(
+export function inMountNamespace(
   binds: readonly [string, string][],
   script: string,
   env: Record<string, string> = {},
@@ -35,19 +35,11 @@ export async function inMountNamespace(
   const mounts = binds.map(([from, at]) =>
     `mkdir -p '${at}' && mount --bind '${from}' '${at}'`
   ).join(" && ");
-  const output = await new Deno.Command("unshare", {
-    args: ["--mount", "bash", "-c", `set -e; ${mounts}; set +e; ${script}`],
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-    env: { NO_COLOR: "1", ...env },
-  }).output();
-  const decoder = new TextDecoder();
-  return {
-    code: output.code,
-    stdout: decoder.decode(output.stdout),
-    stderr: decoder.decode(output.stderr),
-  };
+  return runProgram(
+    "unshare",
+    ["--mount", "bash", "-c", `set -e; ${mounts}; set +e; ${script}`],
+    { env },
+  );
 }
 
 /** The network tools a setup script could reach for; {@link networkShims} stands in for each. */

@@ -212,6 +212,24 @@ async function processesIn(path: string): Promise<string[]> {
   return found;
 }
 
+/** The steps after a platform's runs: nothing of a submission runs on in `layout`, and (once the box runs code unprivileged) the forger wrote nothing into `grader`. */
+async function nothingLeftBehind(
+  t: Deno.TestContext,
+  layout: string,
+  grader: string,
+): Promise<void> {
+  await t.step("nothing of any submission is left running", async () => {
+    assert.deepEqual(await processesIn(layout), []);
+  });
+  await t.step({
+    name: `the forger could not write into the grader's files (${layout})`,
+    ignore: !BOX_UNPRIVILEGED,
+    fn: async () => {
+      await assert.rejects(Deno.stat(`${grader}/FORGED`));
+    },
+  });
+}
+
 /** A PATH whose first folder holds a `deno` that fails at once (exit 3), as a probe that cannot start. */
 async function brokenDeno(dir: string): Promise<string> {
   await Deno.mkdir(dir, { recursive: true });
@@ -376,17 +394,7 @@ Deno.test({
         );
       },
     );
-    await t.step("nothing of any submission is left running", async () => {
-      assert.deepEqual(await processesIn("/autograder"), []);
-    });
-    await t.step({
-      name:
-        "the forger could not write into the grader's files (/autograder/source)",
-      ignore: !BOX_UNPRIVILEGED,
-      fn: async () => {
-        await assert.rejects(Deno.stat(`${source}/FORGED`));
-      },
-    });
+    await nothingLeftBehind(t, "/autograder", source);
     await Deno.remove(root, { recursive: true });
   },
 });
@@ -513,17 +521,7 @@ Deno.test({
         },
       );
     }
-    await t.step("nothing of any submission is left running", async () => {
-      assert.deepEqual(await processesIn("/grade"), []);
-    });
-    await t.step({
-      name:
-        "the forger could not write into the grader's files (/grade/serverFilesCourse)",
-      ignore: !BOX_UNPRIVILEGED,
-      fn: async () => {
-        await assert.rejects(Deno.stat(`${grader}/FORGED`));
-      },
-    });
+    await nothingLeftBehind(t, "/grade", grader);
     await Deno.remove(root, { recursive: true });
   },
 });
