@@ -316,7 +316,7 @@ async function platformReport(
       }))
     ),
     servers,
-    version: await probeVersion().catch(() => undefined),
+    version: probeVersion().catch(() => undefined),
   });
   await report.start();
   return report;

@@ -16,18 +16,20 @@ const CPU_CGROUPS = "/sys/fs/cgroup/cpu";
 /** The scheduling period, in microseconds (the kernel's default). */
 const PERIOD_US = 100_000;
 
+/** Runs `script` (with `$0` the group's folder) in sh: Deno touches /sys only with --allow-all. */
+function inGroup(group: string, script: string, ...args: string[]) {
+  return runProgram("sh", ["-c", script, group, ...args]);
+}
+
 /** Why a CPU quota cannot be set here, if it cannot (cgroup v1's `cpu` controller, writable: as root). */
 export async function cpuQuotaMissing(): Promise<string | undefined> {
-  const probe = `${CPU_CGROUPS}/probe-quota-check-${crypto.randomUUID()}`;
-  try {
-    await Deno.mkdir(probe);
-    await Deno.remove(probe);
-    return undefined;
-  } catch (error) {
-    return `cannot make a cgroup under ${CPU_CGROUPS} (${
-      error instanceof Error ? error.message : error
-    })`;
-  }
+  const check = await inGroup(
+    `${CPU_CGROUPS}/probe-quota-check-${crypto.randomUUID()}`,
+    'mkdir "$0" && rmdir "$0"',
+  );
+  return check.code === 0
+    ? undefined
+    : `cannot make a cgroup under ${CPU_CGROUPS} (${check.stderr.trim()})`;
 }
 
 /** Runs `program args...` in a `cpu` cgroup of its own limited to `percent` of one CPU; resolves when it ends and the group is gone. */
@@ -38,13 +40,14 @@ export async function runUnderCpuQuota(
   options: { cwd?: string; env?: Record<string, string> } = {},
 ): Promise<CommandResult & { quotaUs: number; throttled: number }> {
   const group = `${CPU_CGROUPS}/probe-quota-${crypto.randomUUID()}`;
-  await Deno.mkdir(group);
+  const made = await inGroup(
+    group,
+    'mkdir "$0" && echo "$1" > "$0/cpu.cfs_period_us" && echo "$2" > "$0/cpu.cfs_quota_us"',
+    `${PERIOD_US}`,
+    `${Math.round(PERIOD_US * percent / 100)}`,
+  );
+  if (made.code !== 0) throw new Error(`${group}: ${made.stderr}`);
   try {
-    await Deno.writeTextFile(`${group}/cpu.cfs_period_us`, `${PERIOD_US}`);
-    await Deno.writeTextFile(
-      `${group}/cpu.cfs_quota_us`,
-      `${Math.round(PERIOD_US * percent / 100)}`,
-    );
     const run = await runProgram("sh", [
       "-c",
       'echo $$ > "$0/cgroup.procs" && exec "$@"',
@@ -52,30 +55,24 @@ export async function runUnderCpuQuota(
       program,
       ...args,
     ], options);
-    const stat = await Deno.readTextFile(`${group}/cpu.stat`);
-    const quotaUs = Number(
-      await Deno.readTextFile(`${group}/cpu.cfs_quota_us`),
+    const read = await inGroup(
+      group,
+      'cat "$0/cpu.cfs_quota_us" "$0/cpu.stat"',
     );
     return {
       ...run,
-      quotaUs,
+      quotaUs: Number(read.stdout.split("\n")[0]),
       // Periods in which it wanted more than its share (none on a machine too busy to give it even that).
-      throttled: Number(/nr_throttled (\d+)/.exec(stat)?.[1] ?? 0),
+      throttled: Number(/nr_throttled (\d+)/.exec(read.stdout)?.[1] ?? 0),
     };
   } finally {
-    await removeWhenEmpty(group);
-  }
-}
-
-/** Removes `group` once nothing runs in it (a process it started may take a moment to go). */
-async function removeWhenEmpty(group: string): Promise<void> {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const tasks = await Deno.readTextFile(`${group}/tasks`).catch(() => "");
-    if (tasks.trim() === "") {
-      await Deno.remove(group).catch(() => {});
-      return;
+    // Removed once nothing runs in it (a process it started may take a moment to go).
+    const removed = await inGroup(
+      group,
+      'for i in $(seq 50); do [ -s "$0/tasks" ] || { rmdir "$0"; exit; }; sleep 0.1; done; exit 1',
+    );
+    if (removed.code !== 0) {
+      throw new Error(`${group} still holds processes after 5 s`);
     }
-    await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  throw new Error(`${group} still holds processes after 5 s`);
 }

@@ -24,10 +24,11 @@ export class PlatformReport {
   readonly #rubric: Rubric;
   readonly #planned: readonly PendingCheck[];
   readonly #servers: readonly ServerReport[];
-  readonly #version?: string;
+  #version?: string;
   readonly #started = performance.now();
   readonly #results: CheckResult[] = [];
   #failure: unknown;
+  readonly #versionKnown: Promise<void>;
 
   /**
    * `files` are written for the checks `planned`, on `rubric`; `servers` is
@@ -39,14 +40,20 @@ export class PlatformReport {
       rubric: Rubric;
       planned: readonly PendingCheck[];
       servers: readonly ServerReport[];
-      version?: string;
+      /** The probe's version: written in as soon as it is known (finding it must not hold up the first write). */
+      version?: Promise<string | undefined>;
     },
   ) {
     this.#files = files.map((f) => new ResultsFile(f.path, f.render));
     this.#rubric = options.rubric;
     this.#planned = options.planned;
     this.#servers = options.servers;
-    if (options.version) this.#version = options.version;
+    this.#versionKnown = (options.version ?? Promise.resolve(undefined)).then(
+      (version) => {
+        if (version) this.#version = version;
+      },
+      () => {},
+    );
   }
 
   /** Whether there is any file to write. */
@@ -89,6 +96,7 @@ export class PlatformReport {
 
   /** Writes the files for the whole run; rejects with the first write that failed. */
   async finish(): Promise<void> {
+    await this.#versionKnown;
     await this.#write(true);
     if (this.#failure !== undefined) throw this.#failure;
   }

@@ -1,0 +1,47 @@
+/**
+ * How many submissions `--class` grades at once when `--jobs` is not given:
+ * as many as the machine's cores keep busy without a verdict changing.
+ *
+ * A submission keeps a core busy for a part of its time only: its two servers
+ * and the probe mostly wait (for a server to start, for a client's head
+ * start, for an idle client's timeout). Measured on this project's 2-core
+ * machine (docs/grading-a-class.md), a submission takes about 2.7 CPU
+ * seconds in about 8 s of wall clock alone: about three at once keep a core
+ * busy. More only queue for the CPU, and every wait of every check grows
+ * with the queue; so: three per core, and no more than memory allows, one
+ * box per {@linkcode BOX_MEMORY} of what is available.
+ *
+ * @module
+ */
+
+/** Boxes per core: a submission keeps a core busy about a third of its time. */
+export const JOBS_PER_CORE = 3;
+
+/** Memory one box may take: two Python servers, a Deno probe, with room (1 GiB address space each is the cap, not the use). */
+export const BOX_MEMORY = 512 * 1024 * 1024;
+
+/** The most boxes at once, whatever the machine: beyond it, the class's own overhead (ports, processes) dominates. */
+export const MAX_DEFAULT_JOBS = 32;
+
+/** Bytes of memory available now, from /proc/meminfo (undefined where it cannot be read). */
+export function availableMemory(): number | undefined {
+  try {
+    const meminfo = Deno.readTextFileSync("/proc/meminfo");
+    const kib = /^MemAvailable:\s+(\d+) kB/m.exec(meminfo)?.[1];
+    return kib === undefined ? undefined : Number(kib) * 1024;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The default `--jobs` for `cores` and `memory` bytes available (this machine's, by default). */
+export function defaultJobs(
+  cores: number = navigator.hardwareConcurrency,
+  memory: number | undefined = availableMemory(),
+): number {
+  const byCores = Math.max(1, cores) * JOBS_PER_CORE;
+  const byMemory = memory === undefined
+    ? byCores
+    : Math.max(1, Math.floor(memory / BOX_MEMORY));
+  return Math.max(1, Math.min(byCores, byMemory, MAX_DEFAULT_JOBS));
+}

@@ -1,0 +1,205 @@
+/**
+ * One client connection of the probe: it writes bytes and reads back whole
+ * HTTP/1.x responses, within a deadline, telling apart an answer, a close, a
+ * reset, silence, and bytes that are not HTTP. A read that outlives its
+ * deadline stays pending for the next call, so no byte is lost and nothing
+ * has to be cancelled.
+ *
+ * @module
+ */
+
+import { type Answer, parseAnswers } from "./answers.ts";
+import {
+  closeQuietly,
+  fromLatin1,
+  raceTimeout,
+  TIMED_OUT,
+  writeAll,
+} from "./kit.ts";
+
+/** Where the probe connects. */
+export interface Target {
+  /** A host name or address, as in the URL (an IPv6 address without brackets). */
+  hostname: string;
+  /** The TCP port. */
+  port: number;
+}
+
+/** Why reading stopped before the answers asked for were all there. */
+export type Stop = "closed" | "reset" | "timeout" | "not-http";
+
+/** What one {@link ProbeConn.readAnswers} call got. */
+export interface Exchange {
+  /** Whole final (non-1xx) responses, in order. */
+  finals: Answer[];
+  /** Whole interim (1xx) responses, in order. */
+  interim: Answer[];
+  /** Unset when every answer asked for arrived; otherwise why reading stopped. */
+  stop?: Stop;
+  /** For `not-http`, what is wrong; for `closed`, a response cut off, if any. */
+  error?: string;
+  /** Bytes read after the last whole response (kept for the next read). */
+  rest: Uint8Array;
+  /** Milliseconds the call took. */
+  ms: number;
+}
+
+/** Options of {@link ProbeConn.readAnswers}. */
+export interface ReadOptions {
+  /** Per final response, whether it answers HEAD. */
+  heads?: boolean[];
+  /** Give up after this many milliseconds. */
+  withinMs: number;
+  /** Return as soon as an interim (1xx) response is whole. */
+  orInterim?: boolean;
+}
+
+type ReadOutcome = { n: number } | { n: null } | { error: unknown };
+
+/** A probe's connection to the server under test. */
+export class ProbeConn {
+  readonly #conn: Deno.TcpConn;
+  readonly #chunk = new Uint8Array(64 * 1024);
+  #buffer = new Uint8Array(0);
+  #pending: Promise<ReadOutcome> | undefined;
+  #ended: "closed" | "reset" | undefined;
+  #closed = false;
+
+  private constructor(conn: Deno.TcpConn) {
+    this.#conn = conn;
+  }
+
+  /** Connects to `target`, giving up after `withinMs`. */
+  static async open(target: Target, withinMs = 3000): Promise<ProbeConn> {
+    const connecting = Deno.connect({
+      hostname: target.hostname,
+      port: target.port,
+    });
+    const conn = await raceTimeout(connecting, withinMs);
+    if (conn === TIMED_OUT) {
+      connecting.then(closeQuietly, () => {});
+      throw new Error(`could not connect within ${withinMs} ms`);
+    }
+    return new ProbeConn(conn);
+  }
+
+  /** Writes all of `data` (a latin1 string or bytes); false when the server has closed or reset meanwhile. */
+  async write(data: string | Uint8Array): Promise<boolean> {
+    try {
+      await writeAll(
+        this.#conn,
+        typeof data === "string" ? fromLatin1(data) : data,
+      );
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** True once the server has closed or reset the connection (as far as reads have seen). */
+  get ended(): "closed" | "reset" | undefined {
+    return this.#ended;
+  }
+
+  /** Reads until `count` final responses are whole, the connection ends, the bytes are not HTTP, or time runs out. */
+  async readAnswers(count: number, options: ReadOptions): Promise<Exchange> {
+    const started = performance.now();
+    const deadline = started + options.withinMs;
+    const heads = options.heads ?? [];
+    for (;;) {
+      const parsed = parseAnswers(this.#buffer, {
+        isHead: (i) => heads[i] ?? false,
+        ended: this.#ended !== undefined,
+      });
+      const finals: Answer[] = [];
+      const interim: Answer[] = [];
+      let consumed = 0;
+      for (const answer of parsed.answers) {
+        if (finals.length === count) break;
+        (answer.status < 200 ? interim : finals).push(answer);
+        consumed = answer.end;
+      }
+      const done = finals.length === count ||
+        (options.orInterim === true && interim.length > 0);
+      let stop: Stop | undefined;
+      if (!done) {
+        stop = parsed.error !== undefined ? "not-http" : this.#ended;
+        if (stop === undefined && !(await this.#fill(deadline))) {
+          stop = "timeout";
+        }
+        if (stop === undefined) continue;
+      }
+      const rest = this.#buffer.subarray(consumed);
+      // Whole answers are used up; after a failure nothing more is read from this connection.
+      this.#buffer = stop === undefined
+        ? this.#buffer.slice(consumed)
+        : new Uint8Array(0);
+      return {
+        finals,
+        interim,
+        stop,
+        error: parsed.error ??
+          (stop === undefined ? undefined : parsed.partial),
+        rest,
+        ms: performance.now() - started,
+      };
+    }
+  }
+
+  /** Waits up to `ms` for the server to close; resolves to how it ended (or `timeout`) and any bytes that came first. */
+  async readToEnd(ms: number): Promise<{ end: Stop; bytes: Uint8Array }> {
+    const deadline = performance.now() + ms;
+    while (this.#ended === undefined) {
+      if (!(await this.#fill(deadline))) break;
+    }
+    const bytes = this.#buffer;
+    this.#buffer = new Uint8Array(0);
+    return { end: this.#ended ?? "timeout", bytes };
+  }
+
+  /** Collects whatever arrives within `ms` (for "nothing more should come"). */
+  async bytesWithin(ms: number): Promise<Uint8Array> {
+    const deadline = performance.now() + ms;
+    while (
+      this.#ended === undefined && await this.#fill(deadline)
+    ) { /* keep reading */ }
+    const bytes = this.#buffer;
+    this.#buffer = new Uint8Array(0);
+    return bytes;
+  }
+
+  /** Closes the connection; a pending read then settles. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    closeQuietly(this.#conn);
+  }
+
+  /** Reads once more into the buffer; false when the deadline passed first. */
+  async #fill(deadline: number): Promise<boolean> {
+    if (this.#ended !== undefined) return true;
+    this.#pending ??= this.#conn.read(this.#chunk).then(
+      (n) => ({ n }),
+      (error) => ({ error }),
+    );
+    const outcome = await raceTimeout(
+      this.#pending,
+      deadline - performance.now(),
+    );
+    if (outcome === TIMED_OUT) return false;
+    this.#pending = undefined;
+    if ("error" in outcome) {
+      this.#ended = outcome.error instanceof Deno.errors.ConnectionReset
+        ? "reset"
+        : "closed";
+    } else if (outcome.n === null) {
+      this.#ended = "closed";
+    } else {
+      const joined = new Uint8Array(this.#buffer.length + outcome.n);
+      joined.set(this.#buffer);
+      joined.set(this.#chunk.subarray(0, outcome.n), this.#buffer.length);
+      this.#buffer = joined;
+    }
+    return true;
+  }
+}

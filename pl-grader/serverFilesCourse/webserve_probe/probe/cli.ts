@@ -1,0 +1,343 @@
+/**
+ * `deno task probe`, run: the plan (`plan.ts`) becomes sections, one per
+ * server and one for the structure; every server starts at once, each is
+ * probed in turn, and the report card is printed through the terminal
+ * (`terminal.ts`). Exit 0 when every check that applies passed, 1 otherwise,
+ * 2 for a usage error (one line). `--class` hands over to `class/class_run.ts`.
+ *
+ * @module
+ */
+
+import type { Check, Group } from "./check.ts";
+import { launch, type Launched, LaunchError } from "./launch.ts";
+import {
+  groupHeading,
+  jsonReport,
+  progressLine,
+  resultLines,
+  type ServerReport,
+  type Style,
+  summaryLines,
+} from "./report.ts";
+import { type CheckResult, runChecks } from "./runner.ts";
+import { runClass } from "./class/class_run.ts";
+import { gradescopeResults } from "./class/gradescope.ts";
+import { reapNamespace } from "./class/reap.ts";
+import { loadRubric, type Rubric } from "./class/rubric.ts";
+import { writeAutograder } from "./platforms/autograder_command.ts";
+import { PlatformReport } from "./platforms/platform_report.ts";
+import type { PlatformRun } from "./platforms/platform_run.ts";
+import {
+  notGradable,
+  prairieLearnResults,
+} from "./platforms/prairielearn_results.ts";
+import { probeVersion } from "./platforms/probe_files.ts";
+import { parsePlan, type Plan, SHORT_USAGE, USAGE } from "./plan.ts";
+import { preferRealPython } from "./python_path.ts";
+import { onlyEntry, type Section, sectionsOf } from "./sections.ts";
+import { Terminal } from "./terminal.ts";
+import { fromUserDir, UsageError } from "./usage.ts";
+
+/** Runs `deno task probe` with `args`; resolves to the exit status. */
+export async function main(args: string[]): Promise<number> {
+  let plan: Plan | "help";
+  let sections: Section[];
+  let preface: string;
+  let rubric: Rubric | undefined;
+  try {
+    plan = parsePlan(args);
+    if (plan === "help") {
+      console.log(USAGE);
+      return 0;
+    }
+    if (plan.mode === "class" || plan.mode === "submission") {
+      await preferRealPython();
+    }
+    if (plan.mode === "class") return await runClass(plan, new Terminal());
+    if (plan.mode === "autograder") {
+      for (const line of await writeAutograder(plan)) console.log(line);
+      return 0;
+    }
+    if (
+      plan.mode === "submission" &&
+      (plan.gradescope ?? plan.prairielearn ?? plan.checks) !== undefined
+    ) {
+      rubric = await loadRubric(plan.rubric);
+    }
+    ({ sections, preface } = await sectionsOf(plan));
+    if (plan.mode === "submission" && plan.checks !== undefined && rubric) {
+      sections = onlyEntry(sections, rubric, plan.checks);
+    }
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    console.error(`probe: ${error.message}`);
+    console.error(SHORT_USAGE);
+    return 2;
+  }
+  const out = new Terminal();
+  const style: Style = { color: out.color };
+  const total = sections.reduce((sum, s) => sum + s.checks.length, 0);
+  const results: CheckResult[] = [];
+  const servers: ServerReport[] = [];
+  const platforms = plan.mode === "submission" && rubric
+    ? await platformReport(plan, rubric, sections, servers)
+    : undefined;
+  if (plan.mode === "submission" && plan.prairielearn !== undefined) {
+    // Not gradable: PrairieLearn counts no attempt, so nothing is run.
+    const missing = sections.flatMap((s) =>
+      s.missing !== undefined && s.server ? [s.server] : []
+    );
+    if (missing.length && plan.gradescope === undefined) {
+      const document = notGradable(missing);
+      const text = JSON.stringify(document, null, 2) + "\n";
+      const path = plan.prairielearn;
+      if (!await wrote(path, (file) => Deno.writeTextFile(file, text))) {
+        return 2;
+      }
+      console.log(`not gradable: ${document.format_errors.join("; ")}`);
+      return 1;
+    }
+  }
+  const running = new Set<Launched>();
+  // The servers run in their own process groups, so Ctrl-C does not reach them: stop them here.
+  const onInterrupt = () => {
+    out.mute();
+    console.error("probe: interrupted; stopping the server");
+    Promise.all([...running].map((server) => server.stop())).finally(() =>
+      Deno.exit(130)
+    );
+  };
+  Deno.addSignalListener("SIGINT", onInterrupt);
+  try {
+    if (!plan.quiet) out.line(preface);
+    // Every server starts at once (each on its own port), so that one that never
+    // listens costs its wait once, not once per server; they are probed in turn.
+    const launches = new Map<Section, Promise<Launched | LaunchError>>();
+    for (const section of sections) {
+      if (section.missing !== undefined || !section.start) continue;
+      const start = section.start;
+      launches.set(
+        section,
+        launch(start.command, {
+          cwd: start.cwd,
+          env: start.env,
+          prefix: start.prefix,
+        }).then((launched) => {
+          running.add(launched);
+          return launched;
+        }, (error) => {
+          if (error instanceof LaunchError) return error;
+          throw error;
+        }),
+      );
+    }
+    for (const section of sections) {
+      const report: ServerReport = {
+        label: section.heading,
+        ...(section.kind ? { kind: section.kind } : {}),
+      };
+      servers.push(report);
+      let target = section.target;
+      let launched: Launched | undefined;
+      let launchError: string | undefined;
+      if (section.missing !== undefined) {
+        launchError = section.missing;
+        report.error = launchError;
+      } else if (section.start) {
+        const started = await launches.get(section);
+        if (started instanceof LaunchError) {
+          launchError = started.message;
+          report.error = launchError;
+        } else if (started) {
+          launched = started;
+          target = { hostname: "127.0.0.1", port: launched.port };
+          report.command = launched.command.join(" ");
+        }
+      }
+      if (plan.mode === "start" && launchError !== undefined) {
+        console.error(`probe: ${launchError}`);
+        return 1;
+      }
+      if (!plan.quiet) {
+        out.line("");
+        out.line(out.paint("bold", heading(section, report)));
+        if (launchError) out.line(`  could not start: ${launchError}`);
+      }
+      let group: Group | undefined;
+      const show = (result: CheckResult) => {
+        results.push(result);
+        platforms?.record(result);
+        if (plan.quiet) {
+          if (result.verdict !== "fail") return;
+          const where = section.server ? `${section.server} ` : "";
+          for (const line of resultLines(result, style, "")) {
+            out.line(`${where}${result.group}: ${line.trimStart()}`);
+          }
+          return;
+        }
+        if (result.group !== group && section.heading !== "structure") {
+          out.line(groupHeading(result.group, style));
+        }
+        group = result.group;
+        const indent = section.heading === "structure" ? "  " : "    ";
+        for (const line of resultLines(result, style, indent)) out.line(line);
+      };
+      if (launchError !== undefined) {
+        for (const check of section.checks) {
+          show(notStarted(check, section.server, launchError));
+        }
+      } else {
+        await runChecks(
+          section.checks,
+          target ?? { hostname: "127.0.0.1", port: 0 },
+          {
+            onStart: (check) =>
+              out.progress(progressLine(
+                results.length + 1,
+                total,
+                `${section.server ?? ""} ${check.group}.${check.name}`.trim(),
+              )),
+            onResult: show,
+          },
+          section.server,
+        );
+      }
+      if (launched) {
+        const stopped = await launched.stop();
+        running.delete(launched);
+        report.stopped = stopped;
+        report.output = launched.output();
+        const crashed = launched.stderrTail();
+        if (!plan.quiet || !stopped.clean) {
+          out.line(
+            `  ${section.server ?? "server"}: ${stopped.how}${
+              !stopped.clean && crashed.length
+                ? `; its last stderr lines: ${crashed.join(" | ")}`
+                : ""
+            }`,
+          );
+        }
+      }
+    }
+    // Init of its own PID namespace (inside --class): whatever is left is the submission's.
+    const leftovers = Deno.pid === 1 ? await reapNamespace() : [];
+    if (leftovers.length && !plan.quiet) {
+      out.line(
+        `  left running, killed: ${
+          leftovers.map((p) => p.command).join(" | ")
+        }`,
+      );
+    }
+    out.line("");
+    for (const line of summaryLines(results, style)) out.line(line);
+    if (
+      platforms &&
+      !await wrote("the platform's results", () => platforms.finish())
+    ) return 2;
+    if (plan.json !== undefined) {
+      const target = plan.mode === "url"
+        ? plan.url
+        : plan.mode === "start"
+        ? plan.line
+        : plan.dir;
+      const report = jsonReport({
+        mode: plan.mode,
+        target,
+        servers,
+        results,
+        ...(plan.mode === "submission" && plan.limits
+          ? { limits: plan.limits }
+          : {}),
+        ...(Deno.pid === 1 ? { leftovers } : {}),
+      });
+      if (!await wrote(plan.json, (path) => Deno.writeTextFile(path, report))) {
+        return 2;
+      }
+    }
+    return results.some((r) => r.verdict === "fail") ? 1 : 0;
+  } finally {
+    out.clearProgress();
+    Deno.removeSignalListener("SIGINT", onInterrupt);
+    await Promise.all([...running].map((server) => server.stop()));
+  }
+}
+
+/** The platforms' results files of a submission run (`--gradescope`, `--prairielearn`), if any, written at once with every check not reached yet. */
+async function platformReport(
+  plan: Extract<Plan, { mode: "submission" }>,
+  rubric: Rubric,
+  sections: readonly Section[],
+  servers: readonly ServerReport[],
+): Promise<PlatformReport | undefined> {
+  const files: { path: string; render: (run: PlatformRun) => unknown }[] = [];
+  if (plan.gradescope !== undefined) {
+    files.push({
+      path: fromUserDir(plan.gradescope),
+      render: (run) => gradescopeResults(run, plan.visibility),
+    });
+  }
+  if (plan.prairielearn !== undefined) {
+    files.push({
+      path: fromUserDir(plan.prairielearn),
+      render: prairieLearnResults,
+    });
+  }
+  if (files.length === 0) return undefined;
+  const report = new PlatformReport(files, {
+    rubric,
+    planned: sections.flatMap((section) =>
+      section.checks.map((check) => ({
+        id: `${check.group}.${check.name}`,
+        group: check.group,
+        title: check.title,
+        ...(section.server ? { server: section.server } : {}),
+      }))
+    ),
+    servers,
+    version: await probeVersion().catch(() => undefined),
+  });
+  await report.start();
+  return report;
+}
+
+/** Writes the file `given` (from the user's folder) with `write`; false, after one line on stderr, if it cannot. */
+async function wrote(
+  given: string,
+  write: (path: string) => Promise<void>,
+): Promise<boolean> {
+  try {
+    await write(fromUserDir(given));
+    return true;
+  } catch (error) {
+    console.error(
+      `probe: cannot write ${given}: ${
+        error instanceof Error ? error.message : error
+      }`,
+    );
+    return false;
+  }
+}
+
+function heading(section: Section, report: ServerReport): string {
+  const started = report.command ? `, started as: ${report.command}` : "";
+  return `${section.heading}${started}`;
+}
+
+function notStarted(
+  check: Check,
+  server: string | undefined,
+  why: string,
+): CheckResult {
+  return {
+    id: `${check.group}.${check.name}`,
+    group: check.group,
+    name: check.name,
+    title: check.title,
+    ...(server === undefined ? {} : { server }),
+    verdict: "fail",
+    sent: "",
+    expected: check.expected,
+    got: `the server did not start: ${why}`,
+    ms: 0,
+  };
+}

@@ -1,0 +1,221 @@
+/**
+ * Starts a server under test as a child process on a free port, waits until
+ * it listens on loopback, and stops it afterwards (SIGTERM, then SIGKILL),
+ * saying how it ended.
+ *
+ * The child runs in its own process group, so a command that starts the
+ * server through a wrapper (`sh -c`, `npm start`) is stopped whole.
+ *
+ * @module
+ */
+
+import { type CapturedOutput, OutputCapture } from "./capture.ts";
+import { closeQuietly, delay, raceTimeout } from "./kit.ts";
+import { listProcesses } from "./procs.ts";
+
+/** How long a server may take to listen. */
+export const READY_MS = 10_000;
+
+/** How long a server may take to stop on SIGTERM before it is killed. */
+export const STOP_MS = 3000;
+
+/** How long its output may take to end once it has: a daemon it left can hold the pipes for ever. */
+const DRAIN_MS = 1000;
+
+/** How many lines of a server's output are kept for error messages. */
+const TAIL_LINES = 8;
+
+/** A server the probe started. */
+export interface Launched {
+  /** The port it was given. */
+  port: number;
+  /** The command as started (the port in place of `{port}`). */
+  command: string[];
+  /** Its exit status once it has exited (during the probe, that is a crash). */
+  exited(): Deno.CommandStatus | undefined;
+  /** The last lines it wrote to stderr. */
+  stderrTail(): string[];
+  /** Its stdout and stderr, capped: the first and the last KiB of each. */
+  output(): { stdout: CapturedOutput; stderr: CapturedOutput };
+  /** Stops it; resolves to how it ended. */
+  stop(): Promise<Stopped>;
+}
+
+/** How a server ended. */
+export interface Stopped {
+  /** True when it ended on SIGTERM within {@link STOP_MS} and had not exited before. */
+  clean: boolean;
+  /** One line, e.g. `stopped by SIGTERM`. */
+  how: string;
+  /** Processes still in its process group after it ended, killed then (children that ignore SIGTERM). */
+  leftInGroup?: number;
+}
+
+/** The command could not be started, or did not listen: `message` is one line. */
+export class LaunchError extends Error {}
+
+/** A TCP port free on 127.0.0.1 just now. */
+export function freePort(): number {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (listener.addr as Deno.NetAddr).port;
+  listener.close();
+  return port;
+}
+
+/** `template` with `{port}` replaced in every word. */
+export function withPort(template: string[], port: number): string[] {
+  return template.map((word) => word.replaceAll("{port}", String(port)));
+}
+
+function describeStatus(status: Deno.CommandStatus): string {
+  return status.signal
+    ? `killed by ${status.signal}`
+    : `exit code ${status.code}`;
+}
+
+/** Starts `template` (with a free port for `{port}`) and waits until it accepts connections on 127.0.0.1. */
+export async function launch(
+  template: string[],
+  options: {
+    cwd?: string;
+    env?: Record<string, string>;
+    readyMs?: number;
+    /** Words run before the command, e.g. `prlimit --cpu=30 --`: the limits it runs under. */
+    prefix?: string[];
+  } = {},
+): Promise<Launched> {
+  const port = freePort();
+  const command = withPort(template, port);
+  const argv = [...(options.prefix ?? []), ...command];
+  let child: Deno.ChildProcess;
+  try {
+    child = new Deno.Command(argv[0], {
+      args: argv.slice(1),
+      cwd: options.cwd,
+      env: options.env,
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+      detached: true,
+    }).spawn();
+  } catch (error) {
+    throw new LaunchError(
+      `cannot start ${argv[0]}: ${
+        error instanceof Deno.errors.NotFound
+          ? "no such program"
+          : String(error)
+      }`,
+    );
+  }
+  const stdout = new OutputCapture();
+  const stderr = new OutputCapture();
+  const draining = Promise.all([
+    stdout.drain(child.stdout),
+    stderr.drain(child.stderr),
+  ]);
+  let status: Deno.CommandStatus | undefined;
+  const ended = child.status.then((s) => (status = s));
+  const stderrTail = () => stderr.lastLines(TAIL_LINES);
+
+  const readyMs = options.readyMs ?? READY_MS;
+  const deadline = performance.now() + readyMs;
+  while (!(await listening(port))) {
+    const late = performance.now() > deadline;
+    if (status !== undefined || late) {
+      killGroup(child.pid, "SIGKILL"); // it, or what it left in its group
+      const final = await ended;
+      await raceTimeout(draining, DRAIN_MS); // a daemon it left may hold the pipes open
+      const lines = stderrTail();
+      const said = lines.length
+        ? `; its last stderr lines: ${lines.join(" | ")}`
+        : "";
+      throw new LaunchError(
+        `${command.join(" ")} ${
+          late
+            ? `did not listen on port ${port} within ${readyMs / 1000} s`
+            : `exited (${
+              describeStatus(final)
+            }) before it listened on port ${port}`
+        }${said}`,
+      );
+    }
+    await delay(50);
+  }
+  return {
+    port,
+    command,
+    exited: () => status,
+    stderrTail,
+    output: () => ({ stdout: stdout.captured(), stderr: stderr.captured() }),
+    async stop(): Promise<Stopped> {
+      const left = (count: number) => count ? { leftInGroup: count } : {};
+      if (status !== undefined) {
+        const count = await killLeftovers(child.pid);
+        await raceTimeout(draining, DRAIN_MS); // a daemon it left may hold the pipes open
+        return {
+          clean: false,
+          how: `it had already exited during the probe (${
+            describeStatus(status)
+          })${leftovers(count)}`,
+          ...left(count),
+        };
+      }
+      killGroup(child.pid, "SIGTERM");
+      const timer = setTimeout(() => killGroup(child.pid, "SIGKILL"), STOP_MS);
+      const final = await ended;
+      clearTimeout(timer);
+      const count = await killLeftovers(child.pid);
+      await raceTimeout(draining, DRAIN_MS); // a daemon it left may hold the pipes open
+      if (final.signal === "SIGKILL") {
+        return {
+          clean: false,
+          how: `it did not stop within ${
+            STOP_MS / 1000
+          } s of SIGTERM, so it was killed${leftovers(count)}`,
+          ...left(count),
+        };
+      }
+      return {
+        clean: count === 0,
+        how: `${
+          final.signal
+            ? `stopped by ${final.signal}`
+            : `stopped on SIGTERM (exit code ${final.code})`
+        }${leftovers(count)}`,
+        ...left(count),
+      };
+    },
+  };
+}
+
+/** True when something accepts connections on 127.0.0.1:`port`. */
+async function listening(port: number): Promise<boolean> {
+  try {
+    closeQuietly(await Deno.connect({ hostname: "127.0.0.1", port }));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function leftovers(count: number): string {
+  return count
+    ? `; ${count} process${
+      count === 1 ? "" : "es"
+    } it left in its process group had to be killed`
+    : "";
+}
+
+/** Kills what is left in the child's process group once it has ended; resolves to how many there were. */
+async function killLeftovers(pgid: number): Promise<number> {
+  const members = (await listProcesses()).filter((p) => p.pgid === pgid);
+  killGroup(pgid, "SIGKILL");
+  return members.length;
+}
+
+/** Signals the child's whole process group; quiet if it is gone. */
+function killGroup(pid: number, signal: Deno.Signal): void {
+  try {
+    Deno.kill(-pid, signal);
+  } catch { /* already gone */ }
+}
