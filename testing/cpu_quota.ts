@@ -47,32 +47,26 @@ export async function runUnderCpuQuota(
     `${Math.round(PERIOD_US * percent / 100)}`,
   );
   if (made.code !== 0) throw new Error(`${group}: ${made.stderr}`);
-  try {
-    const run = await runProgram("sh", [
-      "-c",
-      'echo $$ > "$0/cgroup.procs" && exec "$@"',
-      group,
-      program,
-      ...args,
-    ], options);
-    const read = await inGroup(
-      group,
-      'cat "$0/cpu.cfs_quota_us" "$0/cpu.stat"',
-    );
-    return {
-      ...run,
-      quotaUs: Number(read.stdout.split("\n")[0]),
-      // Periods in which it wanted more than its share (none on a machine too busy to give it even that).
-      throttled: Number(/nr_throttled (\d+)/.exec(read.stdout)?.[1] ?? 0),
-    };
-  } finally {
-    // Removed once nothing runs in it (a process it started may take a moment to go).
-    const removed = await inGroup(
-      group,
-      'for i in $(seq 50); do [ -s "$0/tasks" ] || { rmdir "$0"; exit; }; sleep 0.1; done; exit 1',
-    );
-    if (removed.code !== 0) {
-      throw new Error(`${group} still holds processes after 5 s`);
-    }
+  const run = await runProgram("sh", [
+    "-c",
+    'echo $$ > "$0/cgroup.procs" && exec "$@"',
+    group,
+    program,
+    ...args,
+  ], options);
+  const read = await inGroup(group, 'cat "$0/cpu.cfs_quota_us" "$0/cpu.stat"');
+  // Removed once nothing runs in it (a process it started may take a moment to go).
+  const removed = await inGroup(
+    group,
+    'for i in $(seq 50); do [ -s "$0/tasks" ] || { rmdir "$0"; exit; }; sleep 0.1; done; exit 1',
+  );
+  if (removed.code !== 0) {
+    throw new Error(`${group} still holds processes after 5 s`);
   }
+  return {
+    ...run,
+    quotaUs: Number(read.stdout.split("\n")[0]),
+    // Periods in which it wanted more than its share (none on a machine too busy to give it even that).
+    throttled: Number(/nr_throttled (\d+)/.exec(read.stdout)?.[1] ?? 0),
+  };
 }

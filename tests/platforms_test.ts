@@ -20,7 +20,7 @@
 
 import assert from "node:assert/strict";
 import { parse } from "yaml";
-import { ROOT, runDeno, runProgram } from "../testing/commands.ts";
+import { ROOT, runProgram } from "../testing/commands.ts";
 import {
   inMountNamespace,
   mountNamespaceMissing,
@@ -62,13 +62,14 @@ if (noLayout) {
   );
 }
 
-/** Runs one of {@link COMMANDS} from `cwd` (the task's relative --out lands there). */
+/** Runs one of {@link COMMANDS} from `cwd`, as a user there would (`INIT_CWD` is where `deno task` resolves --out from, and `deno task test` has set it already). */
 async function runCommand(command: string, cwd: string): Promise<void> {
   const words = command.split(" ");
   assert.deepEqual(words.slice(0, 3), ["deno", "task", "probe"]);
-  const result = await runDeno(
+  const result = await runProgram(
+    Deno.execPath(),
     ["task", "--cwd", ROOT, "-q", "probe", ...words.slice(3)],
-    cwd,
+    { cwd, env: { INIT_CWD: cwd } },
   );
   assert.equal(result.code, 0, result.stderr);
 }
@@ -727,15 +728,11 @@ Deno.test("docs/grading-a-class.md's platform commands are the ones these tests 
   await writePlatformSubmission("model", `${root}/pl/hw4`);
   const runHand = async (command: string, cwd: string) => {
     const words = command.split(" ").slice(3);
-    const result = await runDeno([
-      "task",
-      "--cwd",
-      ROOT,
-      "-q",
-      "probe",
-      ...words,
-      "-q",
-    ], cwd);
+    const result = await runProgram(
+      Deno.execPath(),
+      ["task", "--cwd", ROOT, "-q", "probe", ...words, "-q"],
+      { cwd, env: { INIT_CWD: cwd } },
+    );
     return {
       result,
       doc: JSON.parse(await Deno.readTextFile(`${cwd}/results.json`)),
