@@ -77,7 +77,7 @@ async function runCommand(command: string, cwd: string): Promise<void> {
 /** What each submission deserves on the default rubric (5 points). */
 const DESERVED: Record<PlatformSubmission | "silent", number> = {
   model: 5,
-  flawed: 4.8334, // one hello check of twelve fails on each server: 2 × 0.0833
+  flawed: 4.8, // one hello check of ten fails on each server: 2 × 0.1
   empty: 0,
   hangs_at_import: 0,
   forger: 5, // the model answer underneath
@@ -571,7 +571,15 @@ Deno.test("GitHub Classroom: the workflow parses, its steps add up to the rubric
       assert.equal(job.steps[0].uses, "actions/checkout@v4");
       assert.deepEqual(
         graders.map((s: { id: string }) => s.id),
-        ["hello", "bodies", "framing", "responses", "concurrency", "structure"],
+        [
+          "hello",
+          "framing",
+          "bodies",
+          "responses",
+          "concurrency",
+          "methods",
+          "structure",
+        ],
       );
       for (const step of graders) {
         onlyKeys(step.with, [
@@ -589,14 +597,14 @@ Deno.test("GitHub Classroom: the workflow parses, its steps add up to the rubric
         assert.ok(step.with.timeout > 0 && step.with.timeout <= 360, "minutes");
         assert.match(step.with.command, new RegExp(`--checks ${step.id}\\b`));
       }
-      // The rubric's 5.0 points, each entry times 10: the command grader counts whole points.
+      // The rubric's 5.0 points, each entry times 4 (its quarter points): the command grader counts whole points.
       assert.equal(
         graders.reduce(
           (n: number, s: { with: Record<string, number> }) =>
             n + s.with["max-score"],
           0,
         ),
-        50,
+        20,
       );
       const reporter = job.steps.at(-1);
       assert.equal(
@@ -650,14 +658,14 @@ Deno.test("GitHub Classroom: the workflow parses, its steps add up to the rubric
     await runSteps(flawedCheckout),
   ];
 
-  await t.step("on the model answer every step exits 0: 50/50", () => {
+  await t.step("on the model answer every step exits 0: 20/20", () => {
     for (const step of model) {
       assert.equal(step.setup, 0, `${step.id}'s setup-command`);
       assert.equal(step.code, 0, step.id);
     }
   });
   await t.step(
-    "on the flawed answer only hello's step fails (all of hello's 10 points): 40/50",
+    "on the flawed answer only hello's step fails (all of hello's 4 points): 16/20",
     () => {
       assert.deepEqual(
         flawed.filter((s) => s.code !== 0).map((s) => s.id),

@@ -17,18 +17,23 @@ import { defaultJobs } from "../probe/class/jobs.ts";
 import type { StudentResult } from "../probe/class/outcome.ts";
 import { ROOT, runScript } from "../testing/commands.ts";
 import { cpuQuotaMissing, runUnderCpuQuota } from "../testing/cpu_quota.ts";
-import { expectedFailures, FIXTURES } from "../testing/probe_verdicts.ts";
+import {
+  expectedFailures,
+  expectedNotRun,
+  FIXTURES,
+} from "../testing/probe_verdicts.ts";
 
 const noQuota = await cpuQuotaMissing();
 if (noQuota) {
   console.log(`probe_load_test: the CPU-quota test is skipped: ${noQuota}`);
 }
 
-/** The failed checks of a `--json` report, as `expectedFailures` names them. */
-function failedOf(report: {
-  checks: { verdict: string; id: string; server?: string }[];
-}): string[] {
-  return report.checks.filter((c) => c.verdict === "fail")
+/** The checks of a `--json` report with `verdict`, as `expectedFailures` names them. */
+function withVerdict(
+  report: { checks: { verdict: string; id: string; server?: string }[] },
+  verdict: string,
+): string[] {
+  return report.checks.filter((c) => c.verdict === verdict)
     .map((c) => c.server ? `${c.server}:${c.id}` : c.id).sort();
 }
 
@@ -63,13 +68,15 @@ Deno.test({
           "-q",
         ]);
         throttled += run.throttled;
+        const report = JSON.parse(await Deno.readTextFile(json));
         return {
           fixture,
           run,
-          failed: failedOf(JSON.parse(await Deno.readTextFile(json))),
+          failed: withVerdict(report, "fail"),
+          notRun: withVerdict(report, "not run"),
         };
       }));
-      for (const { fixture, run, failed } of runs) {
+      for (const { fixture, run, failed, notRun } of runs) {
         await t.step(`round ${round}: ${fixture}`, () => {
           assert.ok(run.code === 0 || run.code === 1, run.stderr);
           assert.equal(run.quotaUs, 50_000, "half of each 100 ms period");
@@ -78,6 +85,7 @@ Deno.test({
             expectedFailures(fixture),
             FIXTURES[fixture].why,
           );
+          assert.deepEqual(notRun, expectedNotRun(fixture));
         });
       }
     }

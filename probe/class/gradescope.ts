@@ -16,7 +16,7 @@
  * @module
  */
 
-import { resultText, type ServerReport } from "../report.ts";
+import { resultText } from "../report.ts";
 import type { CheckResult } from "../runner.ts";
 import {
   type PlatformRun,

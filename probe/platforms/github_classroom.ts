@@ -43,15 +43,18 @@ export function stepId(entry: string): string {
 }
 
 /**
- * The power of ten that makes every entry's points whole, since the command
- * grader takes whole points only (the default rubric's 0.5 points: 10).
+ * The smallest whole number that makes every entry's points whole, since the
+ * command grader takes whole points only (the default rubric's quarter
+ * points: 4); past 100, the power of ten that does, up to 10,000.
  */
 export function pointScale(rubric: Rubric): number {
-  for (let scale = 1; scale <= 10_000; scale *= 10) {
-    const whole = Object.values(rubric.points).every((points) =>
+  const whole = (scale: number) =>
+    Object.values(rubric.points).every((points) =>
       Math.abs(points * scale - Math.round(points * scale)) < 1e-9
     );
-    if (whole) return scale;
+  for (let scale = 1; scale <= 100; scale++) if (whole(scale)) return scale;
+  for (let scale = 1_000; scale < 10_000; scale *= 10) {
+    if (whole(scale)) return scale;
   }
   return 10_000;
 }
