@@ -130,25 +130,27 @@ if __name__ == "__main__" and _os.fork() == 0:
     _os._exit(0)
 `;
 
-/** Two servers that accept every connection and never answer: every check waits out its time. */
-const SILENT_SERVER = `import socket, sys
-listener = socket.create_server(("", int(sys.argv[1])), reuse_port=False)
-held = []
-while True:
-    held.append(listener.accept()[0])
-`;
+/** The line of the model's handler.py where every answer starts. */
+const ANSWER_STARTS = "def answer(conn, request):";
 
-/** Writes submission `name` into `dir`: the model answer, a flaw (query_echoed), nothing, a hang at import, the forger, or silent servers. */
+/** Writes submission `name` into `dir`: the model answer, a flaw (query_echoed), nothing, a hang at import, the forger, or a slow model answer. */
 export async function writePlatformSubmission(
-  name: PlatformSubmission | "silent",
+  name: PlatformSubmission | "slow",
   dir: string,
 ): Promise<void> {
   await Deno.mkdir(dir, { recursive: true });
   if (name === "empty") return;
-  if (name === "silent") {
-    for (const file of ["webserve.py", "webserve_nb.py"]) {
-      await Deno.writeTextFile(`${dir}/${file}`, SILENT_SERVER);
-    }
+  if (name === "slow") {
+    // The model answer, a second and a half slow to each answer: every check
+    // passes, each within its limit, and the whole takes minutes.
+    await writeFixture("correct", dir);
+    const path = `${dir}/handler.py`;
+    const text = await Deno.readTextFile(path);
+    if (!text.includes(ANSWER_STARTS)) throw new Error(`no ${ANSWER_STARTS}`);
+    await Deno.writeTextFile(
+      path,
+      text.replace(ANSWER_STARTS, `${ANSWER_STARTS}\n    time.sleep(1.5)`),
+    );
     return;
   }
   const fixture = name === "flawed"
