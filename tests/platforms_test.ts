@@ -32,6 +32,7 @@ import {
 } from "../testing/platform_layout.ts";
 import { DEADLINE_S } from "../probe/platforms/grading_script.ts";
 import { VISIBILITIES } from "../probe/class/gradescope.ts";
+import { DEFAULT_RUBRIC } from "../probe/class/rubric.ts";
 import { probeFiles } from "../probe/platforms/probe_files.ts";
 import { USAGE } from "../probe/plan.ts";
 
@@ -571,15 +572,7 @@ Deno.test("GitHub Classroom: the workflow parses, its steps add up to the rubric
       assert.equal(job.steps[0].uses, "actions/checkout@v4");
       assert.deepEqual(
         graders.map((s: { id: string }) => s.id),
-        [
-          "hello",
-          "framing",
-          "bodies",
-          "responses",
-          "concurrency",
-          "methods",
-          "structure",
-        ],
+        Object.keys(DEFAULT_RUBRIC.points),
       );
       for (const step of graders) {
         onlyKeys(step.with, [

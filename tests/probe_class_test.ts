@@ -14,7 +14,13 @@ import assert from "node:assert/strict";
 import { runScript } from "../testing/commands.ts";
 import { commandSucceeds } from "../wire/commands.ts";
 import { GROUPS } from "../probe/check.ts";
-import { CHANGES, FLAWS, writeClass } from "../probe/fixtures/fixtures.ts";
+import { defaultJobs } from "../probe/class/jobs.ts";
+import {
+  CHANGES,
+  FLAWS,
+  writeClass,
+  writeFixture,
+} from "../probe/fixtures/fixtures.ts";
 import { expectedFailures, FIXTURES } from "../testing/probe_verdicts.ts";
 import { listProcesses } from "../probe/procs.ts";
 import { PROBE_PERMISSIONS, TOKEN_VARIABLE } from "../probe/class/sandbox.ts";
@@ -650,3 +656,54 @@ Deno.test({
     }
   },
 });
+
+Deno.test(
+  "a class of 60 graded with the default --jobs gives every copy of one submission the verdict its fixture deserves",
+  async () => {
+    const root = await Deno.makeTempDir({ prefix: "probe-class60-" });
+    const kinds = [
+      "correct",
+      ...FLAWS.map((f) => f.name),
+    ] as (keyof typeof FIXTURES)[];
+    const made = `${root}/made`;
+    for (const kind of kinds) await writeFixture(kind, `${made}/${kind}`);
+    const copies = new Map<string, keyof typeof FIXTURES>();
+    await Deno.mkdir(`${root}/class`);
+    for (let i = 0; i < 60; i++) {
+      const kind = kinds[i % kinds.length];
+      const student = `s${String(i).padStart(2, "0")}_${kind}`;
+      copies.set(student, kind);
+      const copy = await new Deno.Command("cp", {
+        args: ["-r", `${made}/${kind}`, `${root}/class/${student}`],
+      }).output();
+      assert.ok(copy.success);
+    }
+    const started = performance.now();
+    const run = await runScript(
+      "probe/main.ts",
+      ["--class", `${root}/class`, "--out", `${root}/out`],
+      [...PROBE_PERMISSIONS],
+    );
+    const seconds = Math.round((performance.now() - started) / 1000);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(
+      run.stdout,
+      new RegExp(`60 students, ${defaultJobs()} at a time`),
+    );
+    console.log(
+      `probe_class_test: 60 students with the default --jobs (${defaultJobs()}) in ${seconds} s`,
+    );
+    const wrong: string[] = [];
+    for (const [student, kind] of copies) {
+      const result: StudentResult = JSON.parse(
+        await Deno.readTextFile(`${root}/out/${student}.json`),
+      );
+      const failed = [...result.failed].sort();
+      if (JSON.stringify(failed) !== JSON.stringify(expectedFailures(kind))) {
+        wrong.push(`${student}: failed ${failed.join(" ") || "nothing"}`);
+      }
+    }
+    assert.deepEqual(wrong, []);
+    await Deno.remove(root, { recursive: true });
+  },
+);
