@@ -40,6 +40,7 @@ export async function main(args: string[]): Promise<number> {
   let plan: Plan | "help";
   let sections: Section[];
   let preface: string;
+  let fallback: string | undefined;
   let rubric: Rubric | undefined;
   try {
     plan = parsePlan(args);
@@ -51,13 +52,14 @@ export async function main(args: string[]): Promise<number> {
     if (plan.mode === "submission" && plan.gradescope !== undefined) {
       rubric = await loadRubric(plan.rubric);
     }
-    ({ sections, preface } = await sectionsOf(plan));
+    ({ sections, preface, fallback } = await sectionsOf(plan));
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
     console.error(`probe: ${error.message}`);
     console.error(SHORT_USAGE);
     return 2;
   }
+  if (fallback) console.error(`probe: ${fallback}`);
   const out = new Terminal();
   const style: Style = { color: out.color };
   const total = sections.reduce((sum, s) => sum + s.checks.length, 0);
@@ -89,6 +91,7 @@ export async function main(args: string[]): Promise<number> {
           cwd: start.cwd,
           env: start.env,
           prefix: start.prefix,
+          sandboxed: start.sandboxed,
         }).then((launched) => {
           running.add(launched);
           return launched;
@@ -191,8 +194,9 @@ export async function main(args: string[]): Promise<number> {
         }
       }
     }
-    // Init of its own PID namespace (inside --class): whatever is left is the submission's.
-    const leftovers = Deno.pid === 1 ? await reapNamespace() : [];
+    // A PID namespace of its own (--boxed, as --class starts it): whatever else is left is the submission's.
+    const boxed = plan.mode === "submission" && plan.boxed;
+    const leftovers = boxed ? await reapNamespace() : [];
     if (leftovers.length && !plan.quiet) {
       card.push(
         `  left running, killed: ${
@@ -214,7 +218,13 @@ export async function main(args: string[]): Promise<number> {
       !await wrote(
         gradescope,
         (path) =>
-          writeGradescope(path, rubric ?? DEFAULT_RUBRIC, results, servers),
+          writeGradescope(
+            path,
+            rubric ?? DEFAULT_RUBRIC,
+            results,
+            servers,
+            fallback ? [fallback] : [],
+          ),
       )
     ) return 2;
     if (plan.json !== undefined) {
@@ -231,7 +241,7 @@ export async function main(args: string[]): Promise<number> {
         ...(plan.mode === "submission" && plan.limits
           ? { limits: plan.limits }
           : {}),
-        ...(Deno.pid === 1 ? { leftovers } : {}),
+        ...(boxed ? { leftovers } : {}),
       });
       if (!await wrote(plan.json, (path) => Deno.writeTextFile(path, report))) {
         return 2;

@@ -31,8 +31,32 @@ Deno.test("parsePlan reads each mode with its options", () => {
     mode: "submission",
     dir: "hw4",
     missingOk: false,
+    sandbox: false,
+    requireSandbox: false,
+    boxed: false,
     quiet: false,
   });
+  assert.deepEqual(
+    parsePlan([
+      "--submission",
+      "copy",
+      "--sandbox",
+      "--require-sandbox",
+      "--run-as",
+      "1900000001",
+      "--boxed",
+    ]),
+    {
+      mode: "submission",
+      dir: "copy",
+      missingOk: false,
+      sandbox: true,
+      requireSandbox: true,
+      runAs: 1900000001,
+      boxed: true,
+      quiet: false,
+    },
+  );
   assert.deepEqual(
     parsePlan([
       "--submission",
@@ -53,6 +77,9 @@ Deno.test("parsePlan reads each mode with its options", () => {
         nproc: 8,
         fsize: 16 * 1024 * 1024,
       },
+      sandbox: true,
+      requireSandbox: false,
+      boxed: false,
       quiet: false,
     },
   );
@@ -73,6 +100,7 @@ Deno.test("parsePlan reads each mode with its options", () => {
       jobs: 2,
       resume: true,
       namespaces: true,
+      requireSandbox: false,
       wallMs: 120_000,
       quiet: false,
     },
@@ -110,6 +138,16 @@ Deno.test("parsePlan refuses what it cannot do, each in one line", () => {
       ["--start", "x {port}", "--gradescope", "r.json"],
       /--gradescope is for --submission/,
     ],
+    [
+      ["--class", "c", "--out", "o", "--sandbox"],
+      /--sandbox is for --submission/,
+    ],
+    [["--submission", "hw4", "--require-sandbox"], /needs --sandbox/],
+    [
+      ["--submission", "hw4", "--run-as", "0"],
+      /--run-as takes a uid other than root's/,
+    ],
+    [["http://a", "--require-sandbox"], /--require-sandbox is for --class, or/],
   ];
   for (const [args, pattern] of refusals) {
     assert.throws(() => parsePlan(args), (error: unknown) => {

@@ -21,6 +21,7 @@ import type { ClassPlan } from "../plan.ts";
 import { fromUserDir, UsageError } from "../usage.ts";
 import { commandSucceeds } from "../kit.ts";
 import type { Terminal } from "../terminal.ts";
+import { mustRunPython } from "./bubblewrap.ts";
 import { gradesCsv, studentFiles } from "./gradebook.ts";
 import {
   DEFAULT_LIMITS,
@@ -32,7 +33,12 @@ import { tasksOfMine } from "../procs.ts";
 import { gradeRun, refusedResult, type StudentResult } from "./outcome.ts";
 import { reportHtml } from "./report_html.ts";
 import { loadRubric, type Rubric } from "./rubric.ts";
-import { detectIsolation, type Isolation, runBoxed } from "./sandbox.ts";
+import {
+  detectIsolation,
+  type Isolation,
+  runBoxed,
+  slotUids,
+} from "./sandbox.ts";
 import { type Entry, hashEntry, listEntries, prepare } from "./submissions.ts";
 
 /** Everything one class run shares, once prepared. */
@@ -56,6 +62,8 @@ interface ClassRun {
   tmp: string;
   /** The process groups of the boxes running now, for an interrupt to kill. */
   running: Set<number>;
+  /** As root: the uid of job slot 0 (slot N runs as this + N). */
+  uids?: number;
 }
 
 async function isFolder(path: string): Promise<boolean> {
@@ -86,11 +94,12 @@ async function kept(
   }
 }
 
-/** Grades one student: resumed, refused, or boxed and scored. */
+/** Grades one student in job slot `slot`: resumed, refused, or boxed and scored. */
 async function gradeOne(
   run: ClassRun,
   entry: Entry,
   index: number,
+  slot: number,
 ): Promise<{ result: StudentResult; resumed: boolean }> {
   const hash = await hashEntry(entry);
   const earlier = await kept(run, entry, hash);
@@ -115,6 +124,7 @@ async function gradeOne(
       limits: run.limits,
       wallMs: run.wallMs,
       jsonPath: `${work}/probe.json`,
+      ...(run.uids !== undefined ? { uid: run.uids + slot } : {}),
       running: run.running,
     });
     return {
@@ -195,8 +205,16 @@ async function prepareClass(
   }
   const { entries, skipped } = await listEntries(dir);
   const isolation = await detectIsolation(plan.namespaces);
-  // RLIMIT_NPROC counts all the user runs (a browser's threads too): the headroom goes on top.
-  const mine = isolation.root ? undefined : await tasksOfMine();
+  if (isolation.noBwrap && plan.requireSandbox) {
+    throw new UsageError(`--require-sandbox: ${isolation.noBwrap}`);
+  }
+  const uids = isolation.root ? slotUids() : undefined;
+  if (uids !== undefined && isolation.noBwrap) await mustRunPython(uids);
+  // RLIMIT_NPROC counts a uid's tasks: as root, the job slot's; in bubblewrap's user
+  // namespace, the sandbox's; otherwise all the user runs, so the headroom goes on top.
+  const mine = isolation.root || isolation.bwrap
+    ? undefined
+    : await tasksOfMine();
   const limits = !isolation.prlimit
     ? undefined
     : mine === undefined
@@ -205,7 +223,7 @@ async function prepareClass(
   const limitsText = limits
     ? describeLimits(limits, plan.wallMs)
     : `none (no prlimit); ${plan.wallMs / 1000} s wall clock`;
-  if (isolation.mode === "host") terminal.error(`probe: ${isolation.note}`);
+  if (isolation.fallback) terminal.error(`probe: ${isolation.fallback}`);
   terminal.line(
     `deno task probe --class ${plan.dir}: ${entries.length} students, ${plan.jobs} at a time`,
   );
@@ -227,9 +245,17 @@ async function prepareClass(
     entries,
     skipped,
     files: studentFiles(entries.map((e) => e.student)),
-    tmp: await Deno.makeTempDir({ prefix: "probe-class-" }),
+    tmp: await classTmp(isolation.root),
     running: new Set(),
+    ...(uids !== undefined ? { uids } : {}),
   };
+}
+
+/** Where the copies go; as root, the slots' uids may pass through it to their own copy (in the fallback, they read it there). */
+async function classTmp(root: boolean): Promise<string> {
+  const tmp = await Deno.makeTempDir({ prefix: "probe-class-" });
+  if (root) await Deno.chmod(tmp, 0o711);
+  return tmp;
 }
 
 /** Grades every student, `--jobs` at a time, a line each as they finish; each `.json` written as it comes. */
@@ -270,12 +296,12 @@ async function gradeClass(
       : result.score === result.max_score
       ? "pass"
       : "warn";
-  const worker = async () => {
+  const worker = async (slot: number) => {
     while (next < entries.length) {
       const index = next++;
       const entry = entries[index];
       showProgress(entry.student);
-      const { result, resumed } = await gradeOne(run, entry, index);
+      const { result, resumed } = await gradeOne(run, entry, index, slot);
       results[index] = result;
       await Deno.writeTextFile(
         `${run.out}/${run.files.get(entry.student)}`,
@@ -298,7 +324,10 @@ async function gradeClass(
   };
   try {
     await Promise.all(
-      Array.from({ length: Math.min(plan.jobs, entries.length) }, worker),
+      Array.from(
+        { length: Math.min(plan.jobs, entries.length) },
+        (_, slot) => worker(slot),
+      ),
     );
   } finally {
     Deno.removeSignalListener("SIGINT", onInterrupt);

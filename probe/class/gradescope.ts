@@ -39,11 +39,12 @@ export interface GradescopeResults {
   tests: GradescopeTest[];
 }
 
-/** The results.json document for `results` on `rubric`. */
+/** The results.json document for `results` on `rubric`; `notes` are lines for its output (the sandbox's fallback). */
 export function gradescopeResults(
   rubric: Rubric,
   results: readonly CheckResult[],
   servers: readonly ServerReport[],
+  notes: readonly string[] = [],
 ): GradescopeResults {
   const scored = score(rubric, results);
   const shareOf = new Map(
@@ -75,6 +76,7 @@ export function gradescopeResults(
         tests.filter((t) => t.status === "passed").length
       }/${tests.length} checks passed (deno task probe)`,
       ...problems,
+      ...notes,
     ].join("\n"),
     tests,
   };
@@ -86,9 +88,15 @@ export async function writeGradescope(
   rubric: Rubric,
   results: readonly CheckResult[],
   servers: readonly ServerReport[],
+  notes: readonly string[] = [],
 ): Promise<void> {
   await Deno.writeTextFile(
     path,
-    JSON.stringify(gradescopeResults(rubric, results, servers), null, 2) + "\n",
+    JSON.stringify(
+      gradescopeResults(rubric, results, servers, notes),
+      null,
+      2,
+    ) +
+      "\n",
   );
 }

@@ -12,6 +12,7 @@ import type { CheckResult } from "../runner.ts";
 import type { Limits } from "./limits.ts";
 import type { Leftover } from "./reap.ts";
 import { type EntryScore, failedName, type Rubric, score } from "./rubric.ts";
+import { BOX_MEMORY } from "./memory_cgroup.ts";
 import type { BoxedRun, Escaped } from "./sandbox.ts";
 
 /** One student's result, as `<student>.json` holds it. */
@@ -90,7 +91,7 @@ function mb(bytes: number): string {
 /** What the box contained, in lines, from the probe's report. */
 export function containedLines(
   probe: ProbeJson | undefined,
-  run: Pick<BoxedRun, "escaped" | "wallClockHit">,
+  run: Pick<BoxedRun, "escaped" | "wallClockHit" | "memory">,
   wallMs: number,
 ): string[] {
   const lines: string[] = [];
@@ -116,11 +117,23 @@ export function containedLines(
     const how = server.stopped?.how ?? "";
     if (/SIGXCPU/.test(how)) lines.push(`${file} hit the CPU-time limit`);
     if (/SIGXFSZ/.test(how)) lines.push(`${file} hit the file-size limit`);
-    if (server.stopped?.leftInGroup) {
+    if (/No space left on device/.test(stderr)) {
+      lines.push(`${file} filled its sandbox's disk (No space left on device)`);
+    }
+    if (
+      /Resource temporarily unavailable/.test(stderr) &&
+      /fork|thread/.test(stderr)
+    ) {
+      lines.push(`${file} hit the process-count limit (a fork failed)`);
+    }
+    const killed = server.stopped?.killed ?? [];
+    if (killed.length) {
       lines.push(
-        `${file} left ${
-          plural(server.stopped.leftInGroup, "process", "processes")
-        } in its process group (e.g. ignoring SIGTERM): killed`,
+        `${file} had ${
+          plural(killed.length, "other process", "other processes")
+        } (children ignoring SIGTERM, daemons, forks), killed with it: ${
+          killed.join(" | ").slice(0, 200)
+        }`,
       );
     }
     if (server.stopped && /did not stop within/.test(how)) {
@@ -143,6 +156,13 @@ export function containedLines(
         plural(run.escaped.length, "process", "processes")
       } outlived the run and were killed: ${
         run.escaped.map((p) => p.command).join(" | ").slice(0, 200)
+      }`,
+    );
+  }
+  if (run.memory?.oomKills) {
+    lines.push(
+      `the box reached its memory cap of ${mb(BOX_MEMORY)}: the kernel killed ${
+        plural(run.memory.oomKills, "process", "processes")
       }`,
     );
   }

@@ -1,25 +1,27 @@
 /**
- * One submission, graded in a box: `deno task probe --submission` run on a
- * fresh copy of its files, in a network and PID namespace of its own where
- * the machine allows it (`unshare --net --map-root-user --pid --fork
- * --kill-child --mount-proc`, loopback brought up inside), the probe inside
- * too, so the servers reach nothing else and collide with nobody's port.
- * Its python3 runs under prlimit's limits; the whole run under a wall clock.
+ * One submission, graded in a box: `deno task probe --submission` (the inner
+ * probe) on a fresh copy of its files, alone in a network and a PID namespace
+ * of its own where the machine allows it, each program of the submission in
+ * a bubblewrap sandbox of its own (`bubblewrap.ts`), the whole box under a
+ * wall clock and, where cgroup v1's memory controller is writable, a cap on
+ * its memory (`memory_cgroup.ts`).
  *
- *     outer probe (--class)
- *       └─ unshare ... sh -c 'ip link set lo up; exec deno ... probe/main.ts --submission COPY'
- *            └─ inner probe: PID 1 of the namespace, on its own loopback
- *                 ├─ prlimit ... python3 webserve.py PORT      (then webserve_nb.py)
- *                 └─ prlimit ... python3 structure_check.py ...
+ *     outer probe (--class), per submission:
+ *       └─ [sh: memory cgroup] unshare --net --pid --fork --kill-child --mount-proc [--map-root-user]
+ *            └─ sh -c 'ip link set lo up; deno ... probe/main.ts --submission COPY --boxed --sandbox ...'
+ *                 └─ inner probe: alone with its sh (the init) in its PID namespace and on its loopback
+ *                      ├─ bwrap ... [setpriv --reuid=UID] ... prlimit ... python3 webserve.py PORT
+ *                      └─ bwrap ... python3 /probe/structure_check.py ...   (and webserve_nb.py)
  *
- * When the inner probe (the namespace's init) ends, the kernel kills every
- * process left in the namespace; before it ends, it names them (see
- * `reap.ts`). Every process of the submission also carries a token in its
- * environment, and afterwards the outer probe looks for it in every process
- * on the machine: any found has escaped, and is killed and reported. Without
- * namespaces (said once), the inner probe runs on the host's loopback with
- * free ports, in a process group of its own, and the token search is what
- * finds what is left.
+ * The servers reach nothing but their own loopback and collide with nobody's
+ * port. As root, the student's code runs as an unprivileged uid of its job
+ * slot, taken from a block chosen at random per run (so that two runs at
+ * once do not share a uid), and the copy is theirs. When the inner probe
+ * ends, the kernel ends its namespace and every sandbox in it; the memory
+ * cgroup is the last net. Where bubblewrap cannot run, the fallback (said
+ * once) is the uid and prlimit alone, in the namespaces if they work, and
+ * on the host's loopback with free ports if they do not, where the slot's
+ * uid is what finds the processes left behind.
  *
  * @module
  */
@@ -27,94 +29,121 @@
 import { type CapturedOutput, OutputCapture } from "../capture.ts";
 import { commandSucceeds, raceTimeout } from "../kit.ts";
 import { listProcesses } from "../procs.ts";
+import {
+  BOX_BYTES,
+  BOX_UID_BASE,
+  fallbackLine,
+  rootOverUids,
+  whyNoBwrap,
+} from "./bubblewrap.ts";
 import { formatLimits, type Limits } from "./limits.ts";
 import {
-  BOX_TASKS,
+  BOX_MEMORY,
   boxCgroup,
-  insidePidsCgroup,
-  pidsCgroupsWork,
-  removePidsCgroup,
-} from "./pids_cgroup.ts";
+  insideMemoryCgroup,
+  memoryCgroupsWork,
+  type MemoryUse,
+  removeMemoryCgroup,
+} from "./memory_cgroup.ts";
 
 /** What the machine allows. */
 export interface Isolation {
-  /** `namespace`: its own network and PID namespaces; `host`: the host's loopback, free ports. */
+  /** `namespace`: the inner probe's own network and PID namespaces; `host`: the host's loopback, free ports. */
   mode: "namespace" | "host";
-  /** In words, for the report: what is used, or why not. */
-  note: string;
-  /** Whether prlimit is there to set the limits. */
-  prlimit: boolean;
-  /** Whether the probe runs as root (then the kernel ignores the process-count limit). */
+  /** Each program of a submission runs in bubblewrap. */
+  bwrap: boolean;
+  /** The grader is root: the student's code runs as a uid of its job slot, and prlimit's process count holds. */
   root: boolean;
-  /** Whether each box gets a pids cgroup capping its tasks at {@linkcode BOX_TASKS} (the count root cannot escape). */
-  pidsCgroup: boolean;
+  /** prlimit is there to set the limits. */
+  prlimit: boolean;
+  /** Each box gets a memory cgroup capped at {@link BOX_MEMORY}. */
+  memory: boolean;
+  /** In words, for the header, the report and every result. */
+  note: string;
+  /** Why bubblewrap cannot run here, when it cannot. */
+  noBwrap?: string;
+  /** What is weaker than the whole box here (no bubblewrap, the host's loopback): the one line said on stderr. */
+  fallback?: string;
 }
 
 const UNSHARE = [
   "unshare",
   "--net",
-  "--map-root-user",
   "--pid",
   "--fork",
   "--kill-child",
   "--mount-proc",
 ];
 
-/** True when this process runs as root (`id -u`: Deno reads the uid only with --allow-sys). */
-function isRoot(): Promise<boolean> {
-  return commandSucceeds("sh", ["-c", 'test "$(id -u)" = 0']);
+/** The words that give the inner probe its namespaces: as root, no user namespace (its uids stay the host's). */
+function unshareArgs(root: boolean): string[] {
+  return root ? UNSHARE : [...UNSHARE, "--map-root-user"];
 }
 
 /** Finds out what isolation this machine allows (`namespaces` false: the host's loopback, by choice). */
 export async function detectIsolation(
   namespaces = true,
 ): Promise<Isolation> {
+  const root = await rootOverUids();
   const prlimit = await commandSucceeds("prlimit", ["--cpu=10", "--", "true"]);
-  const works = namespaces && await commandSucceeds(UNSHARE[0], [
-    ...UNSHARE.slice(1),
+  const unshare = unshareArgs(root);
+  const works = namespaces && await commandSucceeds(unshare[0], [
+    ...unshare.slice(1),
     "sh",
     "-c",
     "ip link set lo up && ip -o addr show lo | grep -q 127.0.0.1",
   ]);
-  const root = await isRoot();
-  const pidsCgroup = await pidsCgroupsWork();
-  const nprocNote = pidsCgroup
-    ? `; a pids cgroup caps each box at ${BOX_TASKS} tasks${
-      root
-        ? " (as root, the kernel does not apply prlimit's process count)"
-        : ""
-    }`
-    : root
-    ? "; as root, the kernel does not apply the process-count limit"
-    : "";
-  return works
-    ? {
-      mode: "namespace",
-      prlimit,
-      root,
-      pidsCgroup,
-      note: `own network and PID namespace per submission (${
-        UNSHARE.join(" ")
-      }), loopback only${
-        prlimit ? "" : "; no prlimit, so no limits"
-      }${nprocNote}`,
-    }
-    : {
-      mode: "host",
-      prlimit,
-      root,
-      pidsCgroup,
-      note: `${
-        namespaces
-          ? "no namespaces here (unshare --net --map-root-user --pid failed)"
-          : "namespaces not used (--no-namespaces)"
-      }, so each submission runs on the host's loopback with free ports, in its own process group${
-        prlimit ? "" : "; no prlimit, so no limits"
-      }${nprocNote}`,
-    };
+  // bwrap where the inner probe will run it: inside the namespaces.
+  const whyNot = await whyNoBwrap(
+    { bwrap: true, ...(root ? { uid: BOX_UID_BASE } : {}) },
+    works ? unshare : [],
+  );
+  const memory = await memoryCgroupsWork();
+  const who = root
+    ? "as an unprivileged uid per job slot"
+    : "in a user namespace of its own";
+  const network = works
+    ? `own network and PID namespace per submission (${
+      unshare.join(" ")
+    }), loopback only`
+    : namespaces
+    ? "no namespaces here (unshare failed), so each submission runs on the host's loopback with free ports"
+    : "namespaces not used (--no-namespaces), so each submission runs on the host's loopback with free ports";
+  const noSandbox = whyNot === undefined
+    ? undefined
+    : fallbackLine(whyNot, root ? "an unprivileged uid per job slot" : "you");
+  const weaker = [
+    ...(works ? [] : [network]),
+    ...(noSandbox ? [noSandbox] : []),
+  ];
+  return {
+    mode: works ? "namespace" : "host",
+    bwrap: whyNot === undefined,
+    root,
+    prlimit,
+    memory,
+    ...(whyNot ? { noBwrap: whyNot } : {}),
+    ...(weaker.length ? { fallback: weaker.join("; ") } : {}),
+    note: [
+      network,
+      noSandbox ??
+        `each program in bubblewrap ${who}: a read-only system, its copy and /tmp on ${
+          BOX_BYTES / 1024 / 1024
+        } MiB of tmpfs, its own PID namespace`,
+      memory
+        ? `a memory cgroup caps each box at ${BOX_MEMORY / 1024 / 1024} MiB`
+        : "no memory cap (cgroup v1's memory controller is not writable here)",
+      ...(prlimit ? [] : ["no prlimit, so no limits per program"]),
+    ].join("; "),
+  };
 }
 
-/** A process found carrying a submission's token after its run, and killed. */
+/** The first uid of a run's block: one per job slot, a block chosen at random per run. */
+export function slotUids(): number {
+  return BOX_UID_BASE + 64 * (1 + Math.floor(Math.random() * 2 ** 20));
+}
+
+/** A process found after the box ended, and killed. */
 export interface Escaped {
   /** Its PID on the host. */
   pid: number;
@@ -134,8 +163,10 @@ export interface BoxedRun {
   stdout: CapturedOutput;
   /** The inner probe's own output, capped. */
   stderr: CapturedOutput;
-  /** Processes that outlived the run and were killed by the token search. */
+  /** Processes that outlived the run and were killed (the last net). */
   escaped: Escaped[];
+  /** What the box's memory cgroup saw, where there was one. */
+  memory?: MemoryUse;
   /** Milliseconds the run took. */
   ms: number;
 }
@@ -154,8 +185,15 @@ export const PROBE_PERMISSIONS: readonly string[] = [
   "--allow-env",
 ];
 
-/** The token's name in the environment. */
-export const TOKEN_VARIABLE = "PROBE_SUBMISSION_TOKEN";
+/** Makes `path` and everything below it `uid`'s (symbolic links are never copied in). */
+async function chownTree(path: string, uid: number): Promise<void> {
+  await Deno.chown(path, uid, uid);
+  for await (const entry of Deno.readDir(path)) {
+    const child = `${path}/${entry.name}`;
+    if (entry.isDirectory) await chownTree(child, uid);
+    else await Deno.chown(child, uid, uid);
+  }
+}
 
 /** Runs the inner probe on the submission in `dir`, boxed; never throws for what the submission does. */
 export async function runBoxed(
@@ -166,11 +204,15 @@ export async function runBoxed(
     wallMs: number;
     /** Where the inner probe writes its JSON. */
     jsonPath: string;
+    /** As root: the uid the student's code runs as (its job slot's). */
+    uid?: number;
     /** The process groups running now (added while this one runs), for an interrupt to kill. */
     running?: Set<number>;
   },
 ): Promise<BoxedRun> {
-  const token = crypto.randomUUID();
+  const { isolation, uid } = options;
+  if (uid !== undefined) await chownTree(dir, uid);
+  const namespaces = isolation.mode === "namespace";
   const inner = [
     Deno.execPath(),
     "run",
@@ -183,13 +225,21 @@ export async function runBoxed(
     "-q",
     "--json",
     options.jsonPath,
+    ...(namespaces ? ["--boxed"] : []),
+    ...(isolation.bwrap ? ["--sandbox", "--require-sandbox"] : []),
+    ...(uid !== undefined ? ["--run-as", String(uid)] : []),
     ...(options.limits ? ["--limits", formatLimits(options.limits)] : []),
   ];
-  const boxed = options.isolation.mode === "namespace"
-    ? [...UNSHARE, "sh", "-c", 'ip link set lo up && exec "$@"', "sh", ...inner]
+  const boxed = namespaces
+    ? [
+      ...unshareArgs(isolation.root),
+      // sh stays, as the namespace's init: it reaps what the probe does not (killed orphans).
+      ...["sh", "-c", 'ip link set lo up && "$@"', "sh"],
+      ...inner,
+    ]
     : inner;
-  const cgroup = options.isolation.pidsCgroup ? boxCgroup(token) : undefined;
-  const argv = cgroup ? insidePidsCgroup(cgroup, BOX_TASKS, boxed) : boxed;
+  const cgroup = isolation.memory ? boxCgroup() : undefined;
+  const argv = cgroup ? insideMemoryCgroup(cgroup, BOX_MEMORY, boxed) : boxed;
   const started = performance.now();
   const child = new Deno.Command(argv[0], {
     args: argv.slice(1),
@@ -197,7 +247,7 @@ export async function runBoxed(
     stdin: "null",
     stdout: "piped",
     stderr: "piped",
-    env: { [TOKEN_VARIABLE]: token, NO_COLOR: "1" },
+    env: { NO_COLOR: "1" },
     detached: true, // its own process group: the host fallback kills the group
   }).spawn();
   options.running?.add(child.pid);
@@ -217,19 +267,27 @@ export async function runBoxed(
   }, options.wallMs);
   const status = await child.status;
   clearTimeout(timer);
-  // In the host fallback, what the submission left in the inner probe's group.
+  // In the host fallback, what the submission left in the inner probe's group,
   try {
     Deno.kill(-child.pid, "SIGKILL");
   } catch { /* none left */ }
-  const escaped = await killByToken(token);
-  // The last net: a process that cleared its environment is still counted in the cgroup.
-  if (cgroup) {
-    for (const pid of await removePidsCgroup(cgroup)) {
-      escaped.push({
-        pid,
-        command: "(unnamed, left in the box's pids cgroup)",
-      });
+  // and, as root, whatever still runs as its uid.
+  const escaped: Escaped[] = [];
+  if (!namespaces && !isolation.bwrap && uid !== undefined) {
+    const left = (await listProcesses()).filter((p) => p.uid === uid);
+    for (const { pid, command } of left) {
+      try {
+        Deno.kill(pid, "SIGKILL");
+        escaped.push({ pid, command });
+      } catch { /* gone meanwhile */ }
     }
+  }
+  const memory = cgroup ? await removeMemoryCgroup(cgroup) : undefined;
+  for (const pid of memory?.killed ?? []) {
+    escaped.push({
+      pid,
+      command: "(unnamed, left in the box's memory cgroup)",
+    });
   }
   options.running?.delete(child.pid);
   await raceTimeout(drained, 2000); // an escaped process may have held the pipes
@@ -244,23 +302,7 @@ export async function runBoxed(
     stdout: stdout.captured(),
     stderr: stderr.captured(),
     escaped,
+    ...(memory ? { memory } : {}),
     ms: performance.now() - started,
   };
-}
-
-/** Every process on the machine whose environment holds `token`; each is killed. */
-export async function killByToken(token: string): Promise<Escaped[]> {
-  const found: Escaped[] = [];
-  for (let round = 0; round < 3; round++) {
-    const marked = (await listProcesses(`${TOKEN_VARIABLE}=${token}`))
-      .filter((p) => p.marked);
-    for (const { pid, command } of marked) {
-      try {
-        Deno.kill(pid, "SIGKILL");
-      } catch { /* gone meanwhile */ }
-      if (!found.some((p) => p.pid === pid)) found.push({ pid, command });
-    }
-    if (marked.length === 0) break; // another round catches what forked meanwhile
-  }
-  return found;
 }
