@@ -28,7 +28,6 @@ import {
 import { type CheckResult, notRunResult, runChecks } from "./runner.ts";
 import { runClass } from "./class/class_run.ts";
 import { writeGradescope } from "./class/gradescope.ts";
-import { reapNamespace } from "./class/reap.ts";
 import { DEFAULT_RUBRIC, loadRubric, type Rubric } from "./class/rubric.ts";
 import { parsePlan, type Plan, SHORT_USAGE, USAGE } from "./plan.ts";
 import { type Section, sectionsOf } from "./sections.ts";
@@ -194,16 +193,6 @@ export async function main(args: string[]): Promise<number> {
         }
       }
     }
-    // A PID namespace of its own (--boxed, as --class starts it): whatever else is left is the submission's.
-    const boxed = plan.mode === "submission" && plan.boxed;
-    const leftovers = boxed ? await reapNamespace() : [];
-    if (leftovers.length && !plan.quiet) {
-      card.push(
-        `  left running, killed: ${
-          leftovers.map((p) => p.command).join(" | ")
-        }`,
-      );
-    }
     card.push("", ...summaryLines(results, style));
     const fix = fixFirst(results, servers);
     if (fix) {
@@ -241,7 +230,6 @@ export async function main(args: string[]): Promise<number> {
         ...(plan.mode === "submission" && plan.limits
           ? { limits: plan.limits }
           : {}),
-        ...(boxed ? { leftovers } : {}),
       });
       if (!await wrote(plan.json, (path) => Deno.writeTextFile(path, report))) {
         return 2;

@@ -55,8 +55,6 @@ options:
                         an unprivileged uid); implied by --gradescope; --class always does
   --run-as UID          with --submission, as root: the uid its programs run as (with --sandbox,
                         ${BOX_UID_BASE} unless given)
-  --boxed               with --submission: this probe has a PID namespace of its own (as --class
-                        starts it), so at the end it names and kills what else is left there
   -q, --quiet           print only the failures and the summary
   -h, --help            this text
 
@@ -108,8 +106,6 @@ export type Plan =
       requireSandbox: boolean;
       /** The uid its programs run as (`--run-as`). */
       runAs?: number;
-      /** This probe has a PID namespace of its own: it empties it at the end (`--boxed`). */
-      boxed: boolean;
     }
     | ClassPlan
   );
@@ -141,7 +137,6 @@ export function parsePlan(args: string[]): Plan | "help" {
         sandbox: { type: "boolean" },
         "require-sandbox": { type: "boolean" },
         "run-as": { type: "string" },
-        boxed: { type: "boolean" },
         quiet: { type: "boolean", short: "q" },
         help: { type: "boolean", short: "h" },
       },
@@ -190,7 +185,6 @@ export function parsePlan(args: string[]): Plan | "help" {
     onlyWith("--missing-ok", values["missing-ok"], "--submission");
     onlyWith("--sandbox", values.sandbox, "--submission");
     onlyWith("--run-as", values["run-as"], "--submission");
-    onlyWith("--boxed", values.boxed, "--submission");
     if (values.class === undefined) {
       onlyWith(
         "--require-sandbox",
@@ -328,7 +322,6 @@ export function parsePlan(args: string[]): Plan | "help" {
       sandbox,
       requireSandbox: values["require-sandbox"] === true,
       ...(runAs !== undefined ? { runAs } : {}),
-      boxed: values.boxed === true,
     };
   }
   if (only === "structure") {

@@ -33,7 +33,6 @@ Deno.test("parsePlan reads each mode with its options", () => {
     missingOk: false,
     sandbox: false,
     requireSandbox: false,
-    boxed: false,
     quiet: false,
   });
   assert.deepEqual(
@@ -44,7 +43,6 @@ Deno.test("parsePlan reads each mode with its options", () => {
       "--require-sandbox",
       "--run-as",
       "1900000001",
-      "--boxed",
     ]),
     {
       mode: "submission",
@@ -53,7 +51,6 @@ Deno.test("parsePlan reads each mode with its options", () => {
       sandbox: true,
       requireSandbox: true,
       runAs: 1900000001,
-      boxed: true,
       quiet: false,
     },
   );
@@ -79,7 +76,6 @@ Deno.test("parsePlan reads each mode with its options", () => {
       },
       sandbox: true,
       requireSandbox: false,
-      boxed: false,
       quiet: false,
     },
   );

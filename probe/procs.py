@@ -5,10 +5,6 @@ the innermost PID namespace it belongs to: 1 and 2 for a sandbox's init
 and the program it runs.
 
     python3 procs.py
-    python3 procs.py --tasks-of-mine
-
-The second prints how many tasks (processes and their threads) this user
-runs: what the kernel counts against RLIMIT_NPROC.
 
 (Deno can read /proc only with --allow-all; python3 is needed anyway.)
 """
@@ -16,21 +12,6 @@ runs: what the kernel counts against RLIMIT_NPROC.
 import json
 import os
 import sys
-
-
-def tasks_of_mine():
-    count = 0
-    for name in os.listdir("/proc"):
-        if not name.isdigit():
-            continue
-        try:
-            if os.stat(f"/proc/{name}").st_uid != os.getuid():
-                continue
-            with open(f"/proc/{name}/status") as f:
-                count += next((int(line.split()[1]) for line in f if line.startswith("Threads:")), 1)
-        except (OSError, ValueError):
-            continue
-    return count
 
 
 def status_fields(name):
@@ -46,9 +27,6 @@ def status_fields(name):
 
 
 def main(argv):
-    if argv[1:] == ["--tasks-of-mine"]:
-        print(tasks_of_mine())
-        return 0
     found = []
     for name in os.listdir("/proc"):
         if not name.isdigit() or int(name) == os.getpid():

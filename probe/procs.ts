@@ -26,22 +26,6 @@ export interface Proc {
   command: string;
 }
 
-/** How many tasks (processes and threads) this user runs: what RLIMIT_NPROC counts; undefined if unknown. */
-export async function tasksOfMine(): Promise<number | undefined> {
-  try {
-    const output = await new Deno.Command("python3", {
-      args: [SCRIPT, "--tasks-of-mine"],
-      stdin: "null",
-      stdout: "piped",
-      stderr: "null",
-    }).output();
-    const count = Number(new TextDecoder().decode(output.stdout).trim());
-    return output.success && Number.isSafeInteger(count) ? count : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /** The live processes, other than this one and the lister (zombies left out); empty when they cannot be listed. */
 export async function listProcesses(): Promise<Proc[]> {
   try {

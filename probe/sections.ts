@@ -9,7 +9,7 @@
 
 import type { Check, Kind } from "./check.ts";
 import { serverChecks } from "./checks.ts";
-import { chooseSandbox, programBox, pythonPlaces } from "./class/bubblewrap.ts";
+import { chooseSandbox, findPython, programBox } from "./class/bubblewrap.ts";
 import type { ClassPlan, Plan } from "./plan.ts";
 import type { Target } from "./probe_conn.ts";
 import { STRUCTURE_SCRIPT, structureChecks } from "./structure.ts";
@@ -95,7 +95,7 @@ export async function sectionsOf(
       missing.set(file, `the submission has no ${file}`);
     }
   }
-  const python = await pythonPlaces();
+  const python = await findPython();
   if (python === undefined) {
     throw new UsageError(`--submission needs ${PYTHON} on PATH`);
   }

@@ -199,7 +199,7 @@ Deno.test({
         async () => {
           assert.equal(withoutBwrap.code, 0, withoutBwrap.stderr);
           const line =
-            "no sandbox: bwrap is not on PATH (Debian's bubblewrap); the student's programs run as an unprivileged uid per job slot under the limits alone, seeing the host's files (--require-sandbox refuses instead)";
+            "no sandbox: bwrap is not on PATH (Debian's bubblewrap); the student's programs run as an unprivileged uid under the limits alone, seeing the host's files (--require-sandbox refuses instead)";
           assert.deepEqual(withoutBwrap.stderr.trimEnd().split("\n"), [
             `probe: ${line}`,
           ]);

@@ -21,15 +21,8 @@ import type { ClassPlan } from "../plan.ts";
 import { fromUserDir, UsageError } from "../usage.ts";
 import { commandSucceeds } from "../kit.ts";
 import type { Terminal } from "../terminal.ts";
-import { mustRunPython } from "./bubblewrap.ts";
 import { gradesCsv, studentFiles } from "./gradebook.ts";
-import {
-  DEFAULT_LIMITS,
-  describeLimits,
-  type Limits,
-  NPROC_HEADROOM,
-} from "./limits.ts";
-import { tasksOfMine } from "../procs.ts";
+import { DEFAULT_LIMITS, describeLimits, type Limits } from "./limits.ts";
 import { gradeRun, refusedResult, type StudentResult } from "./outcome.ts";
 import { reportHtml } from "./report_html.ts";
 import { loadRubric, type Rubric } from "./rubric.ts";
@@ -46,7 +39,7 @@ interface ClassRun {
   plan: ClassPlan;
   rubric: Rubric;
   isolation: Isolation;
-  limits?: Limits;
+  limits: Limits;
   /** The limits in words, for the header and the report. */
   limitsText: string;
   wallMs: number;
@@ -112,7 +105,8 @@ async function gradeOne(
     source: { type: entry.type },
   };
   try {
-    const prepared = await prepare(entry, `${work}/files`);
+    const uid = run.uids === undefined ? undefined : run.uids + slot;
+    const prepared = await prepare(entry, `${work}/files`, uid);
     if ("refused" in prepared) {
       return {
         result: refusedResult(base, prepared.refused, run.rubric),
@@ -124,7 +118,7 @@ async function gradeOne(
       limits: run.limits,
       wallMs: run.wallMs,
       jsonPath: `${work}/probe.json`,
-      ...(run.uids !== undefined ? { uid: run.uids + slot } : {}),
+      ...(uid !== undefined ? { uid } : {}),
       running: run.running,
     });
     return {
@@ -135,9 +129,7 @@ async function gradeOne(
             type: entry.type,
             ...(prepared.nested ? { nested: prepared.nested } : {}),
           },
-          ...(run.limits
-            ? { limits: { ...run.limits, wall_ms: run.wallMs } }
-            : {}),
+          limits: { ...run.limits, wall_ms: run.wallMs },
         },
         boxed,
         run.rubric,
@@ -190,6 +182,9 @@ async function prepareClass(
   if (!(await commandSucceeds("python3", ["--version"]))) {
     throw new UsageError("--class needs python3 on PATH");
   }
+  if (!(await commandSucceeds("prlimit", ["--cpu=10", "--", "true"]))) {
+    throw new UsageError("--class needs prlimit on PATH (Debian's util-linux)");
+  }
   const out = fromUserDir(plan.out);
   try {
     await Deno.mkdir(out, { recursive: true });
@@ -204,25 +199,11 @@ async function prepareClass(
     );
   }
   const { entries, skipped } = await listEntries(dir);
-  const isolation = await detectIsolation(plan.namespaces);
-  if (isolation.noBwrap && plan.requireSandbox) {
-    throw new UsageError(`--require-sandbox: ${isolation.noBwrap}`);
-  }
-  const uids = isolation.root ? slotUids() : undefined;
-  if (uids !== undefined && isolation.noBwrap) await mustRunPython(uids);
-  // RLIMIT_NPROC counts a uid's tasks: as root, the job slot's; in bubblewrap's user
-  // namespace, the sandbox's; otherwise all the user runs, so the headroom goes on top.
-  const mine = isolation.root || isolation.bwrap
-    ? undefined
-    : await tasksOfMine();
-  const limits = !isolation.prlimit
-    ? undefined
-    : mine === undefined
-    ? DEFAULT_LIMITS
-    : { ...DEFAULT_LIMITS, nproc: mine + NPROC_HEADROOM };
-  const limitsText = limits
-    ? describeLimits(limits, plan.wallMs)
-    : `none (no prlimit); ${plan.wallMs / 1000} s wall clock`;
+  const isolation = await detectIsolation(
+    plan.namespaces,
+    plan.requireSandbox,
+  );
+  const limitsText = describeLimits(DEFAULT_LIMITS, plan.wallMs);
   if (isolation.fallback) terminal.error(`probe: ${isolation.fallback}`);
   terminal.line(
     `deno task probe --class ${plan.dir}: ${entries.length} students, ${plan.jobs} at a time`,
@@ -238,7 +219,7 @@ async function prepareClass(
     plan,
     rubric,
     isolation,
-    ...(limits ? { limits } : {}),
+    limits: DEFAULT_LIMITS,
     limitsText,
     wallMs: plan.wallMs,
     out,
@@ -247,7 +228,7 @@ async function prepareClass(
     files: studentFiles(entries.map((e) => e.student)),
     tmp: await classTmp(isolation.root),
     running: new Set(),
-    ...(uids !== undefined ? { uids } : {}),
+    ...(isolation.root ? { uids: slotUids() } : {}),
   };
 }
 
