@@ -6,7 +6,9 @@
  * with bwrap taken off PATH (the fallback: said in one line, the uid and
  * the limits alone). What each box held is seen from the host afterwards;
  * every student is graded on what its servers did; nothing is left running.
- * And --require-sandbox refuses to grade without bwrap.
+ * And --require-sandbox refuses to grade without bwrap; and a submission
+ * graded for Gradescope (`--submission --gradescope`, as root) writes
+ * neither into its results' folder nor into the probe's.
  */
 
 import assert from "node:assert/strict";
@@ -123,45 +125,66 @@ Deno.test({
       );
       fallbackNonce = fallbackTargets.nonce;
       const path = await pathWithoutBwrap(`${top}/path`);
+      const gradescope = `${top}/gradescope`;
+      await writeFixture("writes_outside", `${gradescope}/submission`);
+      await Deno.mkdir(`${gradescope}/results`);
+      const gradescopeTargets: Targets = {
+        nonce: crypto.randomUUID(),
+        class: [],
+        dirs: [`${gradescope}/results`, ROOT], // as /autograder/results and /autograder/source
+        files: [],
+      };
+      await Deno.writeTextFile(
+        `${gradescope}/submission/hostile-targets.json`,
+        JSON.stringify(gradescopeTargets),
+      );
 
-      const [byNobody, withoutBwrap, required] = await Promise.all([
-        runProbe(
-          [
-            "--class",
-            `${asNobody}/class`,
-            "--out",
-            `${asNobody}/out`,
-            "--jobs",
-            "2",
-          ],
-          {
-            tmp: `${asNobody}/tmp`,
-            before: AS_NOBODY,
-            env: { HOME: `${asNobody}/home`, DENO_DIR: `${asNobody}/deno` },
-          },
-        ),
-        runProbe(
-          [
-            "--class",
-            `${fallback}/class`,
-            "--out",
-            `${fallback}/out`,
-            "--jobs",
-            "2",
-          ],
-          { tmp: `${fallback}/tmp`, env: { PATH: path } },
-        ),
-        runProbe(
-          [
-            "--class",
-            `${fallback}/class`,
-            "--out",
-            `${top}/refused`,
-            "--require-sandbox",
-          ],
-          { tmp: `${fallback}/tmp`, env: { PATH: path } },
-        ),
-      ]);
+      const [byNobody, withoutBwrap, required, forGradescope] = await Promise
+        .all([
+          runProbe(
+            [
+              "--class",
+              `${asNobody}/class`,
+              "--out",
+              `${asNobody}/out`,
+              "--jobs",
+              "2",
+            ],
+            {
+              tmp: `${asNobody}/tmp`,
+              before: AS_NOBODY,
+              env: { HOME: `${asNobody}/home`, DENO_DIR: `${asNobody}/deno` },
+            },
+          ),
+          runProbe(
+            [
+              "--class",
+              `${fallback}/class`,
+              "--out",
+              `${fallback}/out`,
+              "--jobs",
+              "2",
+            ],
+            { tmp: `${fallback}/tmp`, env: { PATH: path } },
+          ),
+          runProbe(
+            [
+              "--class",
+              `${fallback}/class`,
+              "--out",
+              `${top}/refused`,
+              "--require-sandbox",
+            ],
+            { tmp: `${fallback}/tmp`, env: { PATH: path } },
+          ),
+          runProbe([
+            "--submission",
+            `${gradescope}/submission`,
+            "--gradescope",
+            `${gradescope}/results/results.json`,
+            "-q",
+          ], { tmp: gradescope }),
+        ]);
 
       await t.step(
         "as nobody: bubblewrap in a user namespace, every student graded",
@@ -248,6 +271,23 @@ Deno.test({
             "probe: --require-sandbox: bwrap is not on PATH (Debian's bubblewrap)",
           );
           assert.equal(required.stdout, "");
+        },
+      );
+
+      await t.step(
+        "--submission --gradescope as root: the student's code runs in bubblewrap as an unprivileged uid, writes nothing into the results' folder or the probe's, and is graded on what its servers did",
+        async () => {
+          assert.equal(forGradescope.code, 0, forGradescope.stderr);
+          assert.equal(forGradescope.stderr, "");
+          const results = JSON.parse(
+            await Deno.readTextFile(`${gradescope}/results/results.json`),
+          );
+          assert.equal(results.score, 5, results.output);
+          assert.deepEqual(await escapedFiles(gradescopeTargets), []);
+          assert.deepEqual(
+            [...Deno.readDirSync(`${gradescope}/results`)].map((e) => e.name),
+            ["results.json"],
+          );
         },
       );
 
