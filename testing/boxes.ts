@@ -13,7 +13,7 @@
 import { PROBE_PERMISSIONS } from "../probe/class/sandbox.ts";
 import type { StudentResult } from "../probe/class/outcome.ts";
 import { listProcesses, type Proc } from "../probe/procs.ts";
-import { type CommandResult, ROOT } from "./commands.ts";
+import { type CommandResult, runCommand } from "./commands.ts";
 
 /**
  * Runs `deno run probe/main.ts args...` from the project root, its
@@ -21,32 +21,18 @@ import { type CommandResult, ROOT } from "./commands.ts";
  * name); `env` adds to the environment, `before` goes before deno (e.g.
  * `setpriv --reuid=nobody ...`).
  */
-export async function runProbe(
+export function runProbe(
   args: string[],
   options: { tmp: string; env?: Record<string, string>; before?: string[] },
 ): Promise<CommandResult> {
-  const argv = [
+  return runCommand([
     ...options.before ?? [],
     Deno.execPath(),
     "run",
     ...PROBE_PERMISSIONS,
     "probe/main.ts",
     ...args,
-  ];
-  const output = await new Deno.Command(argv[0], {
-    args: argv.slice(1),
-    cwd: ROOT,
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-    env: { NO_COLOR: "1", TMPDIR: options.tmp, ...options.env },
-  }).output();
-  const decoder = new TextDecoder();
-  return {
-    code: output.code,
-    stdout: decoder.decode(output.stdout),
-    stderr: decoder.decode(output.stderr),
-  };
+  ], { env: { TMPDIR: options.tmp, ...options.env } });
 }
 
 /** The processes whose command line holds `text` (a test's own folder): none, once a class is graded. */
