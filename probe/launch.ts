@@ -207,7 +207,9 @@ export async function launch(
           ...(killed.length ? { killed } : {}),
         };
       }
-      const { group, beside } = await processesOf(child.pid);
+      const { group, beside } = sandboxed
+        ? await processesOf(child.pid)
+        : { group: child.pid, beside: [] };
       killGroup(group, "SIGTERM");
       const timer = setTimeout(() => {
         killGroup(group, "SIGKILL");
@@ -238,10 +240,9 @@ export async function launch(
 }
 
 /**
- * The process group to send SIGTERM to, and the processes beside the server:
- * in a sandbox, everything in it but its init (PID 1 of its namespace) and
- * the server (PID 2), whose group is the sandbox's session; without one, the
- * child's group and nothing beside it yet.
+ * A sandbox's server's process group (the sandbox's session), to send
+ * SIGTERM to, and the processes beside the server: everything in the
+ * sandbox but its init (PID 1 of its namespace) and the server (PID 2).
  */
 async function processesOf(
   pid: number,
