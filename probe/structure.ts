@@ -9,7 +9,7 @@
 
 import type { Check, Verdict } from "./check.ts";
 import { OutputCapture } from "./capture.ts";
-import type { ProgramBox } from "./class/bubblewrap.ts";
+import { type ProgramBox, unboxed } from "./class/bubblewrap.ts";
 import { raceTimeout, TIMED_OUT } from "./kit.ts";
 import { describeStatus } from "./launch.ts";
 import {
@@ -187,8 +187,12 @@ function unusedPort(): number {
   return port;
 }
 
-/** The checks of group `structure` for the submission `box` holds, run with `python` in it. */
-export function structureChecks(box: ProgramBox, python: string): Check[] {
+/** The checks of group `structure` for the submission in `where` (a folder, run as it is, or a program's sandbox), run with `python`. */
+export function structureChecks(
+  where: ProgramBox | string,
+  python: string,
+): Check[] {
+  const box = typeof where === "string" ? unboxed(where) : where;
   let runs:
     | Promise<
       [ImportAnswer | string, ImportAnswer | string, SharedAnswer | string]

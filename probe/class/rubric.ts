@@ -12,7 +12,6 @@ import { GROUPS } from "../check.ts";
 import { serverChecks } from "../checks.ts";
 import type { CheckResult } from "../runner.ts";
 import { structureChecks } from "../structure.ts";
-import { unboxed } from "./bubblewrap.ts";
 import { fromUserDir, UsageError } from "../usage.ts";
 
 /** Points per group (`framing`) or per check (`framing.firefox`). */
@@ -46,7 +45,7 @@ export function knownCheckIds(): string[] {
     const check of [
       ...serverChecks("blocking"),
       ...serverChecks("nb"),
-      ...structureChecks(unboxed("."), "python3"),
+      ...structureChecks(".", "python3"),
     ]
   ) ids.add(`${check.group}.${check.name}`);
   return [...ids];
