@@ -140,7 +140,7 @@ export function containedLines(
     lines.push(
       `${
         plural(run.escaped, "process", "processes")
-      } outlived the run in the box's memory cgroup, and were killed`,
+      } outlived the run in the box's memory cgroup: killed`,
     );
   }
   if (run.oomKills) {

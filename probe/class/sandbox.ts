@@ -149,8 +149,9 @@ export const PROBE_PERMISSIONS: readonly string[] =
 export async function removeCgroup(
   path: string,
 ): Promise<{ oomKills: number; escaped: number }> {
+  // What is still there once the box has had half a second to end is what escaped.
   const script =
-    'cat "$0/memory.oom_control" && wc -l < "$0/cgroup.procs" && for _ in 1 2 3 4 5 6 7 8 9 10; do xargs -r kill -9 < "$0/cgroup.procs"; rmdir "$0" 2>/dev/null && break; sleep 0.05; done';
+    'cat "$0/memory.oom_control" || exit; for _ in 1 2 3 4 5 6 7 8 9 10; do rmdir "$0" 2>/dev/null && exit; sleep 0.05; done; wc -l < "$0/cgroup.procs"; for _ in 1 2 3 4 5 6 7 8 9 10; do xargs -r kill -9 < "$0/cgroup.procs"; rmdir "$0" 2>/dev/null && break; sleep 0.05; done';
   const { stdout } = await new Deno.Command("sh", {
     args: ["-c", script, path],
     stderr: "null",
