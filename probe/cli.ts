@@ -28,7 +28,6 @@ import {
 import { type CheckResult, notRunResult, runChecks } from "./runner.ts";
 import { runClass } from "./class/class_run.ts";
 import { gradescopeResults } from "./class/gradescope.ts";
-import { reapNamespace } from "./class/reap.ts";
 import { loadRubric, type Rubric } from "./class/rubric.ts";
 import { writeAutograder } from "./platforms/autograder_command.ts";
 import { PlatformReport } from "./platforms/platform_report.ts";
@@ -49,6 +48,7 @@ export async function main(args: string[]): Promise<number> {
   let plan: Plan | "help";
   let sections: Section[];
   let preface: string;
+  let fallback: string | undefined;
   let rubric: Rubric | undefined;
   try {
     plan = parsePlan(args);
@@ -70,7 +70,7 @@ export async function main(args: string[]): Promise<number> {
     ) {
       rubric = await loadRubric(plan.rubric);
     }
-    ({ sections, preface } = await sectionsOf(plan));
+    ({ sections, preface, fallback } = await sectionsOf(plan));
     if (plan.mode === "submission" && plan.checks !== undefined && rubric) {
       sections = onlyEntry(sections, rubric, plan.checks);
     }
@@ -80,13 +80,14 @@ export async function main(args: string[]): Promise<number> {
     console.error(SHORT_USAGE);
     return 2;
   }
+  if (fallback) console.error(`probe: ${fallback}`);
   const out = new Terminal();
   const style: Style = { color: out.color };
   const total = sections.reduce((sum, s) => sum + s.checks.length, 0);
   const results: CheckResult[] = [];
   const servers: ServerReport[] = [];
   const platforms = plan.mode === "submission" && rubric
-    ? await platformReport(plan, rubric, sections, servers)
+    ? await platformReport(plan, rubric, sections, servers, fallback)
     : undefined;
   if (plan.mode === "submission" && plan.prairielearn !== undefined) {
     // Not gradable: PrairieLearn counts no attempt, so nothing is run.
@@ -130,6 +131,7 @@ export async function main(args: string[]): Promise<number> {
           cwd: start.cwd,
           env: start.env,
           prefix: start.prefix,
+          sandboxed: start.sandboxed,
         }).then((launched) => {
           running.add(launched);
           return launched;
@@ -233,15 +235,6 @@ export async function main(args: string[]): Promise<number> {
         }
       }
     }
-    // Init of its own PID namespace (inside --class): whatever is left is the submission's.
-    const leftovers = Deno.pid === 1 ? await reapNamespace() : [];
-    if (leftovers.length && !plan.quiet) {
-      card.push(
-        `  left running, killed: ${
-          leftovers.map((p) => p.command).join(" | ")
-        }`,
-      );
-    }
     card.push("", ...summaryLines(results, style));
     const fix = fixFirst(results, servers);
     if (fix) {
@@ -268,7 +261,6 @@ export async function main(args: string[]): Promise<number> {
         ...(plan.mode === "submission" && plan.limits
           ? { limits: plan.limits }
           : {}),
-        ...(Deno.pid === 1 ? { leftovers } : {}),
       });
       if (!await wrote(plan.json, (path) => Deno.writeTextFile(path, report))) {
         return 2;
@@ -290,6 +282,7 @@ async function platformReport(
   rubric: Rubric,
   sections: readonly Section[],
   servers: readonly ServerReport[],
+  fallback: string | undefined,
 ): Promise<PlatformReport | undefined> {
   const files: { path: string; render: (run: PlatformRun) => unknown }[] = [];
   if (plan.gradescope !== undefined) {
@@ -317,6 +310,7 @@ async function platformReport(
     ),
     servers,
     version: probeVersion().catch(() => undefined),
+    ...(fallback ? { notes: [fallback] } : {}),
   });
   await report.start();
   return report;

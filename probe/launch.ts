@@ -4,14 +4,17 @@
  * saying how it ended.
  *
  * The child runs in its own process group, so a command that starts the
- * server through a wrapper (`sh -c`, `npm start`) is stopped whole.
+ * server through a wrapper (`sh -c`, `npm start`) is stopped whole. In a
+ * sandbox (bubblewrap, `class/bubblewrap.ts`) the server is the program the
+ * sandbox's init runs (PID 2 of its namespace), SIGTERM goes to its process
+ * group, and what else runs in the sandbox ends with it.
  *
  * @module
  */
 
 import { type CapturedOutput, OutputCapture } from "./capture.ts";
 import { closeQuietly, delay, raceTimeout } from "./kit.ts";
-import { listProcesses } from "./procs.ts";
+import { descendants, listProcesses, type Proc } from "./procs.ts";
 
 /** How long a server may take to listen. */
 export const READY_MS = 10_000;
@@ -47,8 +50,13 @@ export interface Stopped {
   clean: boolean;
   /** One line, e.g. `stopped by SIGTERM`. */
   how: string;
-  /** Processes still in its process group after it ended, killed then (children that ignore SIGTERM). */
-  leftInGroup?: number;
+  /**
+   * The command lines of its other processes, killed with it: those running
+   * beside it in its sandbox when it was stopped (children that ignore
+   * SIGTERM, daemons, a fork bomb), or without a sandbox, those left in its
+   * process group after it ended.
+   */
+  killed?: string[];
 }
 
 /** The command could not be started, or did not listen: `message` is one line. */
@@ -67,10 +75,40 @@ export function withPort(template: string[], port: number): string[] {
   return template.map((word) => word.replaceAll("{port}", String(port)));
 }
 
-function describeStatus(status: Deno.CommandStatus): string {
-  return status.signal
-    ? `killed by ${status.signal}`
-    : `exit code ${status.code}`;
+/** Signals by number, for a sandbox that reports signal n as exit code 128 + n (as bwrap and shells do). */
+const SIGNALS: Record<number, Deno.Signal> = {
+  1: "SIGHUP",
+  2: "SIGINT",
+  3: "SIGQUIT",
+  4: "SIGILL",
+  6: "SIGABRT",
+  7: "SIGBUS",
+  8: "SIGFPE",
+  9: "SIGKILL",
+  11: "SIGSEGV",
+  13: "SIGPIPE",
+  14: "SIGALRM",
+  15: "SIGTERM",
+  24: "SIGXCPU",
+  25: "SIGXFSZ",
+};
+
+/** The signal that ended a program, if one did; `sandboxed`: it ran in bubblewrap, which reports it as 128 + n. */
+export function endingSignal(
+  status: Deno.CommandStatus,
+  sandboxed = false,
+): Deno.Signal | undefined {
+  return status.signal ??
+    (sandboxed && status.code > 128 ? SIGNALS[status.code - 128] : undefined);
+}
+
+/** `killed by SIGXCPU`, `exit code 1`. */
+export function describeStatus(
+  status: Deno.CommandStatus,
+  sandboxed = false,
+): string {
+  const signal = endingSignal(status, sandboxed);
+  return signal ? `killed by ${signal}` : `exit code ${status.code}`;
 }
 
 /** Starts `template` (with a free port for `{port}`) and waits until it accepts connections on 127.0.0.1. */
@@ -80,8 +118,10 @@ export async function launch(
     cwd?: string;
     env?: Record<string, string>;
     readyMs?: number;
-    /** Words run before the command, e.g. `prlimit --cpu=30 --`: the limits it runs under. */
+    /** Words run before the command, e.g. `prlimit --cpu=30 --`: the limits it runs under, or its sandbox. */
     prefix?: string[];
+    /** The prefix is a bubblewrap sandbox's (`class/bubblewrap.ts`). */
+    sandboxed?: boolean;
   } = {},
 ): Promise<Launched> {
   const port = freePort();
@@ -134,7 +174,7 @@ export async function launch(
           late
             ? `did not listen on port ${port} within ${readyMs / 1000} s`
             : `exited (${
-              describeStatus(final)
+              describeStatus(final, options.sandboxed)
             }) before it listened on port ${port}`
         }${said}`,
       );
@@ -148,43 +188,74 @@ export async function launch(
     stderrTail,
     output: () => ({ stdout: stdout.captured(), stderr: stderr.captured() }),
     async stop(): Promise<Stopped> {
-      const left = (count: number) => count ? { leftInGroup: count } : {};
+      const sandboxed = options.sandboxed === true;
+      const killedText = (killed: string[]) =>
+        killed.length
+          ? `; ${killed.length} other process${
+            killed.length === 1 ? "" : "es"
+          } of it had to be killed`
+          : "";
       if (status !== undefined) {
-        const count = await killLeftovers(child.pid);
+        // A sandbox ended with it; without one, its group may hold what it left.
+        const killed = sandboxed ? [] : await killLeftovers(child.pid);
         await raceTimeout(draining, DRAIN_MS); // a daemon it left may hold the pipes open
         return {
           clean: false,
           how: `it had already exited during the probe (${
-            describeStatus(status)
-          })${leftovers(count)}`,
-          ...left(count),
+            describeStatus(status, sandboxed)
+          })${killedText(killed)}`,
+          ...(killed.length ? { killed } : {}),
         };
       }
-      killGroup(child.pid, "SIGTERM");
-      const timer = setTimeout(() => killGroup(child.pid, "SIGKILL"), STOP_MS);
+      const { group, beside } = sandboxed
+        ? await processesOf(child.pid)
+        : { group: child.pid, beside: [] };
+      killGroup(group, "SIGTERM");
+      const timer = setTimeout(() => {
+        killGroup(group, "SIGKILL");
+        killGroup(child.pid, "SIGKILL"); // a sandbox ends with its bwrap
+      }, STOP_MS);
       const final = await ended;
       clearTimeout(timer);
-      const count = await killLeftovers(child.pid);
+      const killed = sandboxed
+        ? beside.map((p) => p.command)
+        : await killLeftovers(child.pid);
       await raceTimeout(draining, DRAIN_MS); // a daemon it left may hold the pipes open
-      if (final.signal === "SIGKILL") {
-        return {
-          clean: false,
-          how: `it did not stop within ${
-            STOP_MS / 1000
-          } s of SIGTERM, so it was killed${leftovers(count)}`,
-          ...left(count),
-        };
-      }
+      const signal = endingSignal(final, sandboxed);
       return {
-        clean: count === 0,
+        clean: killed.length === 0 && signal !== "SIGKILL",
         how: `${
-          final.signal
-            ? `stopped by ${final.signal}`
+          signal === "SIGKILL"
+            ? `it did not stop within ${
+              STOP_MS / 1000
+            } s of SIGTERM, so it was killed`
+            : signal
+            ? `stopped by ${signal}`
             : `stopped on SIGTERM (exit code ${final.code})`
-        }${leftovers(count)}`,
-        ...left(count),
+        }${killedText(killed)}`,
+        ...(killed.length ? { killed } : {}),
       };
     },
+  };
+}
+
+/**
+ * A sandbox's server's process group (the sandbox's session), to send
+ * SIGTERM to, and the processes beside the server: everything in the
+ * sandbox but its init (PID 1 of its namespace) and the server (PID 2).
+ */
+async function processesOf(
+  pid: number,
+): Promise<{ group: number; beside: Proc[] }> {
+  const tree = descendants(await listProcesses(), pid);
+  const init = tree.find((p) => p.nspid === 1 && p.ppid === pid);
+  const server = tree.find((p) => p.nspid === 2 && p.ppid === init?.pid);
+  if (init === undefined || server === undefined) {
+    return { group: pid, beside: [] };
+  }
+  return {
+    group: server.pgid,
+    beside: tree.filter((p) => ![pid, init.pid, server.pid].includes(p.pid)),
   };
 }
 
@@ -198,19 +269,11 @@ async function listening(port: number): Promise<boolean> {
   }
 }
 
-function leftovers(count: number): string {
-  return count
-    ? `; ${count} process${
-      count === 1 ? "" : "es"
-    } it left in its process group had to be killed`
-    : "";
-}
-
-/** Kills what is left in the child's process group once it has ended; resolves to how many there were. */
-async function killLeftovers(pgid: number): Promise<number> {
+/** Kills what is left in the child's process group once it has ended; resolves to their command lines. */
+async function killLeftovers(pgid: number): Promise<string[]> {
   const members = (await listProcesses()).filter((p) => p.pgid === pgid);
   killGroup(pgid, "SIGKILL");
-  return members.length;
+  return members.map((p) => p.command);
 }
 
 /** Signals the child's whole process group; quiet if it is gone. */

@@ -9,6 +9,7 @@
 import { parseArgs } from "node:util";
 import { type Group, GROUPS, type Kind } from "./check.ts";
 import type { Target } from "./probe_conn.ts";
+import { BOX_UID_BASE } from "./class/bubblewrap.ts";
 import { DEFAULT_WALL_MS, type Limits, parseLimits } from "./class/limits.ts";
 import { defaultJobs, JOBS_PER_CORE } from "./class/jobs.ts";
 import { VISIBILITIES, type Visibility } from "./class/gradescope.ts";
@@ -44,6 +45,8 @@ class options:
   --wall-clock SECONDS  the most one submission may take in all (default 120)
   --no-namespaces       run each submission on the host's loopback even where network and
                         PID namespaces work (they are used by default when the machine allows)
+  --require-sandbox     with --class, or --submission with --sandbox: exit 2 where bubblewrap
+                        cannot run, instead of grading in the fallback (the uid and prlimit alone)
 
 options:
   --kind blocking|nb    what the URL or command serves (sets the concurrency checks;
@@ -61,6 +64,12 @@ options:
   --limits LIST         with --submission: run python3 under prlimit, e.g. cpu=30,as=1073741824
   --missing-ok          with --submission: a missing webserve.py or webserve_nb.py fails its
                         checks instead of ending the run (implied by --gradescope, --prairielearn)
+  --sandbox             with --submission: run its programs in bubblewrap, never with your rights
+                        (a read-only system, their own copy, /tmp and PID namespace; as root, as
+                        an unprivileged uid); implied by --gradescope and --prairielearn;
+                        --class always does
+  --run-as UID          with --submission, as root: the uid its programs run as (with --sandbox,
+                        ${BOX_UID_BASE} unless given)
   -q, --quiet           print only the failures and the summary
   -h, --help            this text
 
@@ -89,6 +98,8 @@ export interface ClassPlan {
   namespaces: boolean;
   /** The wall-clock limit of one submission, in ms (`--wall-clock`). */
   wallMs: number;
+  /** Exit 2 where bubblewrap cannot run (`--require-sandbox`). */
+  requireSandbox: boolean;
   /** `-q`: a line only for the students below the maximum. */
   quiet: boolean;
 }
@@ -135,6 +146,12 @@ export type Plan =
       visibility?: Visibility;
       checks?: string;
       rubric?: string;
+      /** Its programs in bubblewrap (`--sandbox`, or `--gradescope`). */
+      sandbox: boolean;
+      /** Exit 2 where bubblewrap cannot run. */
+      requireSandbox: boolean;
+      /** The uid its programs run as (`--run-as`). */
+      runAs?: number;
     }
     | ClassPlan
     | AutograderPlan
@@ -170,6 +187,9 @@ export function parsePlan(args: string[]): Plan | "help" {
         image: { type: "string" },
         limits: { type: "string" },
         "missing-ok": { type: "boolean" },
+        sandbox: { type: "boolean" },
+        "require-sandbox": { type: "boolean" },
+        "run-as": { type: "string" },
         quiet: { type: "boolean", short: "q" },
         help: { type: "boolean", short: "h" },
       },
@@ -233,7 +253,14 @@ export function parsePlan(args: string[]): Plan | "help" {
     onlyWith("--checks", values.checks, "--submission");
     onlyWith("--limits", values.limits, "--submission");
     onlyWith("--missing-ok", values["missing-ok"], "--submission");
+    onlyWith("--sandbox", values.sandbox, "--submission");
+    onlyWith("--run-as", values["run-as"], "--submission");
     if (values.class === undefined) {
+      onlyWith(
+        "--require-sandbox",
+        values["require-sandbox"],
+        "--class, or --submission with --sandbox",
+      );
       onlyWith(
         "--rubric",
         values.rubric,
@@ -286,6 +313,7 @@ export function parsePlan(args: string[]): Plan | "help" {
         ? { students: studentsOf(values.students, values.resume === true) }
         : {}),
       namespaces: values["no-namespaces"] !== true,
+      requireSandbox: values["require-sandbox"] === true,
       quiet: values.quiet === true,
     };
   }
@@ -350,6 +378,24 @@ export function parsePlan(args: string[]): Plan | "help" {
     if (values.checks !== undefined && only !== undefined) {
       throw new UsageError("--checks and --only: give one of them");
     }
+    const sandbox = values.sandbox === true ||
+      values.gradescope !== undefined ||
+      values.prairielearn !== undefined;
+    if (values["require-sandbox"] && !sandbox) {
+      throw new UsageError(
+        "--require-sandbox needs --sandbox (or --gradescope, --prairielearn)",
+      );
+    }
+    const runAs = values["run-as"] === undefined
+      ? undefined
+      : Number(values["run-as"]);
+    if (runAs !== undefined && (!Number.isSafeInteger(runAs) || runAs < 1)) {
+      throw new UsageError(
+        `--run-as takes a uid other than root's, not ${
+          JSON.stringify(values["run-as"])
+        }`,
+      );
+    }
     return {
       ...common,
       mode: "submission",
@@ -367,6 +413,9 @@ export function parsePlan(args: string[]): Plan | "help" {
         : {}),
       ...(values.checks !== undefined ? { checks: values.checks } : {}),
       ...(values.rubric !== undefined ? { rubric: values.rubric } : {}),
+      sandbox,
+      requireSandbox: values["require-sandbox"] === true,
+      ...(runAs !== undefined ? { runAs } : {}),
     };
   }
   if (only === "structure") {

@@ -31,8 +31,29 @@ Deno.test("parsePlan reads each mode with its options", () => {
     mode: "submission",
     dir: "hw4",
     missingOk: false,
+    sandbox: false,
+    requireSandbox: false,
     quiet: false,
   });
+  assert.deepEqual(
+    parsePlan([
+      "--submission",
+      "copy",
+      "--sandbox",
+      "--require-sandbox",
+      "--run-as",
+      "1900000001",
+    ]),
+    {
+      mode: "submission",
+      dir: "copy",
+      missingOk: false,
+      sandbox: true,
+      requireSandbox: true,
+      runAs: 1900000001,
+      quiet: false,
+    },
+  );
   assert.deepEqual(
     parsePlan([
       "--submission",
@@ -53,6 +74,8 @@ Deno.test("parsePlan reads each mode with its options", () => {
         nproc: 8,
         fsize: 16 * 1024 * 1024,
       },
+      sandbox: true,
+      requireSandbox: false,
       quiet: false,
     },
   );
@@ -73,6 +96,7 @@ Deno.test("parsePlan reads each mode with its options", () => {
       jobs: 2,
       resume: true,
       namespaces: true,
+      requireSandbox: false,
       wallMs: 120_000,
       quiet: false,
     },
@@ -95,6 +119,8 @@ Deno.test("parsePlan reads each mode with its options", () => {
       gradescope: "gs.json",
       prairielearn: "pl.json",
       visibility: "after_due_date",
+      sandbox: true,
+      requireSandbox: false,
       quiet: false,
     },
   );
@@ -105,6 +131,8 @@ Deno.test("parsePlan reads each mode with its options", () => {
       dir: "hw4",
       missingOk: false,
       checks: "framing",
+      sandbox: false,
+      requireSandbox: false,
       quiet: true,
     },
   );
@@ -219,6 +247,16 @@ Deno.test("parsePlan refuses what it cannot do, each in one line", () => {
       ["--start", "x {port}", "--gradescope", "r.json"],
       /--gradescope is for --submission/,
     ],
+    [
+      ["--class", "c", "--out", "o", "--sandbox"],
+      /--sandbox is for --submission/,
+    ],
+    [["--submission", "hw4", "--require-sandbox"], /needs --sandbox/],
+    [
+      ["--submission", "hw4", "--run-as", "0"],
+      /--run-as takes a uid other than root's/,
+    ],
+    [["http://a", "--require-sandbox"], /--require-sandbox is for --class, or/],
   ];
   for (const [args, pattern] of refusals) {
     assert.throws(() => parsePlan(args), (error: unknown) => {

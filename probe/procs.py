@@ -1,13 +1,10 @@
 """Lists the live processes this user can see, for the probe: one JSON line
-of [pid, pgid, command, marked] per process (zombies, which have ended,
-and this script itself left out). `marked` is true when an entry of the
-process's environment starts with the string given as the first argument.
+of [pid, ppid, pgid, nspid, uid, command] per process (zombies, which have
+ended, and this script itself left out). `nspid` is the process's PID in
+the innermost PID namespace it belongs to: 1 and 2 for a sandbox's init
+and the program it runs.
 
-    python3 procs.py [NAME=VALUE, or NAME= for any value]
-    python3 procs.py --tasks-of-mine
-
-The second prints how many tasks (processes and their threads) this user
-runs: what the kernel counts against RLIMIT_NPROC.
+    python3 procs.py
 
 (Deno can read /proc only with --allow-all; python3 is needed anyway.)
 """
@@ -17,26 +14,19 @@ import os
 import sys
 
 
-def tasks_of_mine():
-    count = 0
-    for name in os.listdir("/proc"):
-        if not name.isdigit():
-            continue
-        try:
-            if os.stat(f"/proc/{name}").st_uid != os.getuid():
-                continue
-            with open(f"/proc/{name}/status") as f:
-                count += next((int(line.split()[1]) for line in f if line.startswith("Threads:")), 1)
-        except (OSError, ValueError):
-            continue
-    return count
+def status_fields(name):
+    """NSpid's innermost PID and the real uid, from /proc/PID/status."""
+    nspid, uid = int(name), -1
+    with open(f"/proc/{name}/status") as f:
+        for line in f:
+            if line.startswith("NSpid:"):
+                nspid = int(line.split()[-1])
+            elif line.startswith("Uid:"):
+                uid = int(line.split()[1])
+    return nspid, uid
 
 
 def main(argv):
-    if argv[1:] == ["--tasks-of-mine"]:
-        print(tasks_of_mine())
-        return 0
-    needle = argv[1].encode() if len(argv) > 1 else None
     found = []
     for name in os.listdir("/proc"):
         if not name.isdigit() or int(name) == os.getpid():
@@ -49,14 +39,8 @@ def main(argv):
                 continue
             with open(f"/proc/{name}/cmdline", "rb") as f:
                 command = f.read().replace(b"\0", b" ").decode(errors="replace").strip()
-            marked = False
-            if needle is not None:
-                try:
-                    with open(f"/proc/{name}/environ", "rb") as f:
-                        marked = any(entry.startswith(needle) for entry in f.read().split(b"\0"))
-                except OSError:
-                    pass
-            found.append([int(name), int(after[2]), command, marked])
+            nspid, uid = status_fields(name)
+            found.append([int(name), int(after[1]), int(after[2]), nspid, uid, command])
         except (OSError, ValueError, IndexError):
             continue  # ended meanwhile
     print(json.dumps(found))

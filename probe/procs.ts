@@ -14,35 +14,23 @@ const SCRIPT = decodeURIComponent(
 export interface Proc {
   /** Its PID. */
   pid: number;
+  /** Its parent's PID. */
+  ppid: number;
   /** Its process group. */
   pgid: number;
+  /** Its PID in the innermost PID namespace it is in (a sandbox's init is 1, the program it runs 2). */
+  nspid: number;
+  /** Its real uid. */
+  uid: number;
   /** Its command line. */
   command: string;
-  /** Whether an entry of its environment starts with the `NAME=VALUE` (or `NAME=`) asked about. */
-  marked: boolean;
-}
-
-/** How many tasks (processes and threads) this user runs: what RLIMIT_NPROC counts; undefined if unknown. */
-export async function tasksOfMine(): Promise<number | undefined> {
-  try {
-    const output = await new Deno.Command("python3", {
-      args: [SCRIPT, "--tasks-of-mine"],
-      stdin: "null",
-      stdout: "piped",
-      stderr: "null",
-    }).output();
-    const count = Number(new TextDecoder().decode(output.stdout).trim());
-    return output.success && Number.isSafeInteger(count) ? count : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 /** The live processes, other than this one and the lister (zombies left out); empty when they cannot be listed. */
-export async function listProcesses(marker?: string): Promise<Proc[]> {
+export async function listProcesses(): Promise<Proc[]> {
   try {
     const output = await new Deno.Command("python3", {
-      args: [SCRIPT, ...(marker === undefined ? [] : [marker])],
+      args: [SCRIPT],
       stdin: "null",
       stdout: "piped",
       stderr: "null",
@@ -51,13 +39,24 @@ export async function listProcesses(marker?: string): Promise<Proc[]> {
     const rows = JSON.parse(new TextDecoder().decode(output.stdout)) as [
       number,
       number,
+      number,
+      number,
+      number,
       string,
-      boolean,
     ][];
     return rows.filter(([pid]) => pid !== Deno.pid).map((
-      [pid, pgid, command, marked],
-    ) => ({ pid, pgid, command, marked }));
+      [pid, ppid, pgid, nspid, uid, command],
+    ) => ({ pid, ppid, pgid, nspid, uid, command }));
   } catch {
     return [];
   }
+}
+
+/** `root` and every process below it in `procs` (children, their children, ...), `root` first. */
+export function descendants(procs: readonly Proc[], root: number): Proc[] {
+  const found = procs.filter((p) => p.pid === root);
+  for (let i = 0; i < found.length; i++) {
+    found.push(...procs.filter((p) => p.ppid === found[i].pid));
+  }
+  return found;
 }

@@ -1,44 +1,45 @@
 /**
- * `python3` without the stand-ins in front of it. Version managers (pyenv,
- * asdf) put a shell script named `python3` first on PATH that finds the real
- * interpreter on every start: here about half a CPU second each time, and
- * the probe starts `python3` four times or more per submission (a class of
- * 100: minutes of CPU). So the probe asks `python3` once where it really is
- * (`sys.executable`) and puts that folder first on its own PATH, which every
- * program it starts inherits. The command lines stay `python3 ...`; the
- * interpreter is the one `python3` ran anyway. `PROBE_PYTHON_AS_IS=1` leaves
- * PATH as it is.
+ * `python3` as it really is. The probe asks the `python3` on PATH once what
+ * it is (its version, the folder of its executable, its prefixes), so that a
+ * sandbox can bind what it needs and every program starts the interpreter
+ * itself. Version managers (pyenv, asdf) put a shell script named `python3`
+ * first on PATH that finds the real interpreter on every start: here about
+ * half a CPU second each time, and the probe starts `python3` four times or
+ * more per submission (a class of 100: minutes of CPU). So the probe puts the
+ * interpreter's folder first on its own PATH, which every program it starts
+ * inherits; the command lines stay `python3 ...`, and the interpreter is the
+ * one `python3` ran anyway. `PROBE_PYTHON_AS_IS=1` leaves PATH as it is.
  *
  * @module
  */
 
-/** The folder of the interpreter `python3` runs, when it holds a `python3` of its own; undefined when it cannot be found. */
-export async function realPythonFolder(): Promise<string | undefined> {
-  try {
-    const output = await new Deno.Command("python3", {
-      args: ["-c", "import sys; print(sys.executable)"],
-      stdin: "null",
-      stdout: "piped",
-      stderr: "null",
-    }).output();
-    if (!output.success) return undefined;
-    const executable = new TextDecoder().decode(output.stdout).trim();
-    const folder = executable.slice(0, executable.lastIndexOf("/"));
-    if (!folder.startsWith("/")) return undefined;
-    return (await Deno.stat(`${folder}/python3`).catch(() => undefined))?.isFile
-      ? folder
-      : undefined;
-  } catch {
-    return undefined;
-  }
+/** The python3 on PATH as it tells of itself: `Python 3.11.7`, its executable's folder (first on the sandbox's PATH), its prefixes (bound in). */
+export type Python = { version: string; bin: string; prefixes: string[] };
+
+/** The python3 on PATH, asked of itself; undefined when it does not run. */
+export async function findPython(): Promise<Python | undefined> {
+  const script =
+    "import os, platform, sys; print(platform.python_version(), os.path.dirname(os.path.abspath(sys.executable)), sys.prefix, sys.base_prefix, sep='\\n')";
+  const { success, stdout } = await new Deno.Command("python3", {
+    args: ["-c", script],
+    stdin: "null",
+    stderr: "null",
+  }).output().catch(() => ({ success: false, stdout: new Uint8Array() }));
+  const [version, bin, ...prefixes] = new TextDecoder().decode(stdout).trim()
+    .split("\n");
+  return success
+    ? { version: `Python ${version}`, bin, prefixes: [...new Set(prefixes)] }
+    : undefined;
 }
 
 /** Puts the real interpreter's folder first on this process's PATH (unless it is already, or `PROBE_PYTHON_AS_IS` is set); returns it if it moved. */
 export async function preferRealPython(): Promise<string | undefined> {
   if (Deno.env.get("PROBE_PYTHON_AS_IS")) return undefined;
-  const folder = await realPythonFolder();
+  const folder = (await findPython())?.bin;
+  if (folder === undefined || !folder.startsWith("/")) return undefined;
+  const own = await Deno.stat(`${folder}/python3`).catch(() => undefined);
   const path = Deno.env.get("PATH") ?? "";
-  if (folder === undefined || path.split(":")[0] === folder) return undefined;
+  if (!own?.isFile || path.split(":")[0] === folder) return undefined;
   Deno.env.set("PATH", `${folder}:${path}`);
   return folder;
 }

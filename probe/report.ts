@@ -14,7 +14,6 @@
 import type { Group } from "./check.ts";
 import type { CapturedOutput } from "./capture.ts";
 import type { Limits } from "./class/limits.ts";
-import type { Leftover } from "./class/reap.ts";
 import type { Stopped } from "./launch.ts";
 import type { CheckResult } from "./runner.ts";
 import {
@@ -346,8 +345,6 @@ export interface RunReport {
   results: CheckResult[];
   /** The limits the submission's programs ran under (`--limits`), if any. */
   limits?: Limits;
-  /** Processes of the submission left running at the end and killed (inside its own PID namespace). */
-  leftovers?: Leftover[];
 }
 
 /** The JSON document `--json` writes. */
@@ -361,7 +358,6 @@ export function jsonReport(run: RunReport): string {
       target: run.target,
       servers: run.servers,
       ...(run.limits ? { limits: run.limits } : {}),
-      ...(run.leftovers ? { leftovers: run.leftovers } : {}),
       checks: run.results.map((r) => ({ ...r, ms: Math.round(r.ms) })),
       ...(fix ? { fixFirst: fixFirstJson(fix) } : {}),
       summary: {

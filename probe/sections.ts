@@ -9,11 +9,12 @@
 
 import type { Check, Kind } from "./check.ts";
 import { serverChecks } from "./checks.ts";
-import { prlimitPrefix } from "./class/limits.ts";
+import { chooseSandbox, programBox } from "./class/bubblewrap.ts";
+import { findPython } from "./python_path.ts";
 import { entryOf, type Rubric } from "./class/rubric.ts";
 import type { AutograderPlan, ClassPlan, Plan } from "./plan.ts";
 import type { Target } from "./probe_conn.ts";
-import { structureChecks } from "./structure.ts";
+import { STRUCTURE_SCRIPT, structureChecks } from "./structure.ts";
 import { fromUserDir, UsageError, userDir } from "./usage.ts";
 
 /** One server to probe, or the structure checks (no server). */
@@ -32,6 +33,8 @@ export interface Section {
     cwd?: string;
     env?: Record<string, string>;
     prefix?: string[];
+    /** The prefix is a bubblewrap sandbox's. */
+    sandboxed?: boolean;
   };
   /** Why it cannot be started at all (a submission without the file). */
   missing?: string;
@@ -42,10 +45,14 @@ export interface Section {
 const PYTHON = "python3";
 const PYTHON_ENV = { PYTHONDONTWRITEBYTECODE: "1", PYTHONUNBUFFERED: "1" };
 
-/** The sections of a plan, after the checks a usage error needs (folder, python3); throws {@link UsageError}. */
+/**
+ * The sections of a plan, after the checks a usage error needs (folder,
+ * python3, the sandbox if required); throws {@link UsageError}. `fallback`
+ * is the one line saying that the sandbox asked for cannot run here.
+ */
 export async function sectionsOf(
   plan: Exclude<Plan, ClassPlan | AutograderPlan>,
-): Promise<{ sections: Section[]; preface: string }> {
+): Promise<{ sections: Section[]; preface: string; fallback?: string }> {
   if (plan.mode !== "submission") {
     const kind = plan.kind
       ? ` (kind: ${plan.kind})`
@@ -90,11 +97,21 @@ export async function sectionsOf(
       missing.set(file, `the submission has no ${file}`);
     }
   }
-  const version = await pythonVersion();
-  if (version === undefined) {
+  const python = await findPython();
+  if (python === undefined) {
     throw new UsageError(`--submission needs ${PYTHON} on PATH`);
   }
-  const prefix = plan.limits ? prlimitPrefix(plan.limits) : undefined;
+  const { sandbox, fallback } = await chooseSandbox({
+    sandbox: plan.sandbox,
+    ...(plan.runAs !== undefined ? { runAs: plan.runAs } : {}),
+    required: plan.requireSandbox,
+  });
+  const box = await programBox(sandbox, {
+    dir,
+    ...(plan.limits ? { limits: plan.limits } : {}),
+    python,
+    files: [STRUCTURE_SCRIPT],
+  });
   const server = (file: string, kind: Kind): Section => ({
     heading: `${file} (${kind === "nb" ? "non-blocking" : "blocking"})`,
     server: file,
@@ -103,7 +120,8 @@ export async function sectionsOf(
       command: [PYTHON, file, "{port}"],
       cwd: dir,
       env: PYTHON_ENV,
-      ...(prefix ? { prefix } : {}),
+      prefix: box.prefix,
+      sandboxed: box.sandboxed,
     },
     ...(missing.has(file) ? { missing: missing.get(file) } : {}),
     checks: serverChecks(kind, plan.only),
@@ -114,28 +132,22 @@ export async function sectionsOf(
   if (plan.only === undefined || plan.only === "structure") {
     sections.push({
       heading: "structure",
-      checks: structureChecks(dir, PYTHON, prefix),
+      checks: structureChecks(box, PYTHON),
     });
   }
+  const where = box.sandboxed
+    ? `, in bubblewrap${
+      sandbox.uid === undefined ? "" : ` as uid ${sandbox.uid}`
+    }`
+    : fallback
+    ? `; ${fallback}`
+    : "";
   return {
-    preface: `deno task probe: the submission in ${plan.dir} (${version})`,
+    preface:
+      `deno task probe: the submission in ${plan.dir} (${python.version}${where})`,
     sections,
+    ...(fallback ? { fallback } : {}),
   };
-}
-
-async function pythonVersion(): Promise<string | undefined> {
-  try {
-    const output = await new Deno.Command(PYTHON, {
-      args: ["--version"],
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    if (!output.success) return undefined;
-    return new TextDecoder().decode(output.stdout).trim() ||
-      new TextDecoder().decode(output.stderr).trim();
-  } catch {
-    return undefined;
-  }
 }
 
 /** The sections with only the checks of rubric entry `entry` (`--checks`); a section left with none goes. Throws {@link UsageError} for an entry the rubric does not have. */

@@ -9,7 +9,9 @@
 
 import type { Check, Verdict } from "./check.ts";
 import { OutputCapture } from "./capture.ts";
+import { type ProgramBox, unboxed } from "./class/bubblewrap.ts";
 import { raceTimeout, TIMED_OUT } from "./kit.ts";
+import { describeStatus } from "./launch.ts";
 import {
   cannotCompare,
   handlerTakes,
@@ -20,7 +22,10 @@ import {
   sharedGot,
 } from "./messages.ts";
 
-const SCRIPT = new URL("./structure_check.py", import.meta.url);
+/** The script python3 runs, bound into a submission's sandbox. */
+export const STRUCTURE_SCRIPT: string = decodeURIComponent(
+  new URL("./structure_check.py", import.meta.url).pathname,
+);
 const MARKER = "probe-structure-result:";
 
 /** The most of structure_check.py's stdout kept: its answer, the last line, is far shorter. */
@@ -62,16 +67,17 @@ interface SharedAnswer {
   webserve_nb?: HandlerInfo;
 }
 
-/** Runs the structure script with `args`; resolves to its JSON answer or to why there is none. */
+/** Runs the structure script with `args` in `box`; resolves to its JSON answer or to why there is none. */
 async function runScript<T>(
   python: string,
   args: string[],
-  prefix: string[],
+  box: ProgramBox,
 ): Promise<T | string> {
   const argv = [
-    ...prefix,
+    ...box.prefix,
     python,
-    decodeURIComponent(SCRIPT.pathname),
+    box.file(STRUCTURE_SCRIPT),
+    box.dir,
     ...args,
   ];
   const child = new Deno.Command(argv[0], {
@@ -100,9 +106,7 @@ async function runScript<T>(
   const line = stdout.end().split("\n").findLast((l) => l.startsWith(MARKER));
   if (line === undefined) {
     return pythonSilent({
-      ended: status.signal
-        ? `killed by ${status.signal}`
-        : `exit ${status.code}`,
+      ended: describeStatus(status, box.sandboxed),
       stderr: stderr.lastLines(2).join(" | "),
     });
   }
@@ -183,12 +187,12 @@ function unusedPort(): number {
   return port;
 }
 
-/** The checks of group `structure` for the submission in `dir`, run with `python` (after `prefix`, e.g. prlimit's words). */
+/** The checks of group `structure` for the submission in `where` (a folder, run as it is, or a program's sandbox), run with `python`. */
 export function structureChecks(
-  dir: string,
+  where: ProgramBox | string,
   python: string,
-  prefix: string[] = [],
 ): Check[] {
+  const box = typeof where === "string" ? unboxed(where) : where;
   let runs:
     | Promise<
       [ImportAnswer | string, ImportAnswer | string, SharedAnswer | string]
@@ -197,22 +201,16 @@ export function structureChecks(
   const results = () =>
     runs ??= Promise.all([
       runScript<ImportAnswer>(python, [
-        dir,
         String(unusedPort()),
         "import",
         "webserve",
-      ], prefix),
+      ], box),
       runScript<ImportAnswer>(python, [
-        dir,
         String(unusedPort()),
         "import",
         "webserve_nb",
-      ], prefix),
-      runScript<SharedAnswer>(
-        python,
-        [dir, String(unusedPort()), "shared"],
-        prefix,
-      ),
+      ], box),
+      runScript<SharedAnswer>(python, [String(unusedPort()), "shared"], box),
     ]);
   const check = (
     name: string,

@@ -21,23 +21,14 @@ export interface CommandResult {
   stderr: string;
 }
 
-/** Runs `deno <args...>` (the deno running these tests) in `cwd` (default the project root) to completion. */
-export function runDeno(
-  args: string[],
-  cwd: string = ROOT,
-): Promise<CommandResult> {
-  return runProgram(Deno.execPath(), args, { cwd });
-}
-
-/** Runs `program args...` to completion with no stdin and no colour (and `env` added), collecting its output. */
-export async function runProgram(
-  program: string,
-  args: string[],
+/** Runs `argv` to completion in `cwd` (default the project root), with no stdin and no colour, `env` added to the environment. */
+export async function runCommand(
+  argv: string[],
   options: { cwd?: string; env?: Record<string, string> } = {},
 ): Promise<CommandResult> {
-  const output = await new Deno.Command(program, {
-    args,
-    cwd: options.cwd,
+  const output = await new Deno.Command(argv[0], {
+    args: argv.slice(1),
+    cwd: options.cwd ?? ROOT,
     stdin: "null",
     stdout: "piped",
     stderr: "piped",
@@ -49,6 +40,14 @@ export async function runProgram(
     stdout: decoder.decode(output.stdout),
     stderr: decoder.decode(output.stderr),
   };
+}
+
+/** Runs `deno <args...>` (the deno running these tests) in `cwd` (default the project root) to completion. */
+export function runDeno(
+  args: string[],
+  cwd: string = ROOT,
+): Promise<CommandResult> {
+  return runCommand([Deno.execPath(), ...args], { cwd });
 }
 
 /** Runs `deno run <permissions...> <script> <args...>` to completion, as the docs tell a user to. */

@@ -8,7 +8,7 @@
  * @module
  */
 
-import { type CommandResult, runProgram } from "./commands.ts";
+import { type CommandResult, runCommand } from "./commands.ts";
 
 /** Where cgroup v1's `cpu` controller is mounted. */
 const CPU_CGROUPS = "/sys/fs/cgroup/cpu";
@@ -18,7 +18,7 @@ const PERIOD_US = 100_000;
 
 /** Runs `script` (with `$0` the group's folder) in sh: Deno touches /sys only with --allow-all. */
 function inGroup(group: string, script: string, ...args: string[]) {
-  return runProgram("sh", ["-c", script, group, ...args]);
+  return runCommand(["sh", "-c", script, group, ...args]);
 }
 
 /** Why a CPU quota cannot be set here, if it cannot (cgroup v1's `cpu` controller, writable: as root). */
@@ -47,7 +47,8 @@ export async function runUnderCpuQuota(
     `${Math.round(PERIOD_US * percent / 100)}`,
   );
   if (made.code !== 0) throw new Error(`${group}: ${made.stderr}`);
-  const run = await runProgram("sh", [
+  const run = await runCommand([
+    "sh",
     "-c",
     'echo $$ > "$0/cgroup.procs" && exec "$@"',
     group,

@@ -11,7 +11,7 @@
 
 import { writeFixture } from "../probe/fixtures/fixtures.ts";
 import { commandSucceeds } from "../wire/commands.ts";
-import { type CommandResult, runProgram } from "./commands.ts";
+import { type CommandResult, runCommand } from "./commands.ts";
 
 /** Why a mount namespace cannot be made here, if it cannot (as root it can). */
 export async function mountNamespaceMissing(): Promise<string | undefined> {
@@ -35,11 +35,13 @@ export function inMountNamespace(
   const mounts = binds.map(([from, at]) =>
     `mkdir -p '${at}' && mount --bind '${from}' '${at}'`
   ).join(" && ");
-  return runProgram(
+  return runCommand([
     "unshare",
-    ["--mount", "bash", "-c", `set -e; ${mounts}; set +e; ${script}`],
-    { env },
-  );
+    "--mount",
+    "bash",
+    "-c",
+    `set -e; ${mounts}; set +e; ${script}`,
+  ], { env });
 }
 
 /** The network tools a setup script could reach for; {@link networkShims} stands in for each. */

@@ -20,7 +20,7 @@
 
 import assert from "node:assert/strict";
 import { parse } from "yaml";
-import { ROOT, runProgram } from "../testing/commands.ts";
+import { ROOT, runCommand } from "../testing/commands.ts";
 import {
   inMountNamespace,
   mountNamespaceMissing,
@@ -64,14 +64,18 @@ if (noLayout) {
 }
 
 /** Runs one of {@link COMMANDS} from `cwd`, as a user there would (`INIT_CWD` is where `deno task` resolves --out from, and `deno task test` has set it already). */
-async function runCommand(command: string, cwd: string): Promise<void> {
+async function runDocumented(command: string, cwd: string): Promise<void> {
   const words = command.split(" ");
   assert.deepEqual(words.slice(0, 3), ["deno", "task", "probe"]);
-  const result = await runProgram(
+  const result = await runCommand([
     Deno.execPath(),
-    ["task", "--cwd", ROOT, "-q", "probe", ...words.slice(3)],
-    { cwd, env: { INIT_CWD: cwd } },
-  );
+    "task",
+    "--cwd",
+    ROOT,
+    "-q",
+    "probe",
+    ...words.slice(3),
+  ], { cwd, env: { INIT_CWD: cwd } });
   assert.equal(result.code, 0, result.stderr);
 }
 
@@ -205,7 +209,8 @@ function assertPrairieLearnFormat(doc: any): void {
 
 /** The processes whose working folder is under `path` (what a submission left running). Deno reads /proc only with --allow-all: a shell reads it. */
 async function processesIn(path: string): Promise<string[]> {
-  const run = await runProgram("sh", [
+  const run = await runCommand([
+    "sh",
     "-c",
     'for p in /proc/[0-9]*; do echo "${p#/proc/} $(readlink "$p/cwd" 2>/dev/null)"; done',
   ]);
@@ -263,7 +268,7 @@ Deno.test({
   ignore: noLayout !== undefined,
   async fn(t) {
     const root = await Deno.makeTempDir({ prefix: "gradescope-layout-" });
-    await runCommand(COMMANDS.gradescope, root);
+    await runDocumented(COMMANDS.gradescope, root);
     const source = `${root}/source`;
     await unpackZip(`${root}/autograder.zip`, source);
     await t.step(
@@ -421,7 +426,7 @@ Deno.test({
   ignore: noLayout !== undefined,
   async fn(t) {
     const root = await Deno.makeTempDir({ prefix: "prairielearn-layout-" });
-    await runCommand(COMMANDS.prairielearn, root);
+    await runDocumented(COMMANDS.prairielearn, root);
     const out = `${root}/pl-grader`;
     const grader = `${out}/serverFilesCourse/webserve_probe`;
 
@@ -554,7 +559,7 @@ const COMMAND_GRADER_ENV = (path: string) => ({
 Deno.test("GitHub Classroom: the workflow parses, its steps add up to the rubric's points, and each step's command passes or fails a checkout as it should", async (t) => {
   const root = await Deno.makeTempDir({ prefix: "classroom-" });
   const template = `${root}/hw4-template`;
-  await runCommand(COMMANDS.classroom, root);
+  await runDocumented(COMMANDS.classroom, root);
   // deno-lint-ignore no-explicit-any
   const workflow: any = parse(
     await Deno.readTextFile(`${template}/.github/workflows/classroom.yml`),
@@ -690,7 +695,7 @@ async function platformDocCommands(): Promise<string[]> {
 Deno.test("docs/grading-a-class.md's platform commands are the ones these tests run, and its by-hand commands work as it says", async () => {
   const commands = await platformDocCommands();
   const root = await Deno.makeTempDir({ prefix: "platform-docs-" });
-  await runCommand(COMMANDS.classroom, root);
+  await runDocumented(COMMANDS.classroom, root);
   const workflow = parse(
     await Deno.readTextFile(
       `${root}/hw4-template/.github/workflows/classroom.yml`,
@@ -729,11 +734,16 @@ Deno.test("docs/grading-a-class.md's platform commands are the ones these tests 
   await writePlatformSubmission("model", `${root}/pl/hw4`);
   const runHand = async (command: string, cwd: string) => {
     const words = command.split(" ").slice(3);
-    const result = await runProgram(
+    const result = await runCommand([
       Deno.execPath(),
-      ["task", "--cwd", ROOT, "-q", "probe", ...words, "-q"],
-      { cwd, env: { INIT_CWD: cwd } },
-    );
+      "task",
+      "--cwd",
+      ROOT,
+      "-q",
+      "probe",
+      ...words,
+      "-q",
+    ], { cwd, env: { INIT_CWD: cwd } });
     return {
       result,
       doc: JSON.parse(await Deno.readTextFile(`${cwd}/results.json`)),

@@ -5,13 +5,16 @@
  * twice at once, with --jobs 1 and --jobs 2: the verdicts must be the same.
  * Then: the model (and the zip that nests it) gets the maximum; each flaw
  * exactly its failures; each hostile one what it deserves, with what was
- * contained; no process of any submission is left; grades.csv parses with
- * Python's csv module; report.html works in headless Firefox; --resume
- * regrades only what changed; --rubric replaces the points.
+ * contained; each escape (aimed at this run's real paths) got nothing out
+ * of its box, as seen from the host; no process of any submission is left;
+ * grades.csv parses with Python's csv module; report.html works in headless
+ * Firefox; --resume regrades only what changed; --rubric replaces the
+ * points. (tests/probe_sandbox_test.ts grades the escapes as an unprivileged
+ * grader and in the fallback.)
  */
 
 import assert from "node:assert/strict";
-import { runScript } from "../testing/commands.ts";
+import { ROOT } from "../testing/commands.ts";
 import { commandSucceeds } from "../wire/commands.ts";
 import { GROUPS } from "../probe/check.ts";
 import { defaultJobs } from "../probe/class/jobs.ts";
@@ -22,12 +25,18 @@ import {
   writeFixture,
 } from "../probe/fixtures/fixtures.ts";
 import { expectedFailures, FIXTURES } from "../testing/probe_verdicts.ts";
-import { listProcesses } from "../probe/procs.ts";
-import { PROBE_PERMISSIONS, TOKEN_VARIABLE } from "../probe/class/sandbox.ts";
+import {
+  aimEscapes,
+  escapedFiles,
+  escapeLines,
+  ESCAPES,
+  HELD,
+  processesHolding,
+  runProbe,
+  type Targets,
+} from "../testing/boxes.ts";
 import type { StudentResult } from "../probe/class/outcome.ts";
 import { studentFile } from "../probe/class/gradebook.ts";
-
-const PERMISSIONS = [...PROBE_PERMISSIONS];
 
 const FIREFOX = "/usr/bin/firefox-esr";
 
@@ -60,9 +69,12 @@ const CONTAINED: Record<string, RegExp> = {
   eats_memory:
     /webserve\.py ran out of address space \(MemoryError under the limit\)/,
   forks_ignoring_sigterm:
-    /webserve\.py left 1 process in its process group \(e\.g\. ignoring SIGTERM\): killed/,
+    /webserve\.py had 1 other process \(children ignoring SIGTERM, daemons, forks\), killed with it: python3 webserve\.py \d+$/,
   setsid_daemon:
-    /2 processes left running at the end \(e\.g\. setsid daemons\), killed|processes outlived the run and were killed/,
+    /webserve\.py had 1 other process \(children ignoring SIGTERM, daemons, forks\), killed with it: python3 webserve\.py \d+$/,
+  fills_disk:
+    /webserve\.py filled its sandbox's disk \(No space left on device\)/,
+  fork_bomb: /webserve\.py hit the process-count limit \(a fork failed\)/,
 };
 
 /** Hostile ones whose servers do not work: a lower score, and the reason. */
@@ -149,21 +161,30 @@ Deno.test({
   sanitizeResources: false,
   async fn(t) {
     const root = await Deno.makeTempDir({ prefix: "probe-class-test-" });
+    const tmp = `${root}/tmp`;
+    await Deno.mkdir(tmp);
     const classDir = `${root}/class`;
     const students = [...await writeClass(classDir), MARKUP_STUDENT].sort();
     await Deno.mkdir(`${classDir}/${MARKUP_STUDENT}`);
     await Deno.writeTextFile(`${classDir}/notes.txt`, "not a submission\n");
+    const targets: Targets = {
+      nonce: crypto.randomUUID(),
+      class: [classDir],
+      dirs: [`${root}/out1`, `${root}/out2`, Deno.env.get("HOME")!, ROOT],
+      files: [`${ROOT}/deno.json`, `${classDir}/correct/handler.py`],
+    };
+    await aimEscapes(classDir, targets);
     const started = performance.now();
     const [one, two] = await Promise.all(
       [1, 2].map((jobs) =>
-        runScript("probe/main.ts", [
+        runProbe([
           "--class",
           classDir,
           "--out",
           `${root}/out${jobs}`,
           "--jobs",
           String(jobs),
-        ], PERMISSIONS)
+        ], { tmp })
       ),
     );
     const ms = performance.now() - started;
@@ -199,15 +220,32 @@ Deno.test({
     });
 
     await t.step("no process of any submission is left running", async () => {
-      const left = (await listProcesses(`${TOKEN_VARIABLE}=`)).filter((p) =>
-        p.marked
-      );
-      assert.deepEqual(left, []);
-      const strays = (await listProcesses()).filter((p) =>
-        p.command.includes("probe-class-")
-      );
-      assert.deepEqual(strays, []);
+      assert.deepEqual(await processesHolding(root), []);
     });
+
+    await t.step(
+      "writes_outside wrote nothing outside its sandbox: no file in /tmp, /var/tmp, $HOME, the class folder, a student's folder, OUTDIR or the project",
+      async () => {
+        assert.deepEqual(await escapedFiles(targets), []);
+      },
+    );
+
+    for (const escape of ESCAPES) {
+      await t.step(
+        `${escape}: ${
+          HELD[escape].held
+        }, and it is graded on what its servers did`,
+        () => {
+          for (const results of [byOne, byTwo]) {
+            const result = results.get(escape)!;
+            assert.equal(result.score, 5, result.reason);
+            const lines = escapeLines(result);
+            assert.equal(lines.length, 2, `one line per server: ${lines}`);
+            for (const line of lines) assert.match(line, HELD[escape].line);
+          }
+        },
+      );
+    }
 
     await t.step(
       "the model answer, and the zip that nests it one folder deep, get the maximum",
@@ -323,13 +361,13 @@ Deno.test({
           `${classDir}/${MARKUP_STUDENT}/readme.txt`,
           "changed\n",
         );
-        const again = await runScript("probe/main.ts", [
+        const again = await runProbe([
           "--class",
           classDir,
           "--out",
           `${root}/out2`,
           "--resume",
-        ], PERMISSIONS);
+        ], { tmp });
         assert.equal(again.code, 0, again.stderr);
         const lines = again.stdout.split("\n").filter((l) =>
           /^\d+\/\d+ {2}/.test(l)
@@ -349,14 +387,14 @@ Deno.test({
       async () => {
         const before = await parseCsv(`${root}/out2/grades.csv`);
         await Deno.remove(`${root}/out2/grades.csv`);
-        const again = await runScript("probe/main.ts", [
+        const again = await runProbe([
           "--class",
           classDir,
           "--out",
           `${root}/out2`,
           "--students",
           "zip_slip,correct",
-        ], PERMISSIONS);
+        ], { tmp });
         assert.equal(again.code, 0, again.stderr);
         const lines = again.stdout.split("\n").filter((l) =>
           /^\d+\/\d+ {2}/.test(l)
@@ -372,14 +410,14 @@ Deno.test({
           after.map((row) => row.slice(0, 3)),
           before.map((row) => row.slice(0, 3)),
         );
-        const unknown = await runScript("probe/main.ts", [
+        const unknown = await runProbe([
           "--class",
           classDir,
           "--out",
           `${root}/out2`,
           "--students",
           "nobody",
-        ], PERMISSIONS);
+        ], { tmp });
         assert.equal(unknown.code, 2);
         assert.match(unknown.stderr, /--students: not in the class: nobody/);
       },
@@ -401,14 +439,14 @@ Deno.test({
           `${classDir}/zip_slip.zip`,
           `${small}/zip_slip.zip`,
         );
-        const run = await runScript("probe/main.ts", [
+        const run = await runProbe([
           "--class",
           small,
           "--out",
           `${root}/out-rubric`,
           "--rubric",
           rubric,
-        ], PERMISSIONS);
+        ], { tmp });
         assert.equal(run.code, 0, run.stderr);
         const result: StudentResult = JSON.parse(
           await Deno.readTextFile(`${root}/out-rubric/zip_slip.json`),
@@ -430,14 +468,14 @@ Deno.test({
         ]);
         // --resume trusts a result only under the same rubric (and probe, and files).
         const resumed = (extra: string[]) =>
-          runScript("probe/main.ts", [
+          runProbe([
             "--class",
             small,
             "--out",
             `${root}/out-rubric`,
             "--resume",
             ...extra,
-          ], PERMISSIONS);
+          ], { tmp });
         const same = await resumed(["--rubric", rubric]);
         assert.match(
           same.stdout,
@@ -562,7 +600,7 @@ async function checkReport(
 
 Deno.test({
   name:
-    "probe --class --no-namespaces says so once, runs on the host's loopback, and still finds and kills a setsid daemon by its token",
+    "probe --class --no-namespaces says so once, runs on the host's loopback, and a setsid daemon still ends with its server's sandbox",
   ignore: noPython !== undefined,
   async fn() {
     const root = await Deno.makeTempDir({ prefix: "probe-class-test-" });
@@ -571,7 +609,7 @@ Deno.test({
       for (const name of ["setsid_daemon", "forks_ignoring_sigterm"]) {
         await writeFixture(name, `${root}/class/${name}`);
       }
-      const run = await runScript("probe/main.ts", [
+      const run = await runProbe([
         "--class",
         `${root}/class`,
         "--out",
@@ -579,34 +617,21 @@ Deno.test({
         "--jobs",
         "2",
         "--no-namespaces",
-      ], PERMISSIONS);
+      ], { tmp: root });
       assert.equal(run.code, 0, run.stderr);
-      assert.deepEqual(
-        // What follows says how processes are counted, which depends on the user.
-        run.stderr.trimEnd().split("\n").map((line) =>
-          line.replace(/; (as root|a pids cgroup).*$/, "")
-        ),
-        [
-          "probe: namespaces not used (--no-namespaces), so each submission runs on the host's loopback with free ports, in its own process group",
-        ],
-      );
+      assert.deepEqual(run.stderr.trimEnd().split("\n"), [
+        "probe: namespaces not used (--no-namespaces), so each submission runs on the host's loopback with free ports",
+      ]);
       const results = await readResults(`${root}/out`, [
         "setsid_daemon",
         "forks_ignoring_sigterm",
       ]);
-      const daemon = results.get("setsid_daemon")!;
-      assert.equal(daemon.score, 5, daemon.reason);
-      assert.match(
-        daemon.contained.join("\n"),
-        /2 processes outlived the run and were killed: .*webserve/,
-      );
-      assert.equal(daemon.escaped?.length, 2);
-      const forks = results.get("forks_ignoring_sigterm")!;
-      assert.match(forks.contained[0], /left 1 process in its process group/);
-      const left = (await listProcesses(`${TOKEN_VARIABLE}=`)).filter((p) =>
-        p.marked
-      );
-      assert.deepEqual(left, []);
+      for (const [student, result] of results) {
+        assert.equal(result.score, 5, result.reason);
+        assert.match(result.contained[0], CONTAINED[student]);
+        assert.equal(result.escaped, undefined);
+      }
+      assert.deepEqual(await processesHolding(root), []);
     } finally {
       await Deno.remove(root, { recursive: true });
     }
@@ -623,7 +648,7 @@ Deno.test({
       const { writeFixture } = await import("../probe/fixtures/fixtures.ts");
       await writeFixture("hangs_at_import", `${root}/class/hangs_at_import`);
       const started = performance.now();
-      const run = await runScript("probe/main.ts", [
+      const run = await runProbe([
         "--class",
         `${root}/class`,
         "--out",
@@ -631,7 +656,7 @@ Deno.test({
         "--wall-clock",
         "3",
         "-q",
-      ], PERMISSIONS);
+      ], { tmp: root });
       const ms = performance.now() - started;
       assert.equal(run.code, 0, run.stderr);
       assert.ok(ms < 30_000, `took ${ms} ms`);
@@ -647,10 +672,7 @@ Deno.test({
       ]);
       assert.equal(result.limits?.wall_ms, 3000);
       assert.match(run.stdout, /1\/1 {2}hangs_at_import {2}0\/5 {2}the whole/);
-      const left = (await listProcesses(`${TOKEN_VARIABLE}=`)).filter((p) =>
-        p.marked
-      );
-      assert.deepEqual(left, []);
+      assert.deepEqual(await processesHolding(root), []);
     } finally {
       await Deno.remove(root, { recursive: true });
     }
@@ -679,10 +701,9 @@ Deno.test(
       assert.ok(copy.success);
     }
     const started = performance.now();
-    const run = await runScript(
-      "probe/main.ts",
+    const run = await runProbe(
       ["--class", `${root}/class`, "--out", `${root}/out`],
-      [...PROBE_PERMISSIONS],
+      { tmp: root },
     );
     const seconds = Math.round((performance.now() - started) / 1000);
     assert.equal(run.code, 0, run.stderr);

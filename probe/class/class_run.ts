@@ -23,13 +23,7 @@ import { fromUserDir, UsageError } from "../usage.ts";
 import { commandSucceeds } from "../kit.ts";
 import type { Terminal } from "../terminal.ts";
 import { gradesCsv, studentFiles } from "./gradebook.ts";
-import {
-  DEFAULT_LIMITS,
-  describeLimits,
-  type Limits,
-  NPROC_HEADROOM,
-} from "./limits.ts";
-import { tasksOfMine } from "../procs.ts";
+import { DEFAULT_LIMITS, describeLimits, type Limits } from "./limits.ts";
 import { gradeRun, refusedResult, type StudentResult } from "./outcome.ts";
 import { probeVersion } from "../platforms/probe_files.ts";
 import {
@@ -41,7 +35,12 @@ import {
 import { progressText } from "./progress.ts";
 import { reportHtml } from "./report_html.ts";
 import { loadRubric, type Rubric } from "./rubric.ts";
-import { detectIsolation, type Isolation, runBoxed } from "./sandbox.ts";
+import {
+  detectIsolation,
+  type Isolation,
+  runBoxed,
+  slotUids,
+} from "./sandbox.ts";
 import { type Entry, hashEntry, listEntries, prepare } from "./submissions.ts";
 
 /** Everything one class run shares, once prepared. */
@@ -49,7 +48,7 @@ interface ClassRun {
   plan: ClassPlan;
   rubric: Rubric;
   isolation: Isolation;
-  limits?: Limits;
+  limits: Limits;
   /** The limits in words, for the header and the report. */
   limitsText: string;
   wallMs: number;
@@ -69,6 +68,8 @@ interface ClassRun {
   tmp: string;
   /** The process groups of the boxes running now, for an interrupt to kill. */
   running: Set<number>;
+  /** As root: the uid of job slot 0 (slot N runs as this + N). */
+  uids?: number;
 }
 
 async function isFolder(path: string): Promise<boolean> {
@@ -112,13 +113,14 @@ async function kept(
     : undefined;
 }
 
-/** Grades one student: resumed, refused, or boxed and scored. */
+/** Grades one student in job slot `slot`: resumed, refused, or boxed and scored. */
 async function gradeOne(
   run: ClassRun,
   entry: Entry,
   index: number,
+  slot: number,
 ): Promise<{ result: SavedResult; resumed: boolean }> {
-  const result = await gradeFresh(run, entry, index);
+  const result = await gradeFresh(run, entry, index, slot);
   return "resumed" in result
     ? { result: result.resumed, resumed: true }
     : { result: { ...result, ...run.gradedWith }, resumed: false };
@@ -129,6 +131,7 @@ async function gradeFresh(
   run: ClassRun,
   entry: Entry,
   index: number,
+  slot: number,
 ): Promise<StudentResult | { resumed: SavedResult }> {
   const hash = await hashEntry(entry);
   const earlier = await kept(run, entry, hash);
@@ -141,7 +144,8 @@ async function gradeFresh(
     source: { type: entry.type },
   };
   try {
-    const prepared = await prepare(entry, `${work}/files`);
+    const uid = run.uids === undefined ? undefined : run.uids + slot;
+    const prepared = await prepare(entry, `${work}/files`, uid);
     if ("refused" in prepared) {
       return refusedResult(base, prepared.refused, run.rubric);
     }
@@ -150,6 +154,7 @@ async function gradeFresh(
       limits: run.limits,
       wallMs: run.wallMs,
       jsonPath: `${work}/probe.json`,
+      ...(uid !== undefined ? { uid } : {}),
       running: run.running,
     });
     return gradeRun(
@@ -159,9 +164,7 @@ async function gradeFresh(
           type: entry.type,
           ...(prepared.nested ? { nested: prepared.nested } : {}),
         },
-        ...(run.limits
-          ? { limits: { ...run.limits, wall_ms: run.wallMs } }
-          : {}),
+        limits: { ...run.limits, wall_ms: run.wallMs },
       },
       boxed,
       run.rubric,
@@ -206,6 +209,9 @@ async function prepareClass(
   if (!(await commandSucceeds("python3", ["--version"]))) {
     throw new UsageError("--class needs python3 on PATH");
   }
+  if (!(await commandSucceeds("prlimit", ["--cpu=10", "--", "true"]))) {
+    throw new UsageError("--class needs prlimit on PATH (Debian's util-linux)");
+  }
   const out = fromUserDir(plan.out);
   try {
     await Deno.mkdir(out, { recursive: true });
@@ -221,18 +227,12 @@ async function prepareClass(
   }
   const { entries, skipped } = await listEntries(dir);
   const selected = selectStudents(entries, plan.students);
-  const isolation = await detectIsolation(plan.namespaces);
-  // RLIMIT_NPROC counts all the user runs (a browser's threads too): the headroom goes on top.
-  const mine = isolation.root ? undefined : await tasksOfMine();
-  const limits = !isolation.prlimit
-    ? undefined
-    : mine === undefined
-    ? DEFAULT_LIMITS
-    : { ...DEFAULT_LIMITS, nproc: mine + NPROC_HEADROOM };
-  const limitsText = limits
-    ? describeLimits(limits, plan.wallMs)
-    : `none (no prlimit); ${plan.wallMs / 1000} s wall clock`;
-  if (isolation.mode === "host") terminal.error(`probe: ${isolation.note}`);
+  const isolation = await detectIsolation(
+    plan.namespaces,
+    plan.requireSandbox,
+  );
+  const limitsText = describeLimits(DEFAULT_LIMITS, plan.wallMs);
+  if (isolation.fallback) terminal.error(`probe: ${isolation.fallback}`);
   terminal.line(
     `deno task probe --class ${plan.dir}: ${
       plan.students
@@ -251,7 +251,7 @@ async function prepareClass(
     plan,
     rubric,
     isolation,
-    ...(limits ? { limits } : {}),
+    limits: DEFAULT_LIMITS,
     limitsText,
     wallMs: plan.wallMs,
     out,
@@ -263,8 +263,9 @@ async function prepareClass(
     },
     skipped,
     files: studentFiles(entries.map((e) => e.student)),
-    tmp: await Deno.makeTempDir({ prefix: "probe-class-" }),
+    tmp: await classTmp(isolation.root),
     running: new Set(),
+    ...(isolation.root ? { uids: slotUids() } : {}),
   };
 }
 
@@ -281,6 +282,13 @@ function selectStudents(entries: Entry[], students?: string[]): number[] {
     );
   }
   return students.map((name) => known.get(name)!);
+}
+
+/** Where the copies go; as root, the slots' uids may pass through it to their own copy (in the fallback, they read it there). */
+async function classTmp(root: boolean): Promise<string> {
+  const tmp = await Deno.makeTempDir({ prefix: "probe-class-" });
+  if (root) await Deno.chmod(tmp, 0o711);
+  return tmp;
 }
 
 /** Grades every student, `--jobs` at a time, a line each as they finish; each `.json` written as it comes. */
@@ -323,7 +331,7 @@ async function gradeClass(
       : result.score === result.max_score
       ? "pass"
       : "warn";
-  const worker = async () => {
+  const worker = async (slot: number) => {
     while (next < entries.length) {
       const index = next++;
       const entry = entries[index];
@@ -332,6 +340,7 @@ async function gradeClass(
         run,
         entry,
         run.selected[index],
+        slot,
       );
       results[index] = result;
       await Deno.writeTextFile(
@@ -357,7 +366,10 @@ async function gradeClass(
   };
   try {
     await Promise.all(
-      Array.from({ length: Math.min(plan.jobs, entries.length) }, worker),
+      Array.from(
+        { length: Math.min(plan.jobs, entries.length) },
+        (_, slot) => worker(slot),
+      ),
     );
   } finally {
     Deno.removeSignalListener("SIGINT", onInterrupt);

@@ -10,9 +10,8 @@ import type { CapturedOutput } from "../capture.ts";
 import type { ServerReport } from "../report.ts";
 import type { CheckResult } from "../runner.ts";
 import type { Limits } from "./limits.ts";
-import type { Leftover } from "./reap.ts";
 import { type EntryScore, failedName, type Rubric, score } from "./rubric.ts";
-import type { BoxedRun, Escaped } from "./sandbox.ts";
+import { BOX_MEMORY, type BoxedRun } from "./sandbox.ts";
 
 /** One student's result, as `<student>.json` holds it. */
 export interface StudentResult {
@@ -46,8 +45,8 @@ export interface StudentResult {
   probe?: ProbeJson;
   /** The inner probe's own output, when it went wrong. */
   probe_output?: { stdout: CapturedOutput; stderr: CapturedOutput };
-  /** Processes found after the run by their token, and killed. */
-  escaped?: Escaped[];
+  /** How many processes the box's memory cgroup still held after the run, killed. */
+  escaped?: number;
 }
 
 /** The part of the probe's `--json` document read here. */
@@ -56,8 +55,6 @@ export interface ProbeJson {
   servers: ServerReport[];
   /** Every check. */
   checks: CheckResult[];
-  /** Processes left in the namespace at the end, killed. */
-  leftovers?: Leftover[];
 }
 
 /** Which server a report is for: `webserve.py`. */
@@ -90,7 +87,7 @@ function mb(bytes: number): string {
 /** What the box contained, in lines, from the probe's report. */
 export function containedLines(
   probe: ProbeJson | undefined,
-  run: Pick<BoxedRun, "escaped" | "wallClockHit">,
+  run: Pick<BoxedRun, "escaped" | "wallClockHit" | "oomKills">,
   wallMs: number,
 ): string[] {
   const lines: string[] = [];
@@ -116,33 +113,40 @@ export function containedLines(
     const how = server.stopped?.how ?? "";
     if (/SIGXCPU/.test(how)) lines.push(`${file} hit the CPU-time limit`);
     if (/SIGXFSZ/.test(how)) lines.push(`${file} hit the file-size limit`);
-    if (server.stopped?.leftInGroup) {
+    if (/No space left on device/.test(stderr)) {
+      lines.push(`${file} filled its sandbox's disk (No space left on device)`);
+    }
+    if (
+      /Resource temporarily unavailable/.test(stderr) &&
+      /fork|thread/.test(stderr)
+    ) {
+      lines.push(`${file} hit the process-count limit (a fork failed)`);
+    }
+    const killed = server.stopped?.killed ?? [];
+    if (killed.length) {
       lines.push(
-        `${file} left ${
-          plural(server.stopped.leftInGroup, "process", "processes")
-        } in its process group (e.g. ignoring SIGTERM): killed`,
+        `${file} had ${
+          plural(killed.length, "other process", "other processes")
+        } (children ignoring SIGTERM, daemons, forks), killed with it: ${
+          killed.join(" | ").slice(0, 200)
+        }`,
       );
     }
     if (server.stopped && /did not stop within/.test(how)) {
       lines.push(`${file} ignored SIGTERM: killed`);
     }
   }
-  const leftovers = probe?.leftovers ?? [];
-  if (leftovers.length) {
+  if (run.escaped) {
     lines.push(
       `${
-        plural(leftovers.length, "process", "processes")
-      } left running at the end (e.g. setsid daemons), killed with the namespace: ${
-        leftovers.map((p) => p.command).join(" | ").slice(0, 200)
-      }`,
+        plural(run.escaped, "process", "processes")
+      } outlived the run in the box's memory cgroup: killed`,
     );
   }
-  if (run.escaped.length) {
+  if (run.oomKills) {
     lines.push(
-      `${
-        plural(run.escaped.length, "process", "processes")
-      } outlived the run and were killed: ${
-        run.escaped.map((p) => p.command).join(" | ").slice(0, 200)
+      `the box reached its memory cap of ${mb(BOX_MEMORY)}: the kernel killed ${
+        plural(run.oomKills, "process", "processes")
       }`,
     );
   }
@@ -195,7 +199,7 @@ export function gradeRun(
     ...base,
     seconds: Math.round(run.ms / 100) / 10,
     contained,
-    ...(run.escaped.length ? { escaped: run.escaped } : {}),
+    ...(run.escaped ? { escaped: run.escaped } : {}),
   };
   if (probe === undefined || !Array.isArray(probe.checks)) {
     const empty = score(rubric, []);
@@ -209,11 +213,11 @@ export function gradeRun(
           wallMs / 1000
         } s`
         : `the probe itself failed (exit ${run.code}): ${
-          run.stderr.last || run.stderr.first
+          run.output.stderr.last || run.output.stderr.first
         }`.split("\n").filter(Boolean).slice(0, 2).join(" | "),
       entries: empty.entries,
       failed: [],
-      probe_output: { stdout: run.stdout, stderr: run.stderr },
+      probe_output: run.output,
     };
   }
   const scored = score(rubric, probe.checks);

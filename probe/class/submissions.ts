@@ -80,8 +80,12 @@ const UNZIP = new URL("./unzip.py", import.meta.url);
 /** What preparing an entry gave: the folder to grade, or why there is none. */
 export type Prepared = { dir: string; nested?: string } | { refused: string };
 
-/** Copies (or unpacks) `entry` into the fresh folder `into`, and finds the submission's files there. */
-export async function prepare(entry: Entry, into: string): Promise<Prepared> {
+/** Copies (or unpacks) `entry` into the fresh folder `into`, made `owner`'s if given, and finds the submission's files there. */
+export async function prepare(
+  entry: Entry,
+  into: string,
+  owner?: number,
+): Promise<Prepared> {
   await Deno.mkdir(into, { recursive: true });
   if (entry.type === "folder") {
     for (const file of await filesOf(entry.path)) {
@@ -113,7 +117,17 @@ export async function prepare(entry: Entry, into: string): Promise<Prepared> {
     }
     if (answer.refused) return { refused: `zip refused: ${answer.refused}` };
   }
+  if (owner !== undefined) await chownTree(into, owner);
   return await locate(into);
+}
+
+/** Makes `path` and everything below it `uid`'s (a copy holds no symbolic links). */
+async function chownTree(path: string, uid: number): Promise<void> {
+  await Deno.chown(path, uid, uid);
+  for await (const entry of Deno.readDir(path)) {
+    if (entry.isDirectory) await chownTree(`${path}/${entry.name}`, uid);
+    else await Deno.chown(`${path}/${entry.name}`, uid, uid);
+  }
 }
 
 const SERVERS = ["webserve.py", "webserve_nb.py"];

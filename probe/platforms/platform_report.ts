@@ -24,6 +24,7 @@ export class PlatformReport {
   readonly #rubric: Rubric;
   readonly #planned: readonly PendingCheck[];
   readonly #servers: readonly ServerReport[];
+  readonly #notes: readonly string[];
   #version?: string;
   readonly #started = performance.now();
   readonly #results: CheckResult[] = [];
@@ -42,12 +43,15 @@ export class PlatformReport {
       servers: readonly ServerReport[];
       /** The probe's version: written in as soon as it is known (finding it must not hold up the first write). */
       version?: Promise<string | undefined>;
+      /** Lines about how the run was made (the sandbox's fallback). */
+      notes?: readonly string[];
     },
   ) {
     this.#files = files.map((f) => new ResultsFile(f.path, f.render));
     this.#rubric = options.rubric;
     this.#planned = options.planned;
     this.#servers = options.servers;
+    this.#notes = options.notes ?? [];
     this.#versionKnown = (options.version ?? Promise.resolve(undefined)).then(
       (version) => {
         if (version) this.#version = version;
@@ -69,6 +73,7 @@ export class PlatformReport {
       pending: over ? [] : this.#planned.filter((c) => !done.has(keyOf(c))),
       servers: this.#servers,
       seconds: (performance.now() - this.#started) / 1000,
+      notes: this.#notes,
       ...(this.#version ? { version: this.#version } : {}),
     };
   }

@@ -40,6 +40,8 @@ export interface PlatformRun {
   seconds: number;
   /** The probe's version (`probe_files.ts`), if known. */
   version?: string;
+  /** Lines the student should read about how the run was made (the sandbox's fallback). */
+  notes?: readonly string[];
 }
 
 /** One test of a platform's document: a check, done or not reached. */
@@ -109,5 +111,6 @@ export function summaryLines(run: PlatformRun): string[] {
     ...stopped,
     `${scored.earned}/${scored.max} points; ${scored.passed}/${total} checks passed (deno task probe${version})`,
     ...problems,
+    ...run.notes ?? [],
   ];
 }
