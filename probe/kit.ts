@@ -19,7 +19,7 @@ export {
   type ParsedResponse,
   parseResponseStream,
 } from "../wire/response_parser.ts";
-export { fromLatin1, latin1 } from "../wire/bytes.ts";
+export { concat, fromLatin1, latin1 } from "../wire/bytes.ts";
 export { commandSucceeds } from "../wire/commands.ts";
 export { Prng } from "../wire/prng.ts";
 export { closeQuietly, writeAll } from "../wire/socket.ts";

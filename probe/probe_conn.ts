@@ -12,6 +12,7 @@
 import { type Answer, parseAnswers } from "./answers.ts";
 import {
   closeQuietly,
+  concat,
   fromLatin1,
   latin1,
   raceTimeout,
@@ -32,6 +33,11 @@ export interface Target {
  * wait before the next write, for an answer or for a pause of the check's.
  */
 export type ScriptStep = { write: string } | { wait: "answer" | number };
+
+/** A script step as kept: writes as given, turned into text only when a command is asked for (most never are). */
+type KeptStep = { writes: (string | Uint8Array)[] } | {
+  wait: "answer" | number;
+};
 
 /** A pause between writes shorter than this is left out of the script (bytes written back to back). */
 const SCRIPTED_PAUSE_MS = 100;
@@ -91,11 +97,12 @@ type ReadOutcome = { n: number } | { n: null } | { error: unknown };
 export class ProbeConn {
   readonly #conn: Deno.TcpConn;
   readonly #chunk = new Uint8Array(64 * 1024);
-  #buffer = new Uint8Array(0);
+  /** What was read and not used up yet, as it came: joined only when it is looked at (a flood's answers come in thousands of reads). */
+  #chunks: Uint8Array[] = [];
   #pending: Promise<ReadOutcome> | undefined;
   #ended: "closed" | "reset" | undefined;
   #closed = false;
-  readonly #script: ScriptStep[] = [];
+  readonly #script: KeptStep[] = [];
   #lastWrite = 0;
   #readSinceWrite = false;
 
@@ -119,7 +126,7 @@ export class ProbeConn {
 
   /** Writes all of `data` (a latin1 string or bytes); false when the server has closed or reset meanwhile. */
   async write(data: string | Uint8Array): Promise<boolean> {
-    this.#note(typeof data === "string" ? data : latin1(data));
+    this.#note(data);
     try {
       await writeAll(
         this.#conn,
@@ -133,11 +140,18 @@ export class ProbeConn {
 
   /** What was written, and the waits between writes, in order. */
   script(): ScriptStep[] {
-    return [...this.#script];
+    return this.#script.map((step) =>
+      "writes" in step
+        ? {
+          write: step.writes.map((w) => typeof w === "string" ? w : latin1(w))
+            .join(""),
+        }
+        : step
+    );
   }
 
   /** Adds a write to the script, after the wait that came before it, if any. */
-  #note(text: string): void {
+  #note(data: string | Uint8Array): void {
     const now = performance.now();
     if (this.#script.length > 0) {
       if (this.#readSinceWrite) this.#script.push({ wait: "answer" });
@@ -146,8 +160,8 @@ export class ProbeConn {
       }
     }
     const last = this.#script.at(-1);
-    if (last !== undefined && "write" in last) last.write += text;
-    else this.#script.push({ write: text });
+    if (last !== undefined && "writes" in last) last.writes.push(data);
+    else this.#script.push({ writes: [data] });
     this.#lastWrite = now;
     this.#readSinceWrite = false;
   }
@@ -163,7 +177,8 @@ export class ProbeConn {
     const deadline = started + options.withinMs;
     const heads = options.heads ?? [];
     for (;;) {
-      const parsed = parseAnswers(this.#buffer, {
+      const buffer = this.#buffered();
+      const parsed = parseAnswers(buffer, {
         isHead: (i) => heads[i] ?? false,
         ended: this.#ended !== undefined,
       });
@@ -186,11 +201,9 @@ export class ProbeConn {
         if (stop === undefined) continue;
       }
       this.#readSinceWrite = true;
-      const rest = this.#buffer.subarray(consumed);
+      const rest = buffer.subarray(consumed);
       // Whole answers are used up; after a failure nothing more is read from this connection.
-      this.#buffer = stop === undefined
-        ? this.#buffer.slice(consumed)
-        : new Uint8Array(0);
+      this.#chunks = stop === undefined ? [buffer.slice(consumed)] : [];
       return {
         finals,
         interim,
@@ -210,8 +223,8 @@ export class ProbeConn {
     while (this.#ended === undefined) {
       if (!(await this.#fill(deadline))) break;
     }
-    const bytes = this.#buffer;
-    this.#buffer = new Uint8Array(0);
+    const bytes = this.#buffered();
+    this.#chunks = [];
     this.#readSinceWrite = true;
     return { end: this.#ended ?? "timeout", bytes };
   }
@@ -222,8 +235,8 @@ export class ProbeConn {
     while (
       this.#ended === undefined && await this.#fill(deadline)
     ) { /* keep reading */ }
-    const bytes = this.#buffer;
-    this.#buffer = new Uint8Array(0);
+    const bytes = this.#buffered();
+    this.#chunks = [];
     this.#readSinceWrite = true;
     return bytes;
   }
@@ -255,11 +268,14 @@ export class ProbeConn {
     } else if (outcome.n === null) {
       this.#ended = "closed";
     } else {
-      const joined = new Uint8Array(this.#buffer.length + outcome.n);
-      joined.set(this.#buffer);
-      joined.set(this.#chunk.subarray(0, outcome.n), this.#buffer.length);
-      this.#buffer = joined;
+      this.#chunks.push(this.#chunk.slice(0, outcome.n));
     }
     return true;
+  }
+
+  /** The bytes read and not used up yet, as one array (kept joined). */
+  #buffered(): Uint8Array {
+    if (this.#chunks.length !== 1) this.#chunks = [concat(this.#chunks)];
+    return this.#chunks[0];
   }
 }
