@@ -140,8 +140,15 @@ function randomGarbage(): string {
   return text + "\r\n\r\n";
 }
 
-/** The bad inputs, by class, in order. Throws if a picked corpus case has been renamed. */
-export function badInputs(): BadInput[] {
+/** The bad inputs, once made: two of them are 1 MiB, and every check of group `responses` takes its class from them. */
+let made: readonly BadInput[] | undefined;
+
+/** The bad inputs, by class, in order (made once). Throws if a picked corpus case has been renamed. */
+export function badInputs(): readonly BadInput[] {
+  return made ??= makeBadInputs();
+}
+
+function makeBadInputs(): BadInput[] {
   const picked = Object.entries(PICKED).map(([name, pick]): BadInput => {
     const found = BAD_REQUESTS.find((c) => c.name === name);
     if (!found) {
