@@ -30,7 +30,8 @@ export interface Proc {
 export async function listProcesses(): Promise<Proc[]> {
   try {
     const output = await new Deno.Command("python3", {
-      args: [SCRIPT],
+      // -I -S: no site (its .pth files cost more than the listing), no user's environment.
+      args: ["-I", "-S", SCRIPT],
       stdin: "null",
       stdout: "piped",
       stderr: "null",

@@ -16,8 +16,18 @@
 /** The python3 on PATH as it tells of itself: `Python 3.11.7`, its executable's folder (first on the sandbox's PATH), its prefixes (bound in). */
 export type Python = { version: string; bin: string; prefixes: string[] };
 
-/** The python3 on PATH, asked of itself; undefined when it does not run. */
-export async function findPython(): Promise<Python | undefined> {
+/** What {@link findPython} found, per PATH: the probe asks once, not once per use (each ask is a start of python3). */
+const found = new Map<string, Promise<Python | undefined>>();
+
+/** The python3 on PATH, asked of itself (once per PATH); undefined when it does not run. */
+export function findPython(): Promise<Python | undefined> {
+  const path = Deno.env.get("PATH") ?? "";
+  let python = found.get(path);
+  if (python === undefined) found.set(path, python = askPython());
+  return python;
+}
+
+async function askPython(): Promise<Python | undefined> {
   const script =
     "import os, platform, sys; print(platform.python_version(), os.path.dirname(os.path.abspath(sys.executable)), sys.prefix, sys.base_prefix, sep='\\n')";
   const { success, stdout } = await new Deno.Command("python3", {
