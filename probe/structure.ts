@@ -33,9 +33,9 @@ const ANSWER_BYTES = 64 * 1024;
 
 /**
  * How long one python3 run may take in all: a safety net only, since its
- * imports are bounded at 2 s each inside it. Three runs start at once, and
- * on a busy machine (a class graded with --jobs, a test suite beside it)
- * python3's own start can take seconds, which must not fail the check.
+ * imports are bounded at 2 s each inside it. On a busy machine (a class
+ * graded with --jobs, a test suite beside it) python3's own start can take
+ * seconds, which must not fail the check.
  */
 const PYTHON_MS = 30_000;
 
@@ -187,31 +187,66 @@ function unusedPort(): number {
   return port;
 }
 
-/** The checks of group `structure` for the submission in `where` (a folder, run as it is, or a program's sandbox), run with `python`. */
+/** What `structure_check.py DIR PORT all PORT_NB` prints: the answers it got before it ended. */
+interface AllAnswers {
+  webserve?: ImportAnswer;
+  webserve_nb?: ImportAnswer;
+  shared?: SharedAnswer;
+}
+
+type Answers = [
+  ImportAnswer | string,
+  ImportAnswer | string,
+  SharedAnswer | string,
+];
+
+/** The three answers, each from a python3 of its own (the plain way). */
+function answersApart(python: string, box: ProgramBox): Promise<Answers> {
+  const port = () => String(unusedPort());
+  return Promise.all([
+    runScript<ImportAnswer>(python, [port(), "import", "webserve"], box),
+    runScript<ImportAnswer>(python, [port(), "import", "webserve_nb"], box),
+    runScript<SharedAnswer>(python, [port(), "shared"], box),
+  ]);
+}
+
+/**
+ * The three answers from one python3 (its start costs more than the three
+ * checks together); what it did not answer (a module ended the process at
+ * import, or it ran out of time) is asked again of a python3 of its own.
+ */
+async function answersTogether(
+  python: string,
+  box: ProgramBox,
+): Promise<Answers> {
+  const port = () => String(unusedPort());
+  const all = await runScript<AllAnswers>(
+    python,
+    [port(), "all", port()],
+    box,
+  );
+  const got = typeof all === "string" ? {} : all;
+  return Promise.all([
+    got.webserve ??
+      runScript<ImportAnswer>(python, [port(), "import", "webserve"], box),
+    got.webserve_nb ??
+      runScript<ImportAnswer>(python, [port(), "import", "webserve_nb"], box),
+    got.shared ?? runScript<SharedAnswer>(python, [port(), "shared"], box),
+  ]);
+}
+
+/** The checks of group `structure` for the submission in `where` (a folder, run as it is, or a program's sandbox), run with `python`; `together: false` runs one python3 per answer. */
 export function structureChecks(
   where: ProgramBox | string,
   python: string,
+  { together = true }: { together?: boolean } = {},
 ): Check[] {
   const box = typeof where === "string" ? unboxed(where) : where;
-  let runs:
-    | Promise<
-      [ImportAnswer | string, ImportAnswer | string, SharedAnswer | string]
-    >
-    | undefined;
+  let runs: Promise<Answers> | undefined;
   const results = () =>
-    runs ??= Promise.all([
-      runScript<ImportAnswer>(python, [
-        String(unusedPort()),
-        "import",
-        "webserve",
-      ], box),
-      runScript<ImportAnswer>(python, [
-        String(unusedPort()),
-        "import",
-        "webserve_nb",
-      ], box),
-      runScript<SharedAnswer>(python, [String(unusedPort()), "shared"], box),
-    ]);
+    runs ??= together
+      ? answersTogether(python, box)
+      : answersApart(python, box);
   const check = (
     name: string,
     title: string,
@@ -226,7 +261,7 @@ export function structureChecks(
     expected,
     hint,
     ...(needs.length ? { needs } : {}),
-    timeoutMs: PYTHON_MS + 2000,
+    timeoutMs: 2 * PYTHON_MS + 2000, // one run, and the runs of what it left unanswered
     run: async () => judge(await results()),
   });
   const importable = (module: string) =>
