@@ -2,20 +2,23 @@
  * How many submissions `--class` grades at once when `--jobs` is not given:
  * as many as the machine's cores keep busy without a verdict changing.
  *
- * A submission keeps a core busy for a part of its time only: its two servers
- * and the probe mostly wait (for a server to start, for a client's head
- * start, for an idle client's timeout). Measured on this project's 2-core
- * machine (docs/grading-a-class.md), a submission takes about 2.7 CPU
- * seconds in about 8 s of wall clock alone: about three at once keep a core
- * busy. More only queue for the CPU, and every wait of every check grows
- * with the queue; so: three per core, and no more than memory allows, one
- * box per {@linkcode BOX_MEMORY} of what is available.
+ * A submission keeps a core busy for a small part of its time only: its two
+ * servers and the probe mostly wait (for a server to start, for a client's
+ * head start, for an idle client's timeout). Measured on this project's
+ * 2-core machine (docs/grading-a-class.md), the twelve answers of the class
+ * of 100 take 1.25 CPU seconds each in 8.4 s of wall clock, one at a time: a
+ * sixth of a core. Eight per core keep both cores busy while some of them
+ * wait; the class of 100 took 94 s with 6 per core, 87 s with 8, and 100 s
+ * with 10, its CPU seconds growing with the queue (126, 132, 166). So: eight
+ * per core, and no more than memory allows, one box per
+ * {@linkcode BOX_MEMORY} of what is available. The verdicts do not depend on
+ * it (docs/probe-checks.md, "Checks that depend on time").
  *
  * @module
  */
 
-/** Boxes per core: a submission keeps a core busy about a third of its time. */
-export const JOBS_PER_CORE = 3;
+/** Boxes per core: a submission keeps a core busy about a sixth of its time. */
+export const JOBS_PER_CORE = 8;
 
 /** Memory one box may take: two Python servers, a Deno probe, with room (1 GiB address space each is the cap, not the use). */
 export const BOX_MEMORY = 512 * 1024 * 1024;
