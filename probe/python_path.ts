@@ -19,12 +19,42 @@ export type Python = { version: string; bin: string; prefixes: string[] };
 /** What {@link findPython} found, per PATH: the probe asks once, not once per use (each ask is a start of python3). */
 const found = new Map<string, Promise<Python | undefined>>();
 
-/** The python3 on PATH, asked of itself (once per PATH); undefined when it does not run. */
+/**
+ * What a probe that starts another (`--class`, one per submission) tells it
+ * of python3 on their PATH, so that the python3 is asked once per class: an
+ * ask costs a tenth of a CPU second, more than a submission's structure
+ * checks.
+ */
+export const PYTHON_ENV = "PROBE_PYTHON";
+
+/** The python3 on PATH, asked of itself (once per PATH, or told by the probe that started this one); undefined when it does not run. */
 export function findPython(): Promise<Python | undefined> {
   const path = Deno.env.get("PATH") ?? "";
   let python = found.get(path);
-  if (python === undefined) found.set(path, python = askPython());
+  if (python === undefined) {
+    found.set(path, python = Promise.resolve(told(path) ?? askPython()));
+  }
   return python;
+}
+
+/** The variables that tell a probe started with this one's PATH what {@link findPython} found. */
+export async function pythonEnv(): Promise<Record<string, string>> {
+  const python = await findPython();
+  if (python === undefined) return {};
+  const path = Deno.env.get("PATH") ?? "";
+  return { [PYTHON_ENV]: JSON.stringify({ path, python }) };
+}
+
+/** The python3 a starting probe told of, if for this PATH. */
+function told(path: string): Python | undefined {
+  try {
+    const said = JSON.parse(Deno.env.get(PYTHON_ENV) ?? "null");
+    return said?.path === path && typeof said.python?.bin === "string"
+      ? said.python
+      : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 async function askPython(): Promise<Python | undefined> {

@@ -56,3 +56,44 @@ Deno.test({
     await Deno.remove(root, { recursive: true });
   },
 });
+
+Deno.test({
+  name:
+    "a class asks python3 where the interpreter is once, not once per submission: each submission's probe is told",
+  ignore: noPython,
+  async fn() {
+    const root = await Deno.makeTempDir({ prefix: "python-path-class-" });
+    for (const student of ["ada", "bob", "cy"]) {
+      await writeFixture("no_status_line", `${root}/class/${student}`);
+    }
+    await Deno.mkdir(`${root}/shims`);
+    await Deno.writeTextFile(
+      `${root}/shims/python3`,
+      `#!/bin/sh\nprintf '%s\\n' "$*" >>'${root}/calls.log'\nexec '${python?.bin}/python3' "$@"\n`,
+      { mode: 0o755 },
+    );
+    const output = await new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        ...PROBE_PERMISSIONS,
+        new URL("./main.ts", import.meta.url).pathname,
+        ...["--class", `${root}/class`, "--out", `${root}/out`, "--jobs", "3"],
+      ],
+      env: {
+        // As is: every python3 of every probe goes through the stand-in, and is counted.
+        PROBE_PYTHON_AS_IS: "1",
+        PATH: `${root}/shims:${Deno.env.get("PATH")}`,
+        NO_COLOR: "1",
+      },
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const calls = (await Deno.readTextFile(`${root}/calls.log`)).split("\n")
+      .filter((line) => line.startsWith("-c import os, platform, sys;"));
+    assert.equal(output.code, 0, new TextDecoder().decode(output.stderr));
+    assert.equal(calls.length, 1, calls.join(" | "));
+    const grades = await Deno.readTextFile(`${root}/out/grades.csv`);
+    assert.equal(grades.trim().split("\n").length, 4, grades);
+    await Deno.remove(root, { recursive: true });
+  },
+});

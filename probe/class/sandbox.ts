@@ -23,6 +23,7 @@ import {
   rootOverUids,
 } from "./bubblewrap.ts";
 import { formatLimits, type Limits } from "./limits.ts";
+import { pythonEnv } from "../python_path.ts";
 
 /** What the machine allows, found once per run. */
 export interface Isolation {
@@ -204,7 +205,7 @@ export async function runBoxed(
     stdin: "null",
     stdout: "piped",
     stderr: "piped",
-    env: { NO_COLOR: "1" },
+    env: { NO_COLOR: "1", ...await pythonEnv() },
     detached: true, // its own process group, killed whole
   }).spawn();
   options.running?.add(child.pid);
