@@ -39,6 +39,7 @@ import {
 import { probeVersion } from "./platforms/probe_files.ts";
 import { parsePlan, type Plan, SHORT_USAGE, USAGE } from "./plan.ts";
 import { preferRealPython } from "./python_path.ts";
+import { ServerClock } from "./server_clock.ts";
 import { onlyEntry, type Section, sectionsOf } from "./sections.ts";
 import { Terminal } from "./terminal.ts";
 import { fromUserDir, UsageError } from "./usage.ts";
@@ -160,7 +161,11 @@ export async function main(args: string[]): Promise<number> {
           report.error = launchError;
         } else if (started) {
           launched = started;
-          target = { hostname: "127.0.0.1", port: launched.port };
+          target = {
+            hostname: "127.0.0.1",
+            port: launched.port,
+            clock: new ServerClock(launched.pid),
+          };
           report.command = launched.command.join(" ");
         }
       }

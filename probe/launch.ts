@@ -32,6 +32,8 @@ const TAIL_LINES = 8;
 export interface Launched {
   /** The port it was given. */
   port: number;
+  /** The process the probe started (a sandbox's bwrap, a wrapper's shell, or the server itself). */
+  pid: number;
   /** The command as started (the port in place of `{port}`). */
   command: string[];
   /** Its exit status once it has exited (during the probe, that is a crash). */
@@ -183,6 +185,7 @@ export async function launch(
   }
   return {
     port,
+    pid: child.pid,
     command,
     exited: () => status,
     stderrTail,

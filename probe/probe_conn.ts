@@ -19,6 +19,7 @@ import {
   TIMED_OUT,
   writeAll,
 } from "./kit.ts";
+import { Deadline, raceDeadline, type ServerClock } from "./server_clock.ts";
 
 /** Where the probe connects. */
 export interface Target {
@@ -26,6 +27,8 @@ export interface Target {
   hostname: string;
   /** The TCP port. */
   port: number;
+  /** For a server the probe started: how long it waited for a CPU, which its time limits do not count. */
+  clock?: ServerClock;
 }
 
 /**
@@ -105,9 +108,11 @@ export class ProbeConn {
   readonly #script: KeptStep[] = [];
   #lastWrite = 0;
   #readSinceWrite = false;
+  readonly #clock: ServerClock | undefined;
 
-  private constructor(conn: Deno.TcpConn) {
+  private constructor(conn: Deno.TcpConn, clock?: ServerClock) {
     this.#conn = conn;
+    this.#clock = clock;
   }
 
   /** Connects to `target`, giving up after `withinMs`. */
@@ -121,7 +126,7 @@ export class ProbeConn {
       connecting.then(closeQuietly, () => {});
       throw new Error(`could not connect within ${withinMs} ms`);
     }
-    return new ProbeConn(conn);
+    return new ProbeConn(conn, target.clock);
   }
 
   /** Writes all of `data` (a latin1 string or bytes); false when the server has closed or reset meanwhile. */
@@ -174,7 +179,7 @@ export class ProbeConn {
   /** Reads until `count` final responses are whole, the connection ends, the bytes are not HTTP, or time runs out. */
   async readAnswers(count: number, options: ReadOptions): Promise<Exchange> {
     const started = performance.now();
-    const deadline = started + options.withinMs;
+    const deadline = new Deadline(options.withinMs, this.#clock);
     const heads = options.heads ?? [];
     for (;;) {
       const buffer = this.#buffered();
@@ -219,7 +224,7 @@ export class ProbeConn {
 
   /** Waits up to `ms` for the server to close; resolves to how it ended (or `timeout`) and any bytes that came first. */
   async readToEnd(ms: number): Promise<{ end: Stop; bytes: Uint8Array }> {
-    const deadline = performance.now() + ms;
+    const deadline = new Deadline(ms, this.#clock);
     while (this.#ended === undefined) {
       if (!(await this.#fill(deadline))) break;
     }
@@ -231,7 +236,7 @@ export class ProbeConn {
 
   /** Collects whatever arrives within `ms` (for "nothing more should come"). */
   async bytesWithin(ms: number): Promise<Uint8Array> {
-    const deadline = performance.now() + ms;
+    const deadline = new Deadline(ms, this.#clock);
     while (
       this.#ended === undefined && await this.#fill(deadline)
     ) { /* keep reading */ }
@@ -249,16 +254,13 @@ export class ProbeConn {
   }
 
   /** Reads once more into the buffer; false when the deadline passed first. */
-  async #fill(deadline: number): Promise<boolean> {
+  async #fill(deadline: Deadline): Promise<boolean> {
     if (this.#ended !== undefined) return true;
     this.#pending ??= this.#conn.read(this.#chunk).then(
       (n) => ({ n }),
       (error) => ({ error }),
     );
-    const outcome = await raceTimeout(
-      this.#pending,
-      deadline - performance.now(),
-    );
+    const outcome = await raceDeadline(this.#pending, deadline);
     if (outcome === TIMED_OUT) return false;
     this.#pending = undefined;
     if ("error" in outcome) {

@@ -23,6 +23,7 @@ import {
   refused,
 } from "./messages.ts";
 import type { Target } from "./probe_conn.ts";
+import { Deadline, raceDeadline } from "./server_clock.ts";
 
 /** A result's verdict: PASS, FAIL, SKIP (does not apply here), or not run (a prerequisite did not pass). */
 export type ResultVerdict = "pass" | "fail" | "skip" | "not run";
@@ -146,7 +147,10 @@ export async function runOne(
       ? refused(context.host)
       : probeError(error instanceof Error ? error.message : String(error)),
   }));
-  const verdict = await raceTimeout(running, check.timeoutMs);
+  const verdict = await raceDeadline(
+    running,
+    new Deadline(check.timeoutMs, target.clock),
+  );
   const ms = performance.now() - started;
   context.close();
   if (verdict === TIMED_OUT) {
