@@ -7,12 +7,16 @@
  * field of `/proc/PID/task/TID/schedstat`; a CPU quota's hold counts too).
  *
  * A {@link Deadline} measures a wait in the time the server could have run:
- * the wall clock less what the server's threads and the probe's own thread
- * waited for a CPU meanwhile, and never more than {@link MAX_STRETCH} times
- * the limit of wall clock. A server that does not answer because it waits
+ * the wall clock less the longest that one of the server's threads, or the
+ * probe's own, waited for a CPU meanwhile, and never more than
+ * {@link MAX_STRETCH} times the limit of wall clock. A server that does not answer because it waits
  * for something else (a client, a lock, a sleep) fails at the limit, as on
  * an idle machine. Without a {@link ServerClock} (a server the probe did not
  * start, or no /proc), a deadline is the wall clock alone.
+ *
+ * Linux adds a wait to `run_delay` when the thread gets its CPU, so a wait
+ * still going on is counted once it ends: late by the time between a starved
+ * thread's turns (tens of milliseconds at a tenth of a CPU).
  *
  * @module
  */
@@ -55,11 +59,16 @@ export class ServerClock {
   }
 }
 
-/** Milliseconds waited for a CPU between `before` and `after`: a thread new since counts whole, one gone counts nothing. */
+/**
+ * Milliseconds waited for a CPU between `before` and `after`: the longest
+ * any one thread waited (a thread new since counts whole, one gone counts
+ * nothing), so never more than the time between them, however many threads
+ * a server keeps busy.
+ */
 export function waitedMs(before: Waits, after: Waits): number {
   let ns = 0;
   for (const [thread, now] of after) {
-    ns += Math.max(0, now - (before.get(thread) ?? 0));
+    ns = Math.max(ns, now - (before.get(thread) ?? 0));
   }
   return ns / 1e6;
 }
