@@ -223,6 +223,7 @@ export async function main(args: string[]): Promise<number> {
           section.server,
         );
       }
+      await target?.clock?.close();
       if (launched) {
         const stopped = await launched.stop();
         running.delete(launched);

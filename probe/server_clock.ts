@@ -29,33 +29,107 @@ export const MAX_STRETCH = 5;
 /** Nanoseconds each thread has waited for a CPU, by `pid/tid`. */
 export type Waits = Map<string, number>;
 
-/** How long a server's threads, and the probe's own, have waited for a CPU. */
+/** The script that reads the waits: Deno reads /proc only with --allow-all. */
+const SCRIPT = decodeURIComponent(
+  new URL("./schedstat.py", import.meta.url).pathname,
+);
+
+/**
+ * How long a server's threads, and the probe's own, have waited for a CPU,
+ * as `schedstat.py` reads them: one python3 per server, started on first
+ * use, asked a line at a time. Where it cannot run, every answer is empty
+ * (and so every deadline is the wall clock).
+ */
 export class ServerClock {
   readonly #root: number;
-  #pids: number[] | undefined;
+  #reader: LineReader | undefined;
+  #child: Deno.ChildProcess | undefined;
+  #broken = false;
+  /** Questions go one at a time: each waits for the one before. */
+  #last: Promise<unknown> = Promise.resolve();
 
   /** The clock of the server started as process `root` (its descendants count too: a sandbox's server is one). */
   constructor(root: number) {
     this.#root = root;
   }
 
-  /** The waits now; an empty map where /proc cannot be read. */
-  waits(): Waits {
-    const waits: Waits = new Map();
-    const own = runDelay("/proc/thread-self/schedstat");
-    if (own !== undefined) waits.set("probe", own);
-    for (const pid of this.#pids ??= processTree(this.#root)) {
-      for (const tid of entries(`/proc/${pid}/task`)) {
-        const ns = runDelay(`/proc/${pid}/task/${tid}/schedstat`);
-        if (ns !== undefined) waits.set(`${pid}/${tid}`, ns);
-      }
-    }
-    return waits;
+  /** The waits now (with `refresh`, looking again for the server's processes: a child it started since counts from its start). */
+  waits(refresh = false): Promise<Waits> {
+    const asked = this.#last.then(() => this.#ask(refresh));
+    this.#last = asked;
+    return asked;
   }
 
-  /** Looks again for the server's processes (a child it started since counts from its start). */
-  refresh(): void {
-    this.#pids = undefined;
+  /** Ends the reader of the waits (every answer is empty from now on). */
+  async close(): Promise<void> {
+    this.#broken = true;
+    const child = this.#child;
+    if (child === undefined) return;
+    try {
+      child.kill("SIGKILL");
+    } catch { /* gone already */ }
+    await child.status;
+    await this.#reader?.cancel();
+    await child.stdin.close().catch(() => {});
+  }
+
+  async #ask(refresh: boolean): Promise<Waits> {
+    if (this.#broken) return new Map();
+    try {
+      if (this.#child === undefined) {
+        this.#child = new Deno.Command("python3", {
+          args: ["-I", "-S", SCRIPT, String(this.#root), String(Deno.pid)],
+          stdin: "piped",
+          stdout: "piped",
+          stderr: "null",
+        }).spawn();
+        this.#child.status.then(() => this.#broken = true);
+        this.#reader = new LineReader(this.#child.stdout);
+      }
+      const writer = this.#child.stdin.getWriter();
+      await writer.write(
+        new TextEncoder().encode(refresh ? "refresh\n" : "\n"),
+      );
+      writer.releaseLock();
+      const line = await this.#reader!.next();
+      if (line === undefined) throw new Error("schedstat.py ended");
+      return new Map(
+        Object.entries(JSON.parse(line) as Record<string, number>),
+      );
+    } catch {
+      void this.close();
+      return new Map();
+    }
+  }
+}
+
+/** Lines from a stream of UTF-8 bytes. */
+class LineReader {
+  readonly #reader: ReadableStreamDefaultReader<string>;
+  #buffer = "";
+
+  constructor(stream: ReadableStream<Uint8Array>) {
+    this.#reader = stream.pipeThrough(new TextDecoderStream()).getReader();
+  }
+
+  /** Stops reading. */
+  cancel(): Promise<void> {
+    return this.#reader.cancel().catch(() => {});
+  }
+
+  /** The next line, or undefined at the end. */
+  async next(): Promise<string | undefined> {
+    for (;;) {
+      const end = this.#buffer.indexOf("\n");
+      if (end >= 0) {
+        const line = this.#buffer.slice(0, end);
+        this.#buffer = this.#buffer.slice(end + 1);
+        return line;
+      }
+      const { value, done } = await this.#reader.read();
+      if (done) return undefined;
+      this.#buffer += value;
+    }
   }
 }
 
@@ -79,7 +153,7 @@ export class Deadline {
   readonly ms: number;
   readonly #clock: ServerClock | undefined;
   readonly #started = performance.now();
-  readonly #before: Waits | undefined;
+  readonly #before: Promise<Waits> | undefined;
 
   /** A limit of `ms` from now, on `clock` (the wall clock alone without one). */
   constructor(ms: number, clock?: ServerClock) {
@@ -88,17 +162,16 @@ export class Deadline {
     this.#before = clock?.waits();
   }
 
-  /** Milliseconds left (0 once over): the clock is read only once the wall clock has run out. */
-  left(): number {
-    const elapsed = performance.now() - this.#started;
-    const most = this.ms * MAX_STRETCH - elapsed;
-    const left = this.ms - elapsed;
-    if (left > 0 || this.#clock === undefined || this.#before === undefined) {
-      return Math.max(0, Math.min(left, most));
+  /** Milliseconds left (0 once over): the waits are asked for again only once the wall clock has run out. */
+  async left(): Promise<number> {
+    const elapsed = () => performance.now() - this.#started;
+    const most = () => this.ms * MAX_STRETCH - elapsed();
+    if (this.ms - elapsed() > 0 || this.#clock === undefined) {
+      return Math.max(0, Math.min(this.ms - elapsed(), most()));
     }
-    this.#clock.refresh();
-    const waited = waitedMs(this.#before, this.#clock.waits());
-    return Math.max(0, Math.min(left + waited, most));
+    const before = await this.#before ?? new Map();
+    const waited = waitedMs(before, await this.#clock.waits(true));
+    return Math.max(0, Math.min(this.ms - elapsed() + waited, most()));
   }
 }
 
@@ -107,49 +180,13 @@ export async function raceDeadline<T>(
   promise: Promise<T>,
   deadline: Deadline,
 ): Promise<T | typeof TIMED_OUT> {
-  for (let left = deadline.left(); left > 0; left = deadline.left()) {
+  for (
+    let left = await deadline.left();
+    left > 0;
+    left = await deadline.left()
+  ) {
     const outcome = await raceTimeout(promise, left);
     if (outcome !== TIMED_OUT) return outcome;
   }
   return TIMED_OUT;
-}
-
-/** The run_delay of a schedstat file, in nanoseconds (undefined where it cannot be read). */
-function runDelay(path: string): number | undefined {
-  try {
-    const ns = Number(Deno.readTextFileSync(path).split(" ")[1]);
-    return Number.isFinite(ns) ? ns : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** The names in a folder of /proc (none where it cannot be read). */
-function entries(path: string): string[] {
-  try {
-    return [...Deno.readDirSync(path)].map((entry) => entry.name);
-  } catch {
-    return [];
-  }
-}
-
-/** `root` and every process below it, from each process's parent in /proc/PID/stat. */
-function processTree(root: number): number[] {
-  const children = new Map<number, number[]>();
-  for (const name of entries("/proc")) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = Deno.readTextFileSync(`/proc/${name}/stat`);
-      // The command name, in parentheses, may hold spaces: the fields after it are fixed.
-      const parent = Number(
-        stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1],
-      );
-      children.set(parent, [...children.get(parent) ?? [], Number(name)]);
-    } catch { /* gone meanwhile */ }
-  }
-  const tree = [root];
-  for (let i = 0; i < tree.length; i++) {
-    tree.push(...children.get(tree[i]) ?? []);
-  }
-  return tree;
 }

@@ -21,11 +21,10 @@ import {
 
 const canStarve = await commandSucceeds("taskset", ["-c", "0", "true"]) &&
   await commandSucceeds("renice", ["--version"]) &&
-  await Deno.readTextFile("/proc/thread-self/schedstat").then(() => true)
-    .catch(() => false);
+  await commandSucceeds("test", ["-r", "/proc/self/schedstat"]);
 const python = await findPython();
 const why = !canStarve
-  ? "needs Linux's /proc schedstat, taskset and renice (util-linux)"
+  ? "needs Linux's /proc/PID/schedstat, taskset and renice (util-linux)"
   : python === undefined
   ? "needs python3"
   : undefined;
@@ -82,17 +81,18 @@ Deno.test({
       try {
         await starve(spinner.pid);
         const clock = new ServerClock(spinner.pid);
-        const before = clock.waits();
+        const before = await clock.waits();
         const onClock = new Deadline(200, clock);
         const onWall = new Deadline(200);
         await delay(400);
-        assert.equal(onWall.left(), 0);
+        assert.equal(await onWall.left(), 0);
         assert.ok(
-          onClock.left() > 0,
-          `waited for a CPU: ${waitedMs(before, clock.waits())} ms`,
+          await onClock.left() > 0,
+          `waited for a CPU: ${waitedMs(before, await clock.waits())} ms`,
         );
         await delay(200 * MAX_STRETCH - 400 + 50);
-        assert.equal(onClock.left(), 0, "the wait ends at its stretch");
+        assert.equal(await onClock.left(), 0, "the wait ends at its stretch");
+        await clock.close();
       } finally {
         spinner.kill("SIGKILL");
         await spinner.status;
@@ -124,7 +124,9 @@ Deno.test({
           conn.close();
           return exchange;
         };
-        const onClock = await ask(new ServerClock(server.pid));
+        const clock = new ServerClock(server.pid);
+        const onClock = await ask(clock);
+        await clock.close();
         assert.equal(onClock.stop, undefined);
         assert.equal(onClock.finals.length, 1);
         const onWall = await ask();
