@@ -223,7 +223,6 @@ export async function main(args: string[]): Promise<number> {
           section.server,
         );
       }
-      await target?.clock?.close();
       if (launched) {
         const stopped = await launched.stop();
         running.delete(launched);
@@ -279,6 +278,7 @@ export async function main(args: string[]): Promise<number> {
     out.clearProgress();
     Deno.removeSignalListener("SIGINT", onInterrupt);
     await Promise.all([...running].map((server) => server.stop()));
+    await ServerClock.closeReader();
   }
 }
 

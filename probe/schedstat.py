@@ -2,12 +2,12 @@
 waited for a CPU (Linux's run_delay, the second field of
 /proc/PID/task/TID/schedstat), for `server_clock.ts`:
 
-    python3 -I -S schedstat.py ROOT PROBE
+    python3 -I -S schedstat.py PROBE
 
-For each line it reads, it prints one line: a JSON object of nanoseconds by
-thread ("PID/TID"), over ROOT and every process below it, and the probe's
-main thread (PROBE) as "probe". A line "refresh" first looks again for the
-processes below ROOT. It ends when its input does.
+For each line ROOT it reads, it prints one line: a JSON object of
+nanoseconds by thread ("PID/TID"), over ROOT and every process below it, and
+the probe's main thread (PROBE) as "probe". A line "refresh ROOT" first looks
+again for the processes below ROOT. It ends when its input does.
 
 (Deno can read /proc only with --allow-all.)
 """
@@ -65,12 +65,14 @@ def waits(tree, probe):
 
 
 def main(argv):
-    root, probe = int(argv[1]), int(argv[2])
-    tree = None
+    probe = int(argv[1])
+    trees = {}
     for line in sys.stdin:
-        if tree is None or line.strip() == "refresh":
-            tree = process_tree(root)
-        sys.stdout.write(json.dumps(waits(tree, probe)) + "\n")
+        words = line.split()
+        root = int(words[-1])
+        if root not in trees or words[0] == "refresh":
+            trees[root] = process_tree(root)
+        sys.stdout.write(json.dumps(waits(trees[root], probe)) + "\n")
         sys.stdout.flush()
 
 

@@ -42,19 +42,9 @@ const SCRIPT = decodeURIComponent(
   new URL("./schedstat.py", import.meta.url).pathname,
 );
 
-/**
- * How long a server's threads, and the probe's own, have waited for a CPU,
- * as `schedstat.py` reads them: one python3 per server, started on first
- * use, asked a line at a time. Where it cannot run, every answer is empty
- * (and so every deadline is the wall clock).
- */
+/** How long a server's threads, and the probe's own, have waited for a CPU. */
 export class ServerClock {
   readonly #root: number;
-  #reader: LineReader | undefined;
-  #child: Deno.ChildProcess | undefined;
-  #broken = false;
-  /** Questions go one at a time: each waits for the one before. */
-  #last: Promise<unknown> = Promise.resolve();
   /** The last reading a deadline may start from, and when it was asked for. */
   #recent: { at: number; waits: Promise<Waits> } | undefined;
 
@@ -63,11 +53,9 @@ export class ServerClock {
     this.#root = root;
   }
 
-  /** The waits now (with `refresh`, looking again for the server's processes: a child it started since counts from its start). */
+  /** The waits now (with `refresh`, looking again for the server's processes: a child it started since counts from its start); empty where they cannot be read. */
   waits(refresh = false): Promise<Waits> {
-    const asked = this.#last.then(() => this.#ask(refresh));
-    this.#last = asked;
-    return asked;
+    return (reader ??= new WaitsReader()).ask(this.#root, refresh);
   }
 
   /** The waits to start a deadline from: a reading at most {@link REUSE_MS} old. */
@@ -79,7 +67,37 @@ export class ServerClock {
     return this.#recent.waits;
   }
 
-  /** Ends the reader of the waits (every answer is empty from now on). */
+  /** Ends the python3 that every clock of this process reads from (a later question starts another). */
+  static async closeReader(): Promise<void> {
+    const closing = reader;
+    reader = undefined;
+    await closing?.close();
+  }
+}
+
+/** The reader every clock of this process shares: one python3 start, not one per server. */
+let reader: WaitsReader | undefined;
+
+/**
+ * `schedstat.py`, started on first use and asked a line at a time. Where it
+ * cannot run, every answer is empty (and so every deadline is the wall
+ * clock).
+ */
+class WaitsReader {
+  #child: Deno.ChildProcess | undefined;
+  #lines: LineReader | undefined;
+  #broken = false;
+  /** Questions go one at a time: each waits for the one before. */
+  #last: Promise<unknown> = Promise.resolve();
+
+  /** The waits of the process tree at `root` and of the probe. */
+  ask(root: number, refresh: boolean): Promise<Waits> {
+    const asked = this.#last.then(() => this.#ask(root, refresh));
+    this.#last = asked;
+    return asked;
+  }
+
+  /** Ends it (every answer is empty from now on). */
   async close(): Promise<void> {
     this.#broken = true;
     const child = this.#child;
@@ -88,29 +106,28 @@ export class ServerClock {
       child.kill("SIGKILL");
     } catch { /* gone already */ }
     await child.status;
-    await this.#reader?.cancel();
+    await this.#lines?.cancel();
     await child.stdin.close().catch(() => {});
   }
 
-  async #ask(refresh: boolean): Promise<Waits> {
+  async #ask(root: number, refresh: boolean): Promise<Waits> {
     if (this.#broken) return new Map();
     try {
       if (this.#child === undefined) {
         this.#child = new Deno.Command("python3", {
-          args: ["-I", "-S", SCRIPT, String(this.#root), String(Deno.pid)],
+          args: ["-I", "-S", SCRIPT, String(Deno.pid)],
           stdin: "piped",
           stdout: "piped",
           stderr: "null",
         }).spawn();
         this.#child.status.then(() => this.#broken = true);
-        this.#reader = new LineReader(this.#child.stdout);
+        this.#lines = new LineReader(this.#child.stdout);
       }
       const writer = this.#child.stdin.getWriter();
-      await writer.write(
-        new TextEncoder().encode(refresh ? "refresh\n" : "\n"),
-      );
+      const question = `${refresh ? "refresh " : ""}${root}\n`;
+      await writer.write(new TextEncoder().encode(question));
       writer.releaseLock();
-      const line = await this.#reader!.next();
+      const line = await this.#lines!.next();
       if (line === undefined) throw new Error("schedstat.py ended");
       return new Map(
         Object.entries(JSON.parse(line) as Record<string, number>),

@@ -92,8 +92,8 @@ Deno.test({
         );
         await delay(200 * MAX_STRETCH - 400 + 50);
         assert.equal(await onClock.left(), 0, "the wait ends at its stretch");
-        await clock.close();
       } finally {
+        await ServerClock.closeReader();
         spinner.kill("SIGKILL");
         await spinner.status;
       }
@@ -126,13 +126,13 @@ Deno.test({
         };
         const clock = new ServerClock(server.pid);
         const onClock = await ask(clock);
-        await clock.close();
         assert.equal(onClock.stop, undefined);
         assert.equal(onClock.finals.length, 1);
         const onWall = await ask();
         assert.equal(onWall.stop, "timeout", `answered in ${onWall.ms} ms`);
       });
     } finally {
+      await ServerClock.closeReader();
       reader.releaseLock();
       server.kill("SIGKILL");
       await server.status;
