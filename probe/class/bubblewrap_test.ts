@@ -8,6 +8,8 @@ import {
   type Sandbox,
 } from "./bubblewrap.ts";
 import { findPython } from "../python_path.ts";
+import { writeFixture } from "../fixtures/fixtures.ts";
+import { PROBE_PERMISSIONS } from "./sandbox.ts";
 
 const python = await findPython();
 const root = await rootOverUids();
@@ -101,5 +103,48 @@ print(others, reached, os.getuid())
 `,
     );
     assert.equal(out, `[1] [] ${BOX_UID_BASE + 1}`);
+  },
+});
+
+Deno.test({
+  name:
+    "a class tries bwrap once, and tells each submission's probe that it runs instead of each trying again",
+  ignore: why !== undefined,
+  async fn() {
+    const dir = await Deno.makeTempDir({ prefix: "bwrap-once-" });
+    try {
+      for (const student of ["ada", "bob", "cy"]) {
+        await writeFixture("no_status_line", `${dir}/class/${student}`);
+      }
+      // A stand-in for bwrap that logs how it was asked, then runs the real one.
+      const real = new TextDecoder().decode(
+        (await new Deno.Command("sh", { args: ["-c", "command -v bwrap"] })
+          .output()).stdout,
+      ).trim();
+      await Deno.mkdir(`${dir}/shims`);
+      await Deno.writeTextFile(
+        `${dir}/shims/bwrap`,
+        `#!/bin/sh\nprintf '%s\\n' "$1" >>'${dir}/bwrap.log'\nexec '${real}' "$@"\n`,
+        { mode: 0o755 },
+      );
+      const output = await new Deno.Command(Deno.execPath(), {
+        args: [
+          "run",
+          ...PROBE_PERMISSIONS,
+          new URL("../main.ts", import.meta.url).pathname,
+          ...["--class", `${dir}/class`, "--out", `${dir}/out`, "--jobs", "3"],
+        ],
+        env: { PATH: `${dir}/shims:${Deno.env.get("PATH")}`, NO_COLOR: "1" },
+        stdout: "piped",
+        stderr: "piped",
+      }).output();
+      assert.equal(output.code, 0, new TextDecoder().decode(output.stderr));
+      const asked = (await Deno.readTextFile(`${dir}/bwrap.log`)).split("\n");
+      assert.equal(asked.filter((a) => a === "--version").length, 1);
+      const grades = await Deno.readTextFile(`${dir}/out/grades.csv`);
+      assert.equal(grades.trim().split("\n").length, 4, grades);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
   },
 });

@@ -19,6 +19,7 @@ import { commandSucceeds, raceTimeout } from "../kit.ts";
 import {
   BOX_BYTES,
   BOX_UID_BASE,
+  BWRAP_RUNS_ENV,
   chooseSandbox,
   rootOverUids,
 } from "./bubblewrap.ts";
@@ -205,7 +206,11 @@ export async function runBoxed(
     stdin: "null",
     stdout: "piped",
     stderr: "piped",
-    env: { NO_COLOR: "1", ...await pythonEnv() },
+    env: {
+      NO_COLOR: "1",
+      ...await pythonEnv(),
+      ...isolation.bwrap ? { [BWRAP_RUNS_ENV]: "1" } : {},
+    },
     detached: true, // its own process group, killed whole
   }).spawn();
   options.running?.add(child.pid);
