@@ -6,8 +6,8 @@
  * servers and the probe mostly wait (for a server to start, for a client's
  * head start, for an idle client's timeout). Measured on this project's
  * 2-core machine (docs/grading-a-class.md), the twelve answers of the class
- * of 100 take 1.1 CPU seconds each in 8.2 s of wall clock, one at a time: an
- * eighth of a core. Eight per core keep both cores busy while some of them
+ * of 100 take 1.2 CPU seconds each in 8.3 s of wall clock, one at a time: a
+ * seventh of a core. Eight per core keep both cores busy while some of them
  * wait; the class of 100 took 94 s with 6 per core, 87 s with 8, and 100 s
  * with 10, its CPU seconds growing with the queue (126, 132, 166). So: eight
  * per core, and no more than memory allows, one box per
@@ -17,7 +17,7 @@
  * @module
  */
 
-/** Boxes per core: a submission keeps a core busy about an eighth of its time. */
+/** Boxes per core: a submission keeps a core busy about a seventh of its time. */
 export const JOBS_PER_CORE = 8;
 
 /** Memory one box may take: two Python servers, a Deno probe, with room (1 GiB address space each is the cap, not the use). */
