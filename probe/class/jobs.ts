@@ -26,10 +26,20 @@ export const BOX_MEMORY = 512 * 1024 * 1024;
 /** The most boxes at once, whatever the machine: beyond it, the class's own overhead (ports, processes) dominates. */
 export const MAX_DEFAULT_JOBS = 32;
 
-/** Bytes of memory available now, from /proc/meminfo (undefined where it cannot be read). */
+/**
+ * Bytes of memory available now, from /proc/meminfo, read by `cat`: Deno
+ * reads /proc only with --allow-all, which the probe does not have
+ * (undefined where it cannot be read).
+ */
 export function availableMemory(): number | undefined {
   try {
-    const meminfo = Deno.readTextFileSync("/proc/meminfo");
+    const { success, stdout } = new Deno.Command("cat", {
+      args: ["/proc/meminfo"],
+      stdin: "null",
+      stderr: "null",
+    }).outputSync();
+    if (!success) return undefined;
+    const meminfo = new TextDecoder().decode(stdout);
     const kib = /^MemAvailable:\s+(\d+) kB/m.exec(meminfo)?.[1];
     return kib === undefined ? undefined : Number(kib) * 1024;
   } catch {

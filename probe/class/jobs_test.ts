@@ -1,5 +1,10 @@
 import assert from "node:assert/strict";
-import { BOX_MEMORY, defaultJobs, MAX_DEFAULT_JOBS } from "./jobs.ts";
+import {
+  availableMemory,
+  BOX_MEMORY,
+  defaultJobs,
+  MAX_DEFAULT_JOBS,
+} from "./jobs.ts";
 
 Deno.test("defaultJobs gives eight boxes a core, no more than memory allows, at least one", () => {
   const plenty = 64 * 1024 ** 3;
@@ -10,4 +15,14 @@ Deno.test("defaultJobs gives eight boxes a core, no more than memory allows, at 
   assert.equal(defaultJobs(2, BOX_MEMORY / 2), 1);
   assert.equal(defaultJobs(2, undefined), 16);
   assert.equal(defaultJobs(0, plenty), 8);
+});
+
+Deno.test({
+  name:
+    "availableMemory reads what the machine has with the probe's permissions (Deno alone reads /proc only with --allow-all)",
+  ignore: Deno.build.os !== "linux",
+  fn() {
+    const bytes = availableMemory();
+    assert.ok(bytes !== undefined && bytes > 64 * 1024 * 1024, `${bytes}`);
+  },
 });
