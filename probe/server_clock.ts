@@ -9,9 +9,9 @@
  * A {@link Deadline} measures a wait in the time the server could have run:
  * the wall clock less the longest that one of the server's threads, or the
  * probe's own, waited for a CPU meanwhile, and never more than
- * {@link MAX_STRETCH} times the limit of wall clock. A server that does not answer because it waits
- * for something else (a client, a lock, a sleep) fails at the limit, as on
- * an idle machine. Without a {@link ServerClock} (a server the probe did not
+ * {@link MAX_STRETCH} times the limit of wall clock. A server that does not
+ * answer because it waits for something else (a client, a lock, a sleep)
+ * fails at the limit, as on an idle machine. Without a {@link ServerClock} (a server the probe did not
  * start, or no /proc), a deadline is the wall clock alone.
  *
  * Linux adds a wait to `run_delay` when the thread gets its CPU, so a wait
