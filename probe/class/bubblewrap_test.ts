@@ -106,26 +106,37 @@ print(others, reached, os.getuid())
   },
 });
 
+/** A stand-in for `program` in `dir`: logs its arguments to `dir/program.log`, then runs the real one. */
+async function loggingShim(dir: string, program: string, real: string) {
+  await Deno.writeTextFile(
+    `${dir}/${program}`,
+    `#!/bin/sh\nprintf '%s\\n' "$*" >>'${dir}/${program}.log'\nexec '${real}' "$@"\n`,
+    { mode: 0o755 },
+  );
+  return async () =>
+    (await Deno.readTextFile(`${dir}/${program}.log`)).split("\n");
+}
+
 Deno.test({
   name:
-    "a class tries bwrap once, and tells each submission's probe that it runs instead of each trying again",
+    "a class asks python3 where it is and tries bwrap once, and tells each submission's probe instead of each asking again",
   ignore: why !== undefined,
   async fn() {
-    const dir = await Deno.makeTempDir({ prefix: "bwrap-once-" });
+    const dir = await Deno.makeTempDir({ prefix: "asked-once-" });
     try {
       for (const student of ["ada", "bob", "cy"]) {
         await writeFixture("no_status_line", `${dir}/class/${student}`);
       }
-      // A stand-in for bwrap that logs how it was asked, then runs the real one.
-      const real = new TextDecoder().decode(
+      const bwrap = new TextDecoder().decode(
         (await new Deno.Command("sh", { args: ["-c", "command -v bwrap"] })
           .output()).stdout,
       ).trim();
       await Deno.mkdir(`${dir}/shims`);
-      await Deno.writeTextFile(
-        `${dir}/shims/bwrap`,
-        `#!/bin/sh\nprintf '%s\\n' "$1" >>'${dir}/bwrap.log'\nexec '${real}' "$@"\n`,
-        { mode: 0o755 },
+      const bwrapAsked = await loggingShim(`${dir}/shims`, "bwrap", bwrap);
+      const pythonAsked = await loggingShim(
+        `${dir}/shims`,
+        "python3",
+        `${python!.bin}/python3`,
       );
       const output = await new Deno.Command(Deno.execPath(), {
         args: [
@@ -134,13 +145,22 @@ Deno.test({
           new URL("../main.ts", import.meta.url).pathname,
           ...["--class", `${dir}/class`, "--out", `${dir}/out`, "--jobs", "3"],
         ],
-        env: { PATH: `${dir}/shims:${Deno.env.get("PATH")}`, NO_COLOR: "1" },
+        env: {
+          // As is: every python3 of every probe goes through the stand-in, and is counted.
+          PROBE_PYTHON_AS_IS: "1",
+          PATH: `${dir}/shims:${Deno.env.get("PATH")}`,
+          NO_COLOR: "1",
+        },
         stdout: "piped",
         stderr: "piped",
       }).output();
       assert.equal(output.code, 0, new TextDecoder().decode(output.stderr));
-      const asked = (await Deno.readTextFile(`${dir}/bwrap.log`)).split("\n");
-      assert.equal(asked.filter((a) => a === "--version").length, 1);
+      const asks = (await pythonAsked()).filter((line) =>
+        line.startsWith("-c import os, platform, sys;")
+      );
+      assert.equal(asks.length, 1, asks.join(" | "));
+      const versions = (await bwrapAsked()).filter((a) => a === "--version");
+      assert.equal(versions.length, 1);
       const grades = await Deno.readTextFile(`${dir}/out/grades.csv`);
       assert.equal(grades.trim().split("\n").length, 4, grades);
     } finally {
