@@ -200,13 +200,19 @@ type Answers = [
   SharedAnswer | string,
 ];
 
-/** The three answers, each from a python3 of its own (the plain way). */
-function answersApart(python: string, box: ProgramBox): Promise<Answers> {
+/** The three answers, each from a python3 of its own (the plain way), but for those already `got`. */
+function answersApart(
+  python: string,
+  box: ProgramBox,
+  got: AllAnswers = {},
+): Promise<Answers> {
   const port = () => String(unusedPort());
   return Promise.all([
-    runScript<ImportAnswer>(python, [port(), "import", "webserve"], box),
-    runScript<ImportAnswer>(python, [port(), "import", "webserve_nb"], box),
-    runScript<SharedAnswer>(python, [port(), "shared"], box),
+    got.webserve ??
+      runScript<ImportAnswer>(python, [port(), "import", "webserve"], box),
+    got.webserve_nb ??
+      runScript<ImportAnswer>(python, [port(), "import", "webserve_nb"], box),
+    got.shared ?? runScript<SharedAnswer>(python, [port(), "shared"], box),
   ]);
 }
 
@@ -219,20 +225,13 @@ async function answersTogether(
   python: string,
   box: ProgramBox,
 ): Promise<Answers> {
-  const port = () => String(unusedPort());
+  const port = String(unusedPort());
   const all = await runScript<AllAnswers>(
     python,
-    [port(), "all", port()],
+    [port, "all", String(unusedPort())],
     box,
   );
-  const got = typeof all === "string" ? {} : all;
-  return Promise.all([
-    got.webserve ??
-      runScript<ImportAnswer>(python, [port(), "import", "webserve"], box),
-    got.webserve_nb ??
-      runScript<ImportAnswer>(python, [port(), "import", "webserve_nb"], box),
-    got.shared ?? runScript<SharedAnswer>(python, [port(), "shared"], box),
-  ]);
+  return answersApart(python, box, typeof all === "string" ? {} : all);
 }
 
 /** The checks of group `structure` for the submission in `where` (a folder, run as it is, or a program's sandbox), run with `python`; `together: false` runs one python3 per answer. */
