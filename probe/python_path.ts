@@ -22,7 +22,7 @@ const found = new Map<string, Promise<Python | undefined>>();
 /**
  * What a probe that starts another (`--class`, one per submission) tells it
  * of python3 on their PATH, so that the python3 is asked once per class: an
- * ask costs a tenth of a CPU second, more than a submission's structure
+ * ask costs a tenth of a CPU second, as much as a submission's structure
  * checks.
  */
 export const PYTHON_ENV = "PROBE_PYTHON";
